@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace Workflows.Generators;
+
+/// <summary>Every diagnostic the workflow analyzer reports. The IDs are public contract: never reuse one.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Workflows";
+
+    public static readonly DiagnosticDescriptor DependencyCycle = Error(
+        "WF0001",
+        "Workflow steps form a dependency cycle",
+        "Steps form a dependency cycle: {0}. Remove one of these depends_on entries.");
+
+    public static readonly DiagnosticDescriptor UnknownDependency = Error(
+        "WF0002",
+        "depends_on names a step that does not exist",
+        "Step '{0}' depends on '{1}', which is not a step of this workflow{2}");
+
+    public static readonly DiagnosticDescriptor UnknownAction = Error(
+        "WF0003",
+        "Step uses an unknown action",
+        "Step '{0}' uses unknown action '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor DuplicateStepId = Error(
+        "WF0004",
+        "Two steps share an id",
+        "Step id '{0}' is already used by the step on line {1}. Step ids must be unique.");
+
+    public static readonly DiagnosticDescriptor MalformedFile = Error(
+        "WF0005",
+        "Workflow file is not well-formed",
+        "The workflow file is not well-formed {0}: {1}");
+
+    public static readonly DiagnosticDescriptor SchemaViolation = Error(
+        "WF0006",
+        "Workflow file does not match the workflow schema",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor DuplicateWorkflowType = Error(
+        "WF0007",
+        "Two workflow files produce the same generated type",
+        "Workflow '{0}' generates type '{1}', which '{2}' generates too. Give one of them another name: or namespace:.");
+
+    public static readonly DiagnosticDescriptor InvalidActionMethod = Error(
+        "WF0008",
+        "Invalid [WorkflowAction] method",
+        "[WorkflowAction(\"{0}\")] on '{1}' cannot be used: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidName = Error(
+        "WF0009",
+        "Name cannot become a C# identifier",
+        "'{0}' is not a valid {1}: {2}");
+
+    public static readonly DiagnosticDescriptor UnknownParameter = Error(
+        "WF0010",
+        "with: names a parameter the action does not have",
+        "Step '{0}': action '{1}' has no parameter '{2}'{3}");
+
+    public static readonly DiagnosticDescriptor MissingParameter = Error(
+        "WF0011",
+        "A required action parameter has no value",
+        "Step '{0}': action '{1}' needs a value for parameter '{2}' ({3}). Add it under with:.");
+
+    public static readonly DiagnosticDescriptor InvalidArgumentValue = Error(
+        "WF0012",
+        "with: value does not fit the parameter's type",
+        "Step '{0}': {1} is not a valid value for parameter '{2}' of type '{3}'{4}");
+
+    public static readonly DiagnosticDescriptor ExpressionNotSupported = Error(
+        "WF0013",
+        "Expressions are not supported in this position yet",
+        "Step '{0}': parameter '{1}' uses a ${{{{ }}}} expression, which this version cannot bind yet. Use a literal value.");
+
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
+    {
+        DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
+        DuplicateWorkflowType, InvalidActionMethod, InvalidName, UnknownParameter, MissingParameter,
+        InvalidArgumentValue, ExpressionNotSupported,
+    };
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    private static Dictionary<string, DiagnosticDescriptor> CreateIndex()
+    {
+        var index = new Dictionary<string, DiagnosticDescriptor>();
+        foreach (var descriptor in All)
+        {
+            index.Add(descriptor.Id, descriptor);
+        }
+
+        return index;
+    }
+
+    private static DiagnosticDescriptor Error(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: "https://github.com/workflows-dotnet/workflows#diagnostics");
+}

@@ -1,0 +1,70 @@
+using Workflows.Generators.Common;
+
+namespace Workflows.Generators.Model;
+
+/// <summary>A <c>[WorkflowAction]</c> method as data: everything binding and emitting need, no symbols.</summary>
+internal sealed record ActionSpec(
+    string Name,
+    string MethodDisplay,
+    string ContainingType,
+    string ContainingTypeName,
+    string MethodName,
+    bool IsStatic,
+    EquatableArray<ActionParameter> Parameters,
+    ActionReturnKind ReturnKind,
+    string? OutputType,
+    string? Error)
+{
+    public bool IsValid => Error is null;
+}
+
+/// <summary>One parameter of an action method.</summary>
+internal sealed record ActionParameter(
+    string Name,
+    string Type,
+    string TypeDisplay,
+    ParameterRole Role,
+    LiteralKind Literal,
+    bool AcceptsNull,
+    bool IsOptional,
+    EquatableArray<string> EnumMembers);
+
+internal enum ParameterRole
+{
+    /// <summary>Bound from <c>with:</c>.</summary>
+    Value,
+
+    /// <summary>Receives the run's cancellation token.</summary>
+    CancellationToken,
+}
+
+/// <summary>Which YAML literals a parameter accepts.</summary>
+internal enum LiteralKind
+{
+    Unsupported,
+    String,
+    Char,
+    Boolean,
+    SByte,
+    Byte,
+    Int16,
+    UInt16,
+    Int32,
+    UInt32,
+    Int64,
+    UInt64,
+    Single,
+    Double,
+    Decimal,
+    Enum,
+}
+
+internal enum ActionReturnKind
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}

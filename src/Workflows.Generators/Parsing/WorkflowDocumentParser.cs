@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.Text.RegularExpressions;
+using Workflows.Generators.Common;
+using Workflows.Generators.Model;
+using Workflows.Generators.Yaml;
+
+namespace Workflows.Generators.Parsing;
+
+/// <summary>
+/// Reads a workflow file into a <see cref="WorkflowDocument"/>, reporting syntax (WF0005), schema (WF0006)
+/// and naming (WF0009) problems. Knows nothing about C#: binding to actions is <see cref="Binding.WorkflowBinder"/>'s job.
+/// </summary>
+internal sealed class WorkflowDocumentParser
+{
+    private static readonly Regex s_stepId = new("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_workflowName = new("^[A-Za-z][A-Za-z0-9 _.-]*$", RegexOptions.CultureInvariant);
+
+    private readonly string _path;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+
+    private WorkflowDocumentParser(string path) => _path = path;
+
+    public static bool IsWorkflowFile(string path)
+        => path.EndsWith(".workflow.yaml", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".workflow.yml", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".workflow.json", StringComparison.OrdinalIgnoreCase);
+
+    public static WorkflowDocument Parse(string path, string? text)
+    {
+        var parser = new WorkflowDocumentParser(path);
+        return parser.ParseCore(text ?? string.Empty);
+    }
+
+    private WorkflowDocument ParseCore(string text)
+    {
+        var isJson = _path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+        // JSON allows tabs as whitespace where YAML does not; one space for one tab keeps every position.
+        var source = isJson ? text.Replace('\t', ' ') : text;
+        var read = YamlTreeReader.Read(source);
+        if (read.Error is not null)
+        {
+            var at = new SourceSpan(_path, read.ErrorPosition.Offset, read.ErrorPosition.Offset, read.ErrorPosition.Line, read.ErrorPosition.Column, read.ErrorPosition.Line, read.ErrorPosition.Column);
+            Report(DiagnosticDescriptors.MalformedFile, at, isJson ? "JSON" : "YAML", read.Error);
+            return Result(null, null, null, EquatableArray<StepDocument>.Empty);
+        }
+
+        if (read.Root is not YamlMapping root)
+        {
+            var span = read.Root is null ? SourceSpan.StartOf(_path) : Span(read.Root);
+            Report(DiagnosticDescriptors.SchemaViolation, span, "A workflow file must be a mapping with at least the keys 'name' and 'steps'.");
+            return Result(null, null, null, EquatableArray<StepDocument>.Empty);
+        }
+
+        LocatedString? name = null;
+        LocatedString? ns = null;
+        string? description = null;
+        var steps = EquatableArray<StepDocument>.Empty;
+        var sawSteps = false;
+
+        foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
+        {
+            switch (keyNode.Value)
+            {
+                case WorkflowSchema.Name:
+                    name = RequireString(value, "The workflow's 'name'");
+                    if (name is { } n && !s_workflowName.IsMatch(n.Value))
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, n.Span, n.Value, "workflow name",
+                            "it must start with a letter and use only letters, digits, spaces, '-', '_' and '.'");
+                        name = null;
+                    }
+
+                    break;
+                case WorkflowSchema.Namespace:
+                    ns = RequireString(value, "'namespace'");
+                    if (ns is { } nsValue && !Identifiers.IsValidNamespace(nsValue.Value))
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, nsValue.Span, nsValue.Value, "namespace",
+                            "use dot-separated C# identifiers, for example 'MyCompany.Orders'");
+                        ns = null;
+                    }
+
+                    break;
+                case WorkflowSchema.Description:
+                    description = RequireString(value, "'description'")?.Value;
+                    break;
+                case WorkflowSchema.Steps:
+                    sawSteps = true;
+                    steps = ParseSteps(value);
+                    break;
+            }
+        }
+
+        if (!root.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.Name }))
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'name'. Add 'name: my-workflow'; it names the generated class.");
+        }
+
+        if (!sawSteps)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
+        }
+
+        return Result(name, ns, description, steps);
+    }
+
+    private WorkflowDocument Result(LocatedString? name, LocatedString? ns, string? description, EquatableArray<StepDocument> steps)
+        => new(_path, name, ns, description, steps, _diagnostics.ToEquatableArray());
+
+    private EquatableArray<StepDocument> ParseSteps(YamlNode node)
+    {
+        if (node is not YamlSequence sequence)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'steps' must be a list of steps, not {node.KindDescription}.");
+            return EquatableArray<StepDocument>.Empty;
+        }
+
+        if (sequence.Items.Count == 0)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(sequence), "'steps' is empty. A workflow needs at least one step.");
+        }
+
+        var steps = new List<StepDocument>(sequence.Items.Count);
+        foreach (var item in sequence.Items)
+        {
+            if (ParseStep(item) is { } step)
+            {
+                steps.Add(step);
+            }
+        }
+
+        return steps.ToEquatableArray();
+    }
+
+    private StepDocument? ParseStep(YamlNode node)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"A step must be a mapping with 'id' and 'action', not {node.KindDescription}.");
+            return null;
+        }
+
+        LocatedString? id = null;
+        LocatedString? action = null;
+        string? displayName = null;
+        string? description = null;
+        var dependsOn = EquatableArray<LocatedString>.Empty;
+        var with = EquatableArray<StepArgument>.Empty;
+        var idWasWritten = false;
+
+        foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
+        {
+            switch (keyNode.Value)
+            {
+                case WorkflowSchema.StepId:
+                    idWasWritten = true;
+                    id = RequireString(value, "A step's 'id'");
+                    if (id is { } idValue && !s_stepId.IsMatch(idValue.Value))
+                    {
+                        Report(DiagnosticDescriptors.InvalidName, idValue.Span, idValue.Value, "step id",
+                            "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
+                    }
+
+                    break;
+                case WorkflowSchema.StepName:
+                    displayName = RequireString(value, "A step's 'name'")?.Value;
+                    break;
+                case WorkflowSchema.StepDescription:
+                    description = RequireString(value, "A step's 'description'")?.Value;
+                    break;
+                case WorkflowSchema.StepAction:
+                    action = RequireString(value, "A step's 'action'");
+                    break;
+                case WorkflowSchema.StepDependsOn:
+                    dependsOn = ParseDependsOn(value);
+                    break;
+                case WorkflowSchema.StepWith:
+                    with = ParseWith(value);
+                    break;
+            }
+        }
+
+        var stepName = id?.Value ?? "(no id)";
+        if (!idWasWritten)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "This step has no 'id'. Add 'id: <name>'; other steps use it in depends_on.");
+        }
+
+        if (action is null && !mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepAction }))
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true), $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method.");
+        }
+
+        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, Span(mapping, collapse: true)) : null;
+    }
+
+    private EquatableArray<LocatedString> ParseDependsOn(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlScalar { IsNull: false } scalar:
+                return new EquatableArray<LocatedString>(new[] { new LocatedString(scalar.Value, Span(scalar)) });
+            case YamlSequence sequence:
+                var result = new List<LocatedString>(sequence.Items.Count);
+                foreach (var item in sequence.Items)
+                {
+                    if (RequireString(item, "Each 'depends_on' entry") is { } entry)
+                    {
+                        result.Add(entry);
+                    }
+                }
+
+                return result.ToEquatableArray();
+            default:
+                Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'depends_on' must be a step id or a list of step ids, not {node.KindDescription}.");
+                return EquatableArray<LocatedString>.Empty;
+        }
+    }
+
+    private EquatableArray<StepArgument> ParseWith(YamlNode node)
+    {
+        if (node is YamlScalar { IsNull: true })
+        {
+            return EquatableArray<StepArgument>.Empty;
+        }
+
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'with' must be a mapping of parameter names to values, not {node.KindDescription}.");
+            return EquatableArray<StepArgument>.Empty;
+        }
+
+        var arguments = new List<StepArgument>(mapping.Entries.Count);
+        foreach (var (key, value) in Entries(mapping, knownKeys: null, "'with'"))
+        {
+            var kind = value switch
+            {
+                YamlScalar { IsNull: true } => ArgumentValueKind.Null,
+                YamlScalar { IsPlain: true } => ArgumentValueKind.PlainScalar,
+                YamlScalar => ArgumentValueKind.QuotedScalar,
+                YamlSequence => ArgumentValueKind.List,
+                _ => ArgumentValueKind.Mapping,
+            };
+            var text = value is YamlScalar scalar ? scalar.Value : string.Empty;
+            arguments.Add(new StepArgument(new LocatedString(key.Value, Span(key)), new ArgumentValue(kind, text, Span(value))));
+        }
+
+        return arguments.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The entries of a mapping whose keys are plain strings, reporting unknown (with a suggestion),
+    /// duplicate and non-scalar keys once each.
+    /// </summary>
+    private IEnumerable<(YamlScalar Key, YamlNode Value)> Entries(YamlMapping mapping, string[]? knownKeys, string owner)
+    {
+        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            if (entry.Key is not YamlScalar { IsNull: false } key)
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, Span(entry.Key), $"Keys in {owner} must be plain names, not {entry.Key.KindDescription}.");
+                continue;
+            }
+
+            if (seen.TryGetValue(key.Value, out var first))
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, Span(key), $"Key '{key.Value}' appears twice in {owner} (first on line {first.Start.Line + 1}). Remove one.");
+                continue;
+            }
+
+            seen.Add(key.Value, key);
+            if (knownKeys is not null && Array.IndexOf(knownKeys, key.Value) < 0)
+            {
+                var hint = NameSuggester.Hint(key.Value, knownKeys, otherwise: $". Known keys: {string.Join(", ", knownKeys)}");
+                Report(DiagnosticDescriptors.SchemaViolation, Span(key), $"Unknown key '{key.Value}' in {owner}{hint}.".Replace("?.", "?"));
+                continue;
+            }
+
+            yield return (key, entry.Value);
+        }
+    }
+
+    private LocatedString? RequireString(YamlNode node, string what)
+    {
+        if (node is YamlScalar { IsNull: false } scalar)
+        {
+            return new LocatedString(scalar.Value, Span(scalar));
+        }
+
+        Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"{what} must be a string, not {node.KindDescription}.");
+        return null;
+    }
+
+    private SourceSpan Span(YamlNode node, bool collapse = false)
+    {
+        var end = collapse ? node.Start : node.End;
+        return new SourceSpan(_path, node.Start.Offset, Math.Max(node.Start.Offset, end.Offset), node.Start.Line, node.Start.Column, end.Line, end.Column);
+    }
+
+    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+        => _diagnostics.Add(DiagnosticInfo.Create(descriptor, span, arguments));
+}

@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Workflows.Generators.Actions;
+using Workflows.Generators.Binding;
+using Workflows.Generators.Common;
+using Workflows.Generators.Emit;
+using Workflows.Generators.Model;
+using Workflows.Generators.Parsing;
+
+namespace Workflows.Generators;
+
+/// <summary>
+/// Emits one executor class per valid workflow file. Reports nothing: <see cref="WorkflowAnalyzer"/> owns
+/// the diagnostics, and an invalid workflow simply produces no code (so users see WF errors, not CS ones).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class WorkflowGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names, so tests can prove what is cached.</summary>
+    internal static class Steps
+    {
+        public const string Documents = nameof(Documents);
+        public const string Actions = nameof(Actions);
+        public const string Claims = nameof(Claims);
+        public const string Specs = nameof(Specs);
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var documents = context.AdditionalTextsProvider
+            .Where(static text => WorkflowDocumentParser.IsWorkflowFile(text.Path))
+            .Select(static (text, cancellationToken) => WorkflowDocumentParser.Parse(text.Path, text.GetText(cancellationToken)?.ToString()))
+            .WithTrackingName(Steps.Documents);
+
+        var actions = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ActionMethodReader.AttributeMetadataName,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (context, _) => ReadAction(context))
+            .Where(static action => action is not null)
+            .Collect()
+            .Select(static (actions, _) => new ActionCatalog(actions!))
+            .WithTrackingName(Steps.Actions);
+
+        var defaultNamespace = context.AnalyzerConfigOptionsProvider
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName))
+            .Select(static (pair, _) => DefaultNamespace(pair.Left.GlobalOptions, pair.Right));
+
+        var claims = documents
+            .Combine(defaultNamespace)
+            .Select(static (pair, _) => TypeClaim.For(pair.Left, pair.Right))
+            .Where(static claim => claim is not null)
+            .Collect()
+            .Select(static (claims, _) => claims.OrderBy(c => c!.FilePath, System.StringComparer.Ordinal).Select(c => c!).ToEquatableArray())
+            .WithTrackingName(Steps.Claims);
+
+        var specs = documents
+            .Combine(actions)
+            .Combine(defaultNamespace)
+            .Combine(claims)
+            .Select(static (input, _) =>
+            {
+                var (((document, catalog), ns), allClaims) = input;
+                return WorkflowBinder.Bind(document, catalog, ns, allClaims).Spec;
+            })
+            .WithTrackingName(Steps.Specs);
+
+        context.RegisterSourceOutput(specs, static (context, spec) =>
+        {
+            if (spec is not null)
+            {
+                context.AddSource(spec.HintName, ExecutorEmitter.Emit(spec));
+            }
+        });
+    }
+
+    private static ActionSpec? ReadAction(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.IsEmpty)
+        {
+            return null;
+        }
+
+        var name = ActionMethodReader.GetActionName(context.Attributes[0]);
+        return name is null ? null : ActionMethodReader.Read(method, name);
+    }
+
+    /// <summary>The project's root namespace (made visible by the package's props), else the assembly name.</summary>
+    internal static string DefaultNamespace(AnalyzerConfigOptions options, string? assemblyName)
+        => Identifiers.SanitizeNamespace(
+            options.TryGetValue("build_property.RootNamespace", out var rootNamespace) && !string.IsNullOrWhiteSpace(rootNamespace)
+                ? rootNamespace
+                : assemblyName);
+}

@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+
+namespace Workflows.Generators.Yaml;
+
+/// <summary>A 0-based position in the text: character offset, line and column.</summary>
+internal readonly record struct TextPosition(int Offset, int Line, int Column);
+
+/// <summary>
+/// A minimal YAML node tree with positions. Built iteratively by <see cref="YamlTreeReader"/> so that no
+/// input, however deeply nested, can exhaust the compiler's stack.
+/// </summary>
+internal abstract class YamlNode
+{
+    protected YamlNode(TextPosition start, TextPosition end)
+    {
+        Start = start;
+        End = end;
+    }
+
+    public TextPosition Start { get; }
+
+    public TextPosition End { get; internal set; }
+
+    /// <summary>What the node is, for messages: "a string", "a list", "a mapping".</summary>
+    public abstract string KindDescription { get; }
+}
+
+internal sealed class YamlScalar : YamlNode
+{
+    public YamlScalar(string value, bool isPlain, TextPosition start, TextPosition end)
+        : base(start, end)
+    {
+        Value = value;
+        IsPlain = isPlain;
+    }
+
+    public string Value { get; }
+
+    /// <summary>False for quoted and block scalars, whose text is always a string.</summary>
+    public bool IsPlain { get; }
+
+    /// <summary>YAML's null: an empty plain scalar, <c>~</c> or <c>null</c>.</summary>
+    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public override string KindDescription => IsNull ? "null" : "a scalar";
+}
+
+internal sealed class YamlSequence : YamlNode
+{
+    public YamlSequence(TextPosition start)
+        : base(start, start)
+    {
+    }
+
+    public List<YamlNode> Items { get; } = new();
+
+    public override string KindDescription => "a list";
+}
+
+internal sealed class YamlMapping : YamlNode
+{
+    public YamlMapping(TextPosition start)
+        : base(start, start)
+    {
+    }
+
+    public List<KeyValuePair<YamlNode, YamlNode>> Entries { get; } = new();
+
+    public override string KindDescription => "a mapping";
+}

@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Workflows.Generators.Yaml;
+
+/// <summary>The outcome of reading a file: a root node, or the first syntax error and where it is.</summary>
+internal readonly record struct YamlReadResult(YamlNode? Root, string? Error, TextPosition ErrorPosition);
+
+/// <summary>
+/// Turns YAML (or JSON, which YAML's flow style covers) into a <see cref="YamlNode"/> tree using
+/// YamlDotNet's event parser. Never throws: every problem becomes an error with a position.
+/// </summary>
+internal static class YamlTreeReader
+{
+    /// <summary>No workflow is anywhere near this deep; the limit keeps hostile input cheap.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Two million characters: far beyond any real workflow, small enough to parse in well under a second.</summary>
+    public const int MaxLength = 2_000_000;
+
+    private static readonly Regex s_markPrefix = new(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant);
+
+    public static YamlReadResult Read(string text)
+    {
+        if (text.Length > MaxLength)
+        {
+            return new YamlReadResult(null, $"the file has {text.Length} characters, more than the {MaxLength} a workflow file may have", default);
+        }
+
+        TextPosition lastPosition = default;
+        try
+        {
+            return ReadCore(text, ref lastPosition);
+        }
+        catch (YamlException exception)
+        {
+            var position = exception.Start.Line > 0 ? ToPosition(exception.Start) : lastPosition;
+            var message = s_markPrefix.Replace(exception.Message, string.Empty);
+            return new YamlReadResult(null, message, position);
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // YamlDotNet occasionally reports bad input with a general exception type.
+            return new YamlReadResult(null, exception.Message, lastPosition);
+        }
+    }
+
+    private static YamlReadResult ReadCore(string text, ref TextPosition lastPosition)
+    {
+        var parser = new Parser(new StringReader(text));
+        var stack = new List<YamlNode>();
+        var pendingKeys = new List<YamlNode?>();
+        var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        YamlNode? root = null;
+        var documents = 0;
+
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            lastPosition = ToPosition(current.Start);
+            switch (current)
+            {
+                case DocumentStart:
+                    documents++;
+                    if (documents > 1)
+                    {
+                        return new YamlReadResult(null, "a workflow file holds exactly one YAML document; remove the second '---'", lastPosition);
+                    }
+
+                    break;
+
+                case Scalar scalar:
+                {
+                    var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, ToPosition(scalar.Start), ToPosition(scalar.End));
+                    Remember(anchors, scalar.Anchor, node);
+                    Attach(node);
+                    break;
+                }
+
+                case SequenceStart sequenceStart:
+                {
+                    if (stack.Count >= MaxDepth)
+                    {
+                        return DepthError(lastPosition);
+                    }
+
+                    var node = new YamlSequence(ToPosition(sequenceStart.Start));
+                    Remember(anchors, sequenceStart.Anchor, node);
+                    stack.Add(node);
+                    pendingKeys.Add(null);
+                    break;
+                }
+
+                case MappingStart mappingStart:
+                {
+                    if (stack.Count >= MaxDepth)
+                    {
+                        return DepthError(lastPosition);
+                    }
+
+                    var node = new YamlMapping(ToPosition(mappingStart.Start));
+                    Remember(anchors, mappingStart.Anchor, node);
+                    stack.Add(node);
+                    pendingKeys.Add(null);
+                    break;
+                }
+
+                case SequenceEnd:
+                case MappingEnd:
+                {
+                    var node = stack[stack.Count - 1];
+                    stack.RemoveAt(stack.Count - 1);
+                    pendingKeys.RemoveAt(pendingKeys.Count - 1);
+                    node.End = ToPosition(current.End);
+                    Attach(node);
+                    break;
+                }
+
+                case AnchorAlias alias:
+                {
+                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        return new YamlReadResult(null, $"the alias '*{alias.Value.Value}' names no anchor defined before it", lastPosition);
+                    }
+
+                    Attach(target);
+                    break;
+                }
+            }
+        }
+
+        return new YamlReadResult(root, null, default);
+
+        void Attach(YamlNode node)
+        {
+            if (stack.Count == 0)
+            {
+                root ??= node;
+                return;
+            }
+
+            var top = stack.Count - 1;
+            switch (stack[top])
+            {
+                case YamlSequence sequence:
+                    sequence.Items.Add(node);
+                    break;
+                case YamlMapping mapping:
+                    if (pendingKeys[top] is { } key)
+                    {
+                        mapping.Entries.Add(new KeyValuePair<YamlNode, YamlNode>(key, node));
+                        pendingKeys[top] = null;
+                    }
+                    else
+                    {
+                        pendingKeys[top] = node;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static YamlReadResult DepthError(TextPosition position)
+        => new(null, $"the file nests more than {MaxDepth} levels deep", position);
+
+    private static void Remember(Dictionary<string, YamlNode> anchors, AnchorName anchor, YamlNode node)
+    {
+        if (!anchor.IsEmpty)
+        {
+            anchors[anchor.Value] = node;
+        }
+    }
+
+    private static TextPosition ToPosition(Mark mark)
+        => new(
+            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Index)),
+            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Line - 1)),
+            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Column - 1)));
+}

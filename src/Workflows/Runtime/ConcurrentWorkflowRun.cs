@@ -1,0 +1,68 @@
+using System;
+using System.ComponentModel;
+using System.Threading;
+
+namespace Workflows.Runtime;
+
+/// <summary>
+/// State shared by the steps of one run of a generated workflow whose steps can run concurrently.
+/// Not meant to be used directly: generated code derives from it.
+/// </summary>
+/// <remarks>
+/// Steps never throw into each other: a step that fails records the failure here and cancels the run's
+/// token, so running siblings stop and steps that have not started are skipped. The run then surfaces the
+/// first failure (or the caller's cancellation) once every started step has finished.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class ConcurrentWorkflowRun
+{
+    private readonly string _workflowName;
+    private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource _cancellation;
+    private WorkflowFailedException? _failure;
+
+    /// <summary>Starts the shared state of a run.</summary>
+    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken)
+    {
+        _workflowName = workflowName;
+        _callerToken = cancellationToken;
+        _cancellation = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
+        CancellationToken = _cancellation.Token;
+    }
+
+    /// <summary>The run's token: cancelled by the caller, or when a step fails.</summary>
+    protected CancellationToken CancellationToken { get; }
+
+    /// <summary>True once a step failed or the caller cancelled: steps not yet started must not start.</summary>
+    protected bool IsStopping => _cancellation.IsCancellationRequested;
+
+    /// <summary>Records that a step's action threw.</summary>
+    protected void Fail(string stepId, Exception exception)
+    {
+        // A cancellation caused by the caller or by a sibling's failure is not a failure of its own.
+        if (exception is OperationCanceledException && CancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var failure = new WorkflowFailedException(_workflowName, stepId, exception);
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+        {
+            _cancellation.Cancel();
+        }
+    }
+
+    /// <summary>Called once every started step has finished: throws the run's outcome, if it is not success.</summary>
+    protected void Complete()
+    {
+        _cancellation.Dispose();
+        if (_failure is not null)
+        {
+            throw _failure;
+        }
+
+        _callerToken.ThrowIfCancellationRequested();
+    }
+}
