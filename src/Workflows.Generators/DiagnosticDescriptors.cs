@@ -96,6 +96,5 @@ internal static class DiagnosticDescriptors
     }
 
     private static DiagnosticDescriptor Error(string id, string title, string message)
-        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            helpLinkUri: "https://github.com/workflows-dotnet/workflows#diagnostics");
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

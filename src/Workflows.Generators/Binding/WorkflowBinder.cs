@@ -205,6 +205,7 @@ internal sealed class WorkflowBinder
     private List<ArgumentSpec>? BindArguments(StepDocument step, ActionSpec action)
     {
         var ok = true;
+        var misspelt = false; // an unknown name is likely the missing one misspelt: say so once, not twice
         var bound = new Dictionary<string, (StepArgument Argument, string Expression)>(StringComparer.Ordinal);
         var valueParameters = action.Parameters.Where(p => p.Role == ParameterRole.Value).ToList();
         foreach (var argument in step.With)
@@ -216,6 +217,7 @@ internal sealed class WorkflowBinder
                     otherwise: valueParameters.Count == 0 ? ". It takes no values." : $". Its parameters: {string.Join(", ", valueParameters.Select(p => p.Name))}.");
                 Report(DiagnosticDescriptors.UnknownParameter, argument.Name.Span, step.Id.Value, action.Name, argument.Name.Value, hint);
                 ok = false;
+                misspelt = true;
                 continue;
             }
 
@@ -257,7 +259,7 @@ internal sealed class WorkflowBinder
             {
                 arguments.Add(new ArgumentSpec(name, ArgumentSource.Literal, value.Expression));
             }
-            else if (!parameter.IsOptional)
+            else if (!parameter.IsOptional && !misspelt)
             {
                 var at = step.Action?.Span ?? step.Span;
                 Report(DiagnosticDescriptors.MissingParameter, at, step.Id.Value, action.Name, parameter.Name, parameter.TypeDisplay);

@@ -22,7 +22,8 @@ internal static class NameSuggester
             var distance = string.Equals(candidate, input, StringComparison.OrdinalIgnoreCase)
                 ? 0
                 : Distance(input, candidate, limit);
-            if (distance <= limit && (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(candidate, best) < 0)))
+            // A "match" that replaces every character is no match: 'c' should not suggest 'a'.
+            if (distance <= limit && distance < input.Length && distance < candidate.Length && (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(candidate, best) < 0)))
             {
                 best = candidate;
                 bestDistance = distance;

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Workflows.Generators.Tests.Infrastructure;
+
+/// <summary>What a build of a test project produced: the generator's output and every diagnostic.</summary>
+internal sealed record BuildResult(
+    GeneratorDriverRunResult Generator,
+    Compilation Output,
+    ImmutableArray<Diagnostic> AnalyzerDiagnostics,
+    ImmutableArray<Diagnostic> CompilerDiagnostics,
+    IReadOnlyList<Exception> AnalyzerExceptions)
+{
+    public IEnumerable<Diagnostic> WorkflowDiagnostics => AnalyzerDiagnostics.Where(d => d.Id.StartsWith("WF", StringComparison.Ordinal));
+
+    public IEnumerable<Diagnostic> CompilerErrors => CompilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
+
+    public string? GeneratedSource(string hintNameEnd)
+        => Generator.Results.Single().GeneratedSources.FirstOrDefault(s => s.HintName.EndsWith(hintNameEnd, StringComparison.Ordinal)).SourceText?.ToString();
+}
+
+/// <summary>
+/// Builds a small C# project with workflow files the way the compiler does: generator first, then the
+/// analyzer over the generated compilation. <c>Microsoft.CodeAnalysis.Testing</c> is not available here.
+/// </summary>
+internal static class WorkflowTestHost
+{
+    public const string RootNamespace = "TestApp";
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var references = paths
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToList();
+        references.Add(MetadataReference.CreateFromFile(typeof(WorkflowActionAttribute).Assembly.Location));
+        return references.ToImmutableArray();
+    });
+
+    public static CSharpCompilation CreateCompilation(params string[] sources)
+        => CSharpCompilation.Create(
+            "TestApp",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Source{i}.cs")),
+            s_references.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static AnalyzerConfigOptionsProvider Options(string? rootNamespace = RootNamespace)
+        => new TestOptionsProvider(rootNamespace is null
+            ? new Dictionary<string, string>()
+            : new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> files, AnalyzerConfigOptionsProvider? options = null)
+        => CSharpGeneratorDriver.Create(
+            new[] { new WorkflowGenerator().AsSourceGenerator() },
+            files,
+            new CSharpParseOptions(LanguageVersion.Latest),
+            options ?? Options(),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Builds <paramref name="csharp"/> with the given workflow files (path, text).</summary>
+    public static BuildResult Build(string csharp, params (string Path, string Text)[] workflows)
+        => Build(new[] { csharp }, workflows);
+
+    public static BuildResult Build(string[] csharp, (string Path, string Text)[] workflows, string? rootNamespace = RootNamespace)
+    {
+        var compilation = CreateCompilation(csharp);
+        var files = workflows.Select(w => (AdditionalText)new InMemoryAdditionalText(w.Path, w.Text)).ToImmutableArray();
+        var options = Options(rootNamespace);
+        var driver = CreateDriver(files, options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+
+        var exceptions = new List<Exception>();
+        var withAnalyzers = output.WithAnalyzers(
+            ImmutableArray.Create<DiagnosticAnalyzer>(new WorkflowAnalyzer()),
+            new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(files, options),
+                onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false));
+        var analyzerDiagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+
+        return new BuildResult(driver.GetRunResult(), output, analyzerDiagnostics, output.GetDiagnostics(), exceptions);
+    }
+}
