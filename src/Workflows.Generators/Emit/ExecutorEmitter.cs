@@ -117,7 +117,6 @@ internal static class ExecutorEmitter
 
     private static void EmitRunAsyncDocumentation(SourceWriter w)
     {
-        w.Line();
         w.Line("/// <summary>");
         w.Line("/// Runs the workflow. Each step starts as soon as the steps it depends on have finished.");
         w.Line("/// </summary>");
@@ -128,14 +127,17 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec)
     {
-        EmitRunAsyncDocumentation(w);
         var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind));
-        w.Open($"public async {ValueTask} RunAsync({CancellationToken} cancellationToken = default)");
+        w.Line();
         if (!awaits)
         {
-            w.Line("// Every action of this workflow is synchronous: the run completes without awaiting.");
-            w.Line("#pragma warning disable CS1998");
+            // Kept async so that failures reach the caller through the task, as they do for every other workflow.
+            w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
         }
+
+        EmitRunAsyncDocumentation(w);
+
+        w.Open($"public async {ValueTask} RunAsync({CancellationToken} cancellationToken = default)");
 
         var batchNumber = 0;
         foreach (var batch in spec.Batches)
@@ -150,19 +152,22 @@ internal static class ExecutorEmitter
             w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
             w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, exception);");
             w.Close();
-            w.Line();
+            if (batchNumber < spec.Batches.Count)
+            {
+                w.Line();
+            }
         }
 
+        w.Close();
         if (!awaits)
         {
             w.Line("#pragma warning restore CS1998");
         }
-
-        w.Close();
     }
 
     private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec)
     {
+        w.Line();
         EmitRunAsyncDocumentation(w);
         w.Open($"public {ValueTask} RunAsync({CancellationToken} cancellationToken = default)");
         w.Open("if (cancellationToken.IsCancellationRequested)");

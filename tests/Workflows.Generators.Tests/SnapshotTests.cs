@@ -1,0 +1,80 @@
+using System.Linq;
+using Workflows.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Workflows.Generators.Tests;
+
+/// <summary>The generated source, compared with the committed files under Snapshots/.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void Sequential_workflow_with_static_actions()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("flows/release.workflow.yaml", """
+            name: release
+            description: Tests, then pushes.
+            steps:
+              - id: test
+                action: deploy.test
+              - id: push-prod
+                name: Push to production
+                action: deploy.push
+                depends_on: test
+                with: { environment: "prod \"eu\"" }
+            """));
+
+        AssertCompiles(result);
+        Snapshot.Match(result.GeneratedSource("TestApp.ReleaseWorkflow.g.cs")!, "ReleaseWorkflow.g.cs");
+    }
+
+    [Fact]
+    public void Concurrent_workflow_with_instance_actions()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("flows/fan.workflow.yaml", """
+            name: fan-out-in
+            namespace: TestApp.Flows
+            steps:
+              - id: start
+                action: build
+              - id: left
+                action: notify
+                depends_on: start
+                with: { message: left }
+              - id: right
+                action: fetch
+                depends_on: start
+                with: { order_id: r-1 }
+              - id: join
+                action: deploy.push
+                depends_on: [left, right]
+                with: { environment: dev }
+            """));
+
+        AssertCompiles(result);
+        Snapshot.Match(result.GeneratedSource("TestApp.Flows.FanOutInWorkflow.g.cs")!, "FanOutInWorkflow.g.cs");
+    }
+
+    [Fact]
+    public void Synchronous_sequential_workflow_needs_no_await()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("sync.workflow.yaml", """
+            name: sync-chain
+            steps:
+              - id: one
+                action: build
+              - id: two
+                action: deploy.test
+                depends_on: one
+            """));
+
+        AssertCompiles(result);
+        Snapshot.Match(result.GeneratedSource("TestApp.SyncChainWorkflow.g.cs")!, "SyncChainWorkflow.g.cs");
+    }
+
+    private static void AssertCompiles(BuildResult result)
+    {
+        Assert.Empty(result.WorkflowDiagnostics);
+        var problems = result.CompilerDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
