@@ -1,5 +1,9 @@
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Text.Json;
 using System.Threading.Tasks;
+using Xunit;
 
 namespace Workflows.Package.Tests;
 
@@ -78,6 +82,18 @@ internal sealed class ConsumerProject
 
     /// <summary><c>dotnet build</c> (with its implicit restore), in Debug.</summary>
     public Task<CliResult> BuildAsync() => DotNetCli.MSBuildAsync(ProjectDirectory, "build");
+
+    /// <summary>The full paths of the project's AdditionalFiles items, as MSBuild evaluates them (after restore).</summary>
+    public async Task<IReadOnlyList<string>> GetAdditionalFilesAsync()
+    {
+        var result = await DotNetCli.MSBuildAsync(ProjectDirectory, "msbuild", "-getItem:AdditionalFiles");
+        result.AssertSucceeded();
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        return json.RootElement.GetProperty("Items").GetProperty("AdditionalFiles")
+            .EnumerateArray()
+            .Select(item => item.GetProperty("FullPath").GetString()!)
+            .ToList();
+    }
 
     /// <summary>Runs the app built by <see cref="BuildAsync"/>.</summary>
     public Task<CliResult> RunAsync() => DotNetCli.RunAsync(ProjectDirectory, Path.Combine("bin", "Debug", "net10.0", "Consumer.dll"));

@@ -99,6 +99,13 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         build.AssertSucceeded();
         Assert.DoesNotContain("WF0007", build.StandardOutput, StringComparison.Ordinal);
 
+        // The compiler happens to ignore a repeated /additionalfile, so the build alone cannot show a duplicate.
+        var workflowFile = Path.GetFullPath(Path.Combine(consumer.ProjectDirectory, ConsumerProject.WorkflowPath));
+        var additionalFiles = await consumer.GetAdditionalFilesAsync();
+        Assert.True(
+            additionalFiles.Count(path => path == workflowFile) == 1,
+            $"Expected {workflowFile} once in AdditionalFiles, which holds:{Environment.NewLine}{string.Join(Environment.NewLine, additionalFiles)}");
+
         await AssertRunsAsync(consumer);
     }
 

@@ -14,9 +14,13 @@ internal sealed record BuildResult(
     GeneratorDriverRunResult Generator,
     Compilation Output,
     ImmutableArray<Diagnostic> AnalyzerDiagnostics,
-    ImmutableArray<Diagnostic> CompilerDiagnostics,
     IReadOnlyList<Exception> AnalyzerExceptions)
 {
+    private readonly Lazy<ImmutableArray<Diagnostic>> _compilerDiagnostics = new(() => Output.GetDiagnostics());
+
+    /// <summary>Compiles the output on first use: binding every generated method body is the slow part.</summary>
+    public ImmutableArray<Diagnostic> CompilerDiagnostics => _compilerDiagnostics.Value;
+
     public IEnumerable<Diagnostic> WorkflowDiagnostics => AnalyzerDiagnostics.Where(d => d.Id.StartsWith("WF", StringComparison.Ordinal));
 
     public IEnumerable<Diagnostic> CompilerErrors => CompilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
@@ -85,6 +89,6 @@ internal static class WorkflowTestHost
                 logAnalyzerExecutionTime: false));
         var analyzerDiagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
-        return new BuildResult(driver.GetRunResult(), output, analyzerDiagnostics, output.GetDiagnostics(), exceptions);
+        return new BuildResult(driver.GetRunResult(), output, analyzerDiagnostics, exceptions);
     }
 }

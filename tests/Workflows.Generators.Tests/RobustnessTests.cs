@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Workflows.Generators.Tests;
+
+/// <summary>
+/// Hundreds of broken inputs: the analyzer and generator must answer each with WF diagnostics, never an
+/// exception, and must agree (no WF error means generated code that compiles; a WF error means no code).
+/// </summary>
+public sealed class RobustnessTests
+{
+    private const string Seed = """
+        name: robust
+        namespace: TestApp.Robust
+        description: A seed for mutations.
+        steps:
+          - id: test
+            action: deploy.test
+            with: { count: 3 }
+          - id: push
+            name: Push
+            action: deploy.push
+            depends_on: [test]
+            with:
+              environment: "dev"
+          - id: notify
+            action: notify
+            depends_on: push
+            with: { message: done }
+        """;
+
+    private const string JsonSeed = """
+        { "name": "robust-json", "steps": [ { "id": "a", "action": "build" }, { "id": "b", "action": "deploy.test", "depends_on": ["a"], "with": { "count": 1 } } ] }
+        """;
+
+    private const string YamlAlphabet = ":-[]{}#&*!|>'\"%@`,? \n\t~$.0123456789abcxyz";
+
+    [Fact]
+    public void Truncated_files()
+    {
+        var inputs = new List<(string, string)>();
+        foreach (var (seed, path) in new[] { (Seed, "t.workflow.yaml"), (JsonSeed, "t.workflow.json") })
+        {
+            for (var length = 0; length < seed.Length; length += Math.Max(1, seed.Length / 60))
+            {
+                inputs.Add((path, seed.Substring(0, length)));
+            }
+        }
+
+        AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
+    public void Random_edits_of_yaml_significant_characters()
+    {
+        var random = new Random(20261122);
+        var inputs = new List<(string, string)>();
+        for (var i = 0; i < 200; i++)
+        {
+            var (seed, path) = i % 4 == 0 ? (JsonSeed, "e.workflow.json") : (Seed, "e.workflow.yaml");
+            var text = new StringBuilder(seed);
+            for (var edit = random.Next(1, 6); edit > 0; edit--)
+            {
+                var at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0:
+                        text.Insert(at, YamlAlphabet[random.Next(YamlAlphabet.Length)]);
+                        break;
+                    case 1:
+                        text.Remove(at, 1);
+                        break;
+                    default:
+                        text[at] = YamlAlphabet[random.Next(YamlAlphabet.Length)];
+                        break;
+                }
+            }
+
+            inputs.Add((path, text.ToString()));
+        }
+
+        AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
+    public void Shuffled_and_duplicated_lines()
+    {
+        var random = new Random(7);
+        var lines = Seed.Split('\n');
+        var inputs = new List<(string, string)>();
+        for (var i = 0; i < 60; i++)
+        {
+            var mutated = lines.ToList();
+            var a = random.Next(mutated.Count);
+            var b = random.Next(mutated.Count);
+            if (i % 2 == 0)
+            {
+                (mutated[a], mutated[b]) = (mutated[b], mutated[a]);
+            }
+            else
+            {
+                mutated.Insert(b, mutated[a]);
+            }
+
+            inputs.Add(("s.workflow.yaml", string.Join("\n", mutated)));
+        }
+
+        AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
+    public void Binary_noise()
+    {
+        var random = new Random(42);
+        var inputs = new List<(string, string)>();
+        for (var i = 0; i < 60; i++)
+        {
+            var bytes = new byte[random.Next(1, 2000)];
+            random.NextBytes(bytes);
+            var text = i % 2 == 0 ? Encoding.Latin1.GetString(bytes) : Encoding.UTF8.GetString(bytes);
+            inputs.Add(("n.workflow.yaml", text));
+            inputs.Add(("n.workflow.json", "{\"name\": \"x\", " + text));
+        }
+
+        AssertRobust(inputs, mustReport: true);
+    }
+
+    [Fact]
+    public void Deep_nesting_and_huge_files()
+    {
+        var inputs = new List<(string, string)>
+        {
+            ("d.workflow.yaml", new string('[', 100_000)),
+            ("d.workflow.json", string.Concat(Enumerable.Repeat("{\"a\":", 50_000))),
+            ("d.workflow.yaml", "name: deep\nsteps:\n  - id: a\n    action: build\n    with:\n" + string.Concat(Enumerable.Range(0, 300).Select(i => new string(' ', 6 + (2 * i)) + "k:\n"))),
+            ("d.workflow.yaml", string.Concat(Enumerable.Range(0, 500).Select(i => new string(' ', 2 * i) + "- \n"))),
+            ("h.workflow.yaml", "name: huge\nsteps:\n" + new string('#', 3_000_000)),
+            ("h.workflow.yaml", "name: long-scalar\nsteps:\n  - id: a\n    action: " + new string('x', 1_000_000) + "\n"),
+        };
+
+        AssertRobust(inputs, mustReport: true);
+    }
+
+    [Fact]
+    public void Wrong_kinds_of_values()
+    {
+        var inputs = new[]
+        {
+            "name: [1, 2]\nsteps:\n  - id: a\n    action: build\n",
+            "name: x\nsteps: { a: b }\n",
+            "name: x\nsteps:\n  - just a string\n",
+            "name: x\nsteps:\n  - id: { nested: map }\n    action: build\n",
+            "name: x\nsteps:\n  - id: a\n    action: [build]\n",
+            "name: x\nsteps:\n  - id: a\n    action: build\n    depends_on: { b: c }\n",
+            "name: x\nsteps:\n  - id: a\n    action: deploy.test\n    with: [1, 2]\n",
+            "name: x\nsteps:\n  - id: a\n    action: deploy.test\n    with: { count: { deep: 1 } }\n",
+            "name: x\nsteps:\n  ? [complex, key]\n  : value\n",
+            "name: x\nsteps:\n  - ? [complex]\n    : key\n    id: a\n    action: build\n",
+            "name: x\nsteps:\n  - &self [ *self ]\n",
+            "name: x\nsteps:\n  - id: a\n    action: *missing\n",
+            "name: x\nsteps: []\n",
+            "name: x\n---\nname: y\n",
+            "",
+            "# only a comment\n",
+            "---\n",
+            "~\n",
+            "\uFEFFname: bom\nsteps: 1\n",
+            "name: \0\nsteps:\n  - id: a\n    action: build\n",
+            "name: x\nsteps:\n  - id: a\n    action: build\n  - id: a\n    action: build\n    depends_on: [a, a, a]\n",
+            "name: 123\nsteps:\n  - id: 9lives\n    action: build\n",
+            "name: x\nnamespace: class\nsteps:\n  - id: a\n    action: build\n",
+            "name: x\nsteps:\n  - id: a\n    action: deploy.test\n    with: { count: 1, COUNT: 2 }\n",
+        };
+
+        AssertRobust(inputs.Select(i => ("w.workflow.yaml", i)), mustReport: true);
+    }
+
+    [Fact]
+    public void Ten_thousand_step_chain_and_cycle_do_not_exhaust_the_stack()
+    {
+        var chain = new StringBuilder("name: long-chain\nsteps:\n  - id: s0\n    action: build\n");
+        for (var i = 1; i < 10_000; i++)
+        {
+            chain.Append("  - id: s").Append(i).Append("\n    action: build\n    depends_on: s").Append(i - 1).Append('\n');
+        }
+
+        var cycle = chain.ToString().Replace("  - id: s0\n    action: build\n", "  - id: s0\n    action: build\n    depends_on: s9999\n");
+
+        var cyclic = WorkflowTestHost.Build(TestSources.Actions, ("c.workflow.yaml", cycle));
+        Assert.Empty(cyclic.AnalyzerExceptions);
+        Assert.Contains(cyclic.WorkflowDiagnostics, d => d.Id == "WF0001" && d.GetMessage().StartsWith("Steps form a dependency cycle: s0 -> s9999 -> s9998", StringComparison.Ordinal));
+
+        // The valid chain goes through the same parser, binder and emitter; compiling 10 000 generated
+        // statements would only measure the C# compiler.
+        var document = Parsing.WorkflowDocumentParser.Parse("l.workflow.yaml", chain.ToString());
+        var catalog = new Actions.ActionCatalog(new[] { BuildAction() });
+        var spec = Binding.WorkflowBinder.Bind(document, catalog, "TestApp", Array.Empty<Binding.TypeClaim>()).Spec;
+        Assert.NotNull(spec);
+        Assert.Equal(10_000, spec.Batches.Count);
+        Assert.Contains("// Batch 10000 of 10000: s9999", Emit.ExecutorEmitter.Emit(spec));
+    }
+
+    private static Model.ActionSpec BuildAction()
+        => new("build", "Actions.Build", "global::TestApp.Actions", "Actions", "Build", IsStatic: true,
+            Common.EquatableArray<Model.ActionParameter>.Empty, Model.ActionReturnKind.Void, OutputType: null, Error: null);
+
+    private static void AssertRobust(IEnumerable<(string Path, string Text)> inputs, bool mustReport)
+    {
+        var failures = new List<string>();
+        var count = 0;
+        foreach (var (path, text) in inputs)
+        {
+            count++;
+            var problem = Check(path, text, mustReport);
+            if (problem is not null)
+            {
+                var shown = text.Length > 300 ? text.Substring(0, 300) + "..." : text;
+                failures.Add($"{problem}\n--- input ({path}, {text.Length} chars) ---\n{shown}\n");
+            }
+        }
+
+        Assert.True(count > 0);
+        Assert.True(failures.Count == 0, $"{failures.Count} of {count} inputs failed:\n" + string.Join("\n", failures.Take(5)));
+    }
+
+    private static string? Check(string path, string text, bool mustReport)
+    {
+        BuildResult result;
+        try
+        {
+            result = WorkflowTestHost.Build(new[] { TestSources.Actions }, new[] { (path, text) });
+        }
+        catch (Exception exception)
+        {
+            return "the build itself threw: " + exception;
+        }
+
+        if (result.AnalyzerExceptions.Count > 0)
+        {
+            return "the analyzer threw: " + result.AnalyzerExceptions[0];
+        }
+
+        var run = result.Generator.Results.Single();
+        if (run.Exception is not null)
+        {
+            return "the generator threw: " + run.Exception;
+        }
+
+        var errors = result.WorkflowDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Any(d => d.Location.GetLineSpan().Path != path))
+        {
+            return "a diagnostic points outside the workflow file";
+        }
+
+        if (errors.Count == 0)
+        {
+            if (mustReport)
+            {
+                return "no WF diagnostic for an invalid input";
+            }
+
+            if (run.GeneratedSources.Length != 1)
+            {
+                return "no WF error, yet no code was generated";
+            }
+
+            var compileErrors = result.CompilerErrors.ToList();
+            return compileErrors.Count == 0 ? null : "no WF error, yet the generated code does not compile: " + compileErrors[0];
+        }
+
+        return run.GeneratedSources.Length == 0 ? null : "a workflow with WF errors still produced code";
+    }
+}
