@@ -1,0 +1,37 @@
+using System;
+using Xunit;
+
+namespace Workflows.Tests;
+
+/// <summary>
+/// A guard, not a benchmark: a run whose actions all complete synchronously allocates nothing.
+/// (Speed and memory figures live in tests/Workflows.Benchmarks.)
+/// </summary>
+public sealed class AllocationTests
+{
+    [Fact]
+    public void A_synchronous_sequential_run_allocates_nothing()
+    {
+        var workflow = new SyncChainWorkflow();
+        for (var i = 0; i < 10; i++)
+        {
+            Run(workflow); // warm up: JIT and tiering allocate
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Run(workflow);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    private static void Run(SyncChainWorkflow workflow)
+    {
+        var run = workflow.RunAsync();
+        Assert.True(run.IsCompletedSuccessfully);
+        run.GetAwaiter().GetResult();
+    }
+}

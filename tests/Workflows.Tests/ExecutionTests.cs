@@ -1,0 +1,229 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Workflows.Tests;
+
+/// <summary>
+/// Generated executors at run time. Concurrency is proved with gates: a test that depends on two steps
+/// running at once deadlocks (and times out) if they do not.
+/// </summary>
+public sealed class ExecutionTests
+{
+    /// <summary>Only a guard against a deadlocked test: nothing waits for it to elapse.</summary>
+    private static readonly TimeSpan s_deadlockGuard = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Steps_run_after_their_dependencies_whatever_the_file_order()
+    {
+        var probe = new Probe();
+
+        await new OrderingWorkflow(probe).RunAsync();
+
+        Assert.Equal(new[] { "a", "b", "c", "d" }, probe.Finished);
+        Assert.Equal(new[] { new[] { "a" }, new[] { "b" }, new[] { "c" }, new[] { "d" } }, OrderingWorkflow.Descriptor.Batches.Select(b => b.ToArray()));
+    }
+
+    [Fact]
+    public async Task Independent_steps_run_at_the_same_time()
+    {
+        // left and right each wait until both have started: only possible if they overlap.
+        var bothStarted = new Barrier2();
+        var probe = new Probe
+        {
+            Behavior = (name, _) => name is "left" or "right" ? bothStarted.SignalAndWaitAsync() : Task.CompletedTask,
+        };
+
+        await new DiamondWorkflow(probe).RunAsync().AsTask().WaitAsync(s_deadlockGuard);
+
+        Assert.Equal("start", probe.Started.First());
+        Assert.Equal("join", probe.Finished.Last());
+        Assert.Equal(new[] { "left", "right" }, probe.Started.Skip(1).Take(2).Order());
+    }
+
+    [Fact]
+    public async Task A_step_starts_before_an_unrelated_slow_step_of_its_batch_finishes()
+    {
+        // slow blocks until after-quick runs; after-quick depends on quick only. Waiting for the whole
+        // first batch would deadlock.
+        var releaseSlow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowWasRunningWhenAfterQuickStarted = false;
+        Probe probe = null!;
+        probe = new Probe
+        {
+            Behavior = (name, _) =>
+            {
+                switch (name)
+                {
+                    case "slow":
+                        return releaseSlow.Task;
+                    case "after-quick":
+                        slowWasRunningWhenAfterQuickStarted = probe.Started.Contains("slow") && !probe.Finished.Contains("slow");
+                        releaseSlow.SetResult();
+                        return Task.CompletedTask;
+                    default:
+                        return Task.CompletedTask;
+                }
+            },
+        };
+
+        await new IndependentWorkflow(probe).RunAsync().AsTask().WaitAsync(s_deadlockGuard);
+
+        Assert.True(slowWasRunningWhenAfterQuickStarted);
+        Assert.Equal(3, probe.Finished.Count);
+        Assert.Equal(new[] { new[] { "slow", "quick" }, new[] { "after-quick" } }, IndependentWorkflow.Descriptor.Batches.Select(b => b.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_failing_step_fails_the_run_cancels_its_siblings_and_skips_its_dependents()
+    {
+        var siblingRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = new Probe
+        {
+            Behavior = async (name, token) =>
+            {
+                switch (name)
+                {
+                    case "sibling":
+                        siblingRunning.SetResult();
+                        await Task.Delay(Timeout.Infinite, token); // ends only through cancellation
+                        break;
+                    case "boom":
+                        await siblingRunning.Task;
+                        throw new InvalidOperationException("boom failed");
+                }
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new FailingWorkflow(probe).RunAsync().AsTask().WaitAsync(s_deadlockGuard));
+
+        Assert.Equal("failing", failure.WorkflowName);
+        Assert.Equal("boom", failure.StepId);
+        Assert.IsType<InvalidOperationException>(failure.InnerException);
+        Assert.Equal("Workflow 'failing' failed at step 'boom': boom failed", failure.Message);
+        Assert.True(probe.Tokens["sibling"].IsCancellationRequested);
+        Assert.DoesNotContain("never", probe.Started);
+        Assert.DoesNotContain("sibling", probe.Finished);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_reaches_every_running_action_and_surfaces_as_cancellation()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var bothWaiting = new CountdownEvent(2);
+        var probe = new Probe
+        {
+            Behavior = async (name, token) =>
+            {
+                if (name is "left" or "right")
+                {
+                    if (bothWaiting.Signal())
+                    {
+                        await cancellation.CancelAsync();
+                    }
+
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+            },
+        };
+
+        var run = new DiamondWorkflow(probe).RunAsync(cancellation.Token).AsTask();
+        var exception = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(s_deadlockGuard));
+
+        Assert.Equal(cancellation.Token, exception.CancellationToken);
+        Assert.True(probe.Tokens["left"].IsCancellationRequested);
+        Assert.True(probe.Tokens["right"].IsCancellationRequested);
+        Assert.DoesNotContain("join", probe.Started);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_sequential_run_stops_before_the_next_step()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var probe = new Probe
+        {
+            Behavior = async (name, token) =>
+            {
+                if (name == "two")
+                {
+                    await cancellation.CancelAsync();
+                    token.ThrowIfCancellationRequested();
+                }
+            },
+        };
+
+        var exception = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ChainWorkflow(probe).RunAsync(cancellation.Token).AsTask());
+
+        Assert.Equal(cancellation.Token, exception.CancellationToken);
+        Assert.Equal(cancellation.Token, probe.Tokens["one"]);
+        Assert.Equal(new[] { "one", "two" }, probe.Started);
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_runs_nothing()
+    {
+        var probe = new Probe();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new DiamondWorkflow(probe).RunAsync(new CancellationToken(canceled: true)).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ChainWorkflow(probe).RunAsync(new CancellationToken(canceled: true)).AsTask());
+
+        Assert.Empty(probe.Started);
+    }
+
+    [Fact]
+    public async Task An_action_failure_in_a_sequential_run_names_the_step_and_stops_the_run()
+    {
+        var before = SyncActions.Calls;
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new SyncFailWorkflow().RunAsync().AsTask());
+
+        Assert.Equal("broken", failure.StepId);
+        Assert.Equal("broken on purpose", failure.InnerException!.Message);
+        Assert.True(SyncActions.Calls - before >= 1);
+    }
+
+    [Fact]
+    public async Task A_synchronous_failure_in_a_concurrent_run_is_reported_through_the_task()
+    {
+        var task = new SyncWideWorkflow().RunAsync();
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => task.AsTask());
+        Assert.Equal("c", failure.StepId);
+    }
+
+    [Fact]
+    public async Task A_failure_in_a_sequential_run_with_probe_keeps_the_cause()
+    {
+        var probe = new Probe { Behavior = (name, _) => name == "two" ? throw new TimeoutException("slow backend") : Task.CompletedTask };
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new ChainWorkflow(probe).RunAsync().AsTask());
+
+        Assert.Equal("chain", failure.WorkflowName);
+        Assert.Equal("two", failure.StepId);
+        Assert.IsType<TimeoutException>(failure.InnerException);
+        Assert.DoesNotContain("three", probe.Started);
+    }
+
+    [Fact]
+    public void Instance_action_hosts_are_required()
+        => Assert.Throws<ArgumentNullException>(() => new DiamondWorkflow(null!));
+
+    /// <summary>Two parties meet: each waits until both have arrived.</summary>
+    private sealed class Barrier2
+    {
+        private readonly TaskCompletionSource _bothArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public Task SignalAndWaitAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) == 2)
+            {
+                _bothArrived.SetResult();
+            }
+
+            return _bothArrived.Task;
+        }
+    }
+}

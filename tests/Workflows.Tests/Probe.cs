@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Workflows.Tests;
+
+/// <summary>
+/// The action every runtime test workflow calls. Each test decides what a step does through
+/// <see cref="Behavior"/>, and reads back what ran, in which order, and with which token.
+/// </summary>
+public sealed class Probe
+{
+    public ConcurrentQueue<string> Started { get; } = new();
+
+    public ConcurrentQueue<string> Finished { get; } = new();
+
+    public ConcurrentDictionary<string, CancellationToken> Tokens { get; } = new();
+
+    public Func<string, CancellationToken, Task> Behavior { get; set; } = static (_, _) => Task.CompletedTask;
+
+    [WorkflowAction("probe.run")]
+    public async Task RunAsync(string name, CancellationToken cancellationToken)
+    {
+        Started.Enqueue(name);
+        Tokens[name] = cancellationToken;
+        await Behavior(name, cancellationToken);
+        Finished.Enqueue(name);
+    }
+}
+
+/// <summary>Synchronous static actions: a run of them must allocate nothing.</summary>
+public static class SyncActions
+{
+    public static int Calls;
+
+    [WorkflowAction("sync.noop")]
+    public static void Noop() => Interlocked.Increment(ref Calls);
+
+    [WorkflowAction("sync.add")]
+    public static int Add(int left, int right) => left + right;
+
+    [WorkflowAction("sync.fail")]
+    public static int Fail(string message) => throw new InvalidOperationException(message);
+}
