@@ -70,14 +70,71 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ExpressionNotSupported = Error(
         "WF0013",
-        "Expressions are not supported in this position yet",
-        "Step '{0}': parameter '{1}' uses a ${{{{ }}}} expression, which this version cannot bind yet. Use a literal value.");
+        "Expressions are not allowed in this position",
+        "{0} cannot use a ${{{{ }}}} expression: {1}");
+
+    public static readonly DiagnosticDescriptor UnknownInput = Error(
+        "WF0101",
+        "Expression reads an input the workflow does not declare",
+        "The workflow has no input '{0}'{1}");
+
+    public static readonly DiagnosticDescriptor UnknownStepReference = Error(
+        "WF0102",
+        "Expression reads a step that does not exist",
+        "The workflow has no step '{0}'{1}");
+
+    public static readonly DiagnosticDescriptor UnknownMember = Error(
+        "WF0103",
+        "Expression reads a member the type does not have",
+        "'{0}' has no member '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor TypeMismatch = Error(
+        "WF0104",
+        "Expression type does not fit the parameter",
+        "Step '{0}': parameter '{1}' is of type '{2}', but the expression is of type '{3}'");
+
+    public static readonly DiagnosticDescriptor ExpressionSyntaxError = Error(
+        "WF0105",
+        "Expression syntax error",
+        "Expression syntax error: {0}");
+
+    public static readonly DiagnosticDescriptor ConditionNotBoolean = Error(
+        "WF0106",
+        "if: is not a boolean expression",
+        "Step '{0}': 'if' must be a boolean expression, but this one is of type '{1}'");
+
+    public static readonly DiagnosticDescriptor MaybeSkippedOutputRead = Error(
+        "WF0107",
+        "Output of a step that may be skipped is read unsafely",
+        "{0} reads the output of step '{1}', which may have been skipped. Write '... ?? <fallback>' to say what to use then.");
+
+    public static readonly DiagnosticDescriptor UnknownInputType = Error(
+        "WF0108",
+        "Input type names no C# type",
+        "Input '{0}' has type '{1}', which names no C# type. Use a C# keyword (string, int, bool, ...), DateTimeOffset, TimeSpan, Guid, or a type's full name such as MyShop.Order; add [] for an array.");
+
+    public static readonly DiagnosticDescriptor OutputReadsNothing = Error(
+        "WF0109",
+        "Workflow output reads nothing",
+        "Output '{0}' reads no input and no step. A workflow output is a ${{{{ }}}} expression over inputs.<name> or steps.<id>.output.");
+
+    public static readonly DiagnosticDescriptor InvalidExpression = Error(
+        "WF0110",
+        "Expression is not valid for its types",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor StepHasNoOutput = Error(
+        "WF0111",
+        "Expression reads the output of a step that has none",
+        "Step '{0}' has no output: its action '{1}' returns nothing");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
         DuplicateWorkflowType, InvalidActionMethod, InvalidName, UnknownParameter, MissingParameter,
         InvalidArgumentValue, ExpressionNotSupported,
+        UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
+        MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

@@ -131,6 +131,7 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             .Where(file => WorkflowDocumentParser.IsWorkflowFile(file.Path))
             .Select(file => WorkflowDocumentParser.Parse(file.Path, file.GetText(CancellationToken.None)?.ToString()))
             .ToList();
+        var inputTypes = Types.InputTypeResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.InputTypeNames));
         var claims = documents
             .Select(d => TypeClaim.For(d, defaultNamespace))
             .Where(c => c is not null)
@@ -141,7 +142,7 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
         foreach (var document in documents)
         {
-            var binding = WorkflowBinder.Bind(document, catalog, defaultNamespace, claims);
+            var binding = WorkflowBinder.Bind(document, catalog, inputTypes, defaultNamespace, claims);
             result[document.FilePath] = binding.Diagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();
         }
 

@@ -9,6 +9,7 @@ using Workflows.Generators.Common;
 using Workflows.Generators.Emit;
 using Workflows.Generators.Model;
 using Workflows.Generators.Parsing;
+using Workflows.Generators.Types;
 
 namespace Workflows.Generators;
 
@@ -25,6 +26,7 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         public const string Documents = nameof(Documents);
         public const string Actions = nameof(Actions);
         public const string Claims = nameof(Claims);
+        public const string InputTypes = nameof(InputTypes);
         public const string Specs = nameof(Specs);
     }
 
@@ -57,14 +59,23 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (claims, _) => claims.OrderBy(c => c!.FilePath, System.StringComparer.Ordinal).Select(c => c!).ToEquatableArray())
             .WithTrackingName(Steps.Claims);
 
+        // Input types are looked up in the compilation; the result is data, so later steps stay cached.
+        var inputTypes = documents
+            .SelectMany(static (document, _) => WorkflowBinder.InputTypeNames(document))
+            .Collect()
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, _) => InputTypeResolver.Resolve(pair.Right, pair.Left))
+            .WithTrackingName(Steps.InputTypes);
+
         var specs = documents
             .Combine(actions)
+            .Combine(inputTypes)
             .Combine(defaultNamespace)
             .Combine(claims)
             .Select(static (input, _) =>
             {
-                var (((document, catalog), ns), allClaims) = input;
-                return WorkflowBinder.Bind(document, catalog, ns, allClaims).Spec;
+                var ((((document, catalog), types), ns), allClaims) = input;
+                return WorkflowBinder.Bind(document, catalog, types, ns, allClaims).Spec;
             })
             .WithTrackingName(Steps.Specs);
 

@@ -369,17 +369,19 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void WF0013_expressions_are_reported_until_they_are_supported()
+    public void WF0013_input_defaults_are_literals()
     {
         var result = Build("""
             name: expr
+            inputs:
+              env: { type: string, default: "${{ inputs.other }}" }
             steps:
               - id: push
                 action: deploy.push
-                with: { environment: "${{ inputs.env }}" }
+                with: { environment: prod }
             """);
 
-        Assert.Contains("parameter 'environment' uses a ${{ }} expression", Single(result, "WF0013", 5, 26).GetMessage());
+        Assert.Equal("The default of input 'env' cannot use a ${{ }} expression: defaults are literals", Single(result, "WF0013", 3, 33).GetMessage());
     }
 
     [Fact]

@@ -199,7 +199,7 @@ public sealed class RobustnessTests
         // statements would only measure the C# compiler.
         var document = Parsing.WorkflowDocumentParser.Parse("l.workflow.yaml", chain.ToString());
         var catalog = new Actions.ActionCatalog(new[] { BuildAction() });
-        var spec = Binding.WorkflowBinder.Bind(document, catalog, "TestApp", Array.Empty<Binding.TypeClaim>()).Spec;
+        var spec = Binding.WorkflowBinder.Bind(document, catalog, Types.ResolvedInputTypes.Empty, "TestApp", Array.Empty<Binding.TypeClaim>()).Spec;
         Assert.NotNull(spec);
         Assert.Equal(10_000, spec.Batches.Count);
         Assert.Contains("// Batch 10000 of 10000: s9999", Emit.ExecutorEmitter.Emit(spec));
@@ -207,7 +207,8 @@ public sealed class RobustnessTests
 
     private static Model.ActionSpec BuildAction()
         => new("build", "Actions.Build", "global::TestApp.Actions", "Actions", "Build", IsStatic: true,
-            Common.EquatableArray<Model.ActionParameter>.Empty, Model.ActionReturnKind.Void, OutputType: null, Error: null);
+            Common.EquatableArray<Model.ActionParameter>.Empty, Model.ActionReturnKind.Void, OutputType: null, OutputTypeName: null,
+            Common.EquatableArray<Model.TypeShape>.Empty, Error: null);
 
     private static void AssertRobust(IEnumerable<(string Path, string Text)> inputs, bool mustReport)
     {

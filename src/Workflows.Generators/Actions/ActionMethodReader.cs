@@ -32,7 +32,13 @@ internal static class ActionMethodReader
             parameters.Add(ReadParameter(parameter));
         }
 
-        var (returnKind, outputType) = ReadReturn(method.ReturnType);
+        var (returnKind, outputType, outputSymbol) = ReadReturn(method.ReturnType);
+        var roots = method.Parameters.Select(p => p.Type).ToList();
+        if (outputSymbol is not null)
+        {
+            roots.Insert(0, outputSymbol);
+        }
+
         return new ActionSpec(
             Name: actionName,
             MethodDisplay: containingType.ToDisplayString(s_shortFormat) + "." + method.Name,
@@ -43,6 +49,8 @@ internal static class ActionMethodReader
             Parameters: parameters.ToEquatableArray(),
             ReturnKind: returnKind,
             OutputType: outputType,
+            OutputTypeName: outputSymbol is null ? null : Types.TypeShapeReader.NameOf(outputSymbol),
+            Types: Types.TypeShapeReader.Read(roots),
             Error: FindProblem(method, actionName));
     }
 
@@ -144,6 +152,7 @@ internal static class ActionMethodReader
         return new ActionParameter(
             Name: parameter.Name,
             Type: type.ToDisplayString(s_typeFormat),
+            TypeName: Types.TypeShapeReader.NameOf(type),
             TypeDisplay: type.ToDisplayString(s_shortFormat),
             Role: role,
             Literal: literal,
@@ -179,11 +188,11 @@ internal static class ActionMethodReader
         };
     }
 
-    private static (ActionReturnKind Kind, string? OutputType) ReadReturn(ITypeSymbol returnType)
+    private static (ActionReturnKind Kind, string? OutputType, ITypeSymbol? Output) ReadReturn(ITypeSymbol returnType)
     {
         if (returnType.SpecialType == SpecialType.System_Void)
         {
-            return (ActionReturnKind.Void, null);
+            return (ActionReturnKind.Void, null, null);
         }
 
         if (returnType is INamedTypeSymbol named && IsInTasksNamespace(named))
@@ -191,17 +200,17 @@ internal static class ActionMethodReader
             switch (named.MetadataName)
             {
                 case "Task":
-                    return (ActionReturnKind.Task, null);
+                    return (ActionReturnKind.Task, null, null);
                 case "ValueTask":
-                    return (ActionReturnKind.ValueTask, null);
+                    return (ActionReturnKind.ValueTask, null, null);
                 case "Task`1":
-                    return (ActionReturnKind.TaskOfT, named.TypeArguments[0].ToDisplayString(s_typeFormat));
+                    return (ActionReturnKind.TaskOfT, named.TypeArguments[0].ToDisplayString(s_typeFormat), named.TypeArguments[0]);
                 case "ValueTask`1":
-                    return (ActionReturnKind.ValueTaskOfT, named.TypeArguments[0].ToDisplayString(s_typeFormat));
+                    return (ActionReturnKind.ValueTaskOfT, named.TypeArguments[0].ToDisplayString(s_typeFormat), named.TypeArguments[0]);
             }
         }
 
-        return (ActionReturnKind.Value, returnType.ToDisplayString(s_typeFormat));
+        return (ActionReturnKind.Value, returnType.ToDisplayString(s_typeFormat), returnType);
     }
 
     private static bool IsInTasksNamespace(INamedTypeSymbol type)

@@ -4,6 +4,7 @@ using System.Linq;
 using Workflows.Generators.Actions;
 using Workflows.Generators.Common;
 using Workflows.Generators.Model;
+using Workflows.Generators.Types;
 
 namespace Workflows.Generators.Binding;
 
@@ -11,29 +12,35 @@ namespace Workflows.Generators.Binding;
 internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>
-/// The validator: checks a parsed workflow against the compilation's actions and the other workflow files,
-/// and binds it into a <see cref="WorkflowSpec"/>. Shared by the analyzer (which reports the diagnostics)
-/// and the generator (which emits the spec), so the two can never disagree.
+/// The validator: checks a parsed workflow against the compilation's actions, types and the other workflow
+/// files, and binds it into a <see cref="WorkflowSpec"/>. Shared by the analyzer (which reports the
+/// diagnostics) and the generator (which emits the spec), so the two can never disagree.
 /// </summary>
 internal sealed class WorkflowBinder
 {
     private readonly WorkflowDocument _document;
     private readonly ActionCatalog _catalog;
+    private readonly ResolvedInputTypes _inputTypes;
     private readonly List<DiagnosticInfo> _diagnostics;
 
-    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog)
+    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes)
     {
         _document = document;
         _catalog = catalog;
+        _inputTypes = inputTypes;
         _diagnostics = new List<DiagnosticInfo>(document.Diagnostics);
     }
 
     /// <param name="document">The parsed file.</param>
     /// <param name="catalog">The compilation's actions.</param>
+    /// <param name="inputTypes">The C# types the compilation's workflow inputs name.</param>
     /// <param name="defaultNamespace">The namespace for workflows without <c>namespace:</c>.</param>
     /// <param name="claims">The generated types of every workflow file in the compilation, for WF0007.</param>
-    public static BindingResult Bind(WorkflowDocument document, ActionCatalog catalog, string defaultNamespace, IReadOnlyList<TypeClaim> claims)
-        => new WorkflowBinder(document, catalog).BindCore(defaultNamespace, claims);
+    public static BindingResult Bind(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, string defaultNamespace, IReadOnlyList<TypeClaim> claims)
+        => new WorkflowBinder(document, catalog, inputTypes).BindCore(defaultNamespace, claims);
+
+    /// <summary>The type names a document's inputs write, for <see cref="InputTypeResolver"/>.</summary>
+    public static IEnumerable<string> InputTypeNames(WorkflowDocument document) => document.Inputs.Select(i => i.Type.Value);
 
     private BindingResult BindCore(string defaultNamespace, IReadOnlyList<TypeClaim> claims)
     {
@@ -45,37 +52,207 @@ internal sealed class WorkflowBinder
 
         var steps = _document.Steps;
         var indexById = IndexSteps(steps);
-        var dependencies = BindDependencies(steps, indexById);
-        CheckCycles(steps, dependencies);
+        var (dependencies, dependencySpans) = BindDependencies(steps, indexById);
+        var acyclic = CheckCycles(steps, dependencies, dependencySpans);
+        var batches = acyclic ? BatchPlanner.Plan(dependencies) : EquatableArray<EquatableArray<int>>.Empty;
 
+        var types = new TypeCatalog(_catalog.Actions.SelectMany(a => a.Types).Concat(_inputTypes.Shapes));
+        var (inputs, inputTypeNames) = BindInputs(types);
+
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        var stepIdentifiers = steps.Select(step => UniqueIdentifier(Identifiers.ToPascalCase(step.Id.Value), identifiers)).ToList();
+        var runsAlways = steps.Select(step => step.If is { } condition && ExpressionBinder.CallsAlways(condition)).ToList();
+        var maybeSkipped = MaybeSkipped(steps, dependencies, batches, runsAlways);
+        var references = new Dictionary<string, StepReference>(StringComparer.Ordinal);
+        foreach (var entry in indexById)
+        {
+            var (id, index) = (entry.Key, entry.Value);
+            var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0] : null;
+            var probe = new StepSpec(id, null, string.Empty, stepIdentifiers[index], -1, string.Empty, string.Empty, ActionReturnKind.Void, null,
+                EquatableArray<ArgumentSpec>.Empty, EquatableArray<int>.Empty, null, false);
+            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName, probe.OutputVariable, probe.SucceededVariable, maybeSkipped[index]));
+        }
+
+        var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics);
         var hosts = new List<HostSpec>();
         var stepSpecs = new List<StepSpec>(steps.Count);
-        var identifiers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
-            var spec = BindStep(steps[i], dependencies[i], hosts, identifiers);
+            var successCode = dependencies[i].Count == 0
+                ? "true"
+                : "(" + string.Join(" && ", dependencies[i].Select(d => references[steps[d].Id.Value].SucceededVariable)) + ")";
+            var spec = BindStep(steps[i], stepIdentifiers[i], dependencies[i], runsAlways[i], successCode, expressions, hosts);
             if (spec is not null)
             {
                 stepSpecs.Add(spec);
             }
         }
 
+        var outputs = BindOutputs(expressions);
+
         var diagnostics = _diagnostics.ToEquatableArray();
-        if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0)
+        if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null)
         {
             return new BindingResult(null, diagnostics);
         }
 
-        var spec2 = new WorkflowSpec(
+        var workflow = new WorkflowSpec(
             WorkflowName: claim.WorkflowName,
             Description: _document.Description,
             SourceFileName: _document.FileName,
             Namespace: claim.Namespace,
             ClassName: claim.ClassName,
+            Inputs: inputs.ToEquatableArray(),
+            Outputs: outputs.ToEquatableArray(),
             Hosts: hosts.ToEquatableArray(),
             Steps: stepSpecs.ToEquatableArray(),
-            Batches: BatchPlanner.Plan(dependencies));
-        return new BindingResult(spec2, diagnostics);
+            Batches: batches);
+        return new BindingResult(workflow, diagnostics);
+    }
+
+    private (List<InputSpec> Inputs, Dictionary<string, string> TypeNames) BindInputs(TypeCatalog types)
+    {
+        var inputs = new List<InputSpec>();
+        var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var properties = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in _document.Inputs)
+        {
+            var resolved = _inputTypes.Find(input.Type.Value);
+            if (resolved?.Name is not { } typeName || resolved.Declaration is not { } declaration)
+            {
+                Report(DiagnosticDescriptors.UnknownInputType, input.Type.Span, input.Name.Value, input.Type.Value);
+                continue;
+            }
+
+            var shape = types.Find(typeName);
+            var isValueType = shape?.IsValueType ?? false;
+            string? defaultValue = null;
+            if (input.Default is { } written)
+            {
+                if (written.Text.Contains("${{"))
+                {
+                    Report(DiagnosticDescriptors.ExpressionNotSupported, written.Span, $"The default of input '{input.Name.Value}'", "defaults are literals");
+                    continue;
+                }
+
+                var parameter = new ActionParameter(input.Name.Value, declaration, typeName, types.Display(typeName), ParameterRole.Value,
+                    LiteralKindOf(shape), types.AcceptsNull(typeName), IsOptional: true, shape?.EnumMembers ?? EquatableArray<string>.Empty);
+                var literal = LiteralBinder.Bind(written, parameter);
+                if (literal.Expression is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidArgumentValue, written.Span, "input " + input.Name.Value, written.Describe(), input.Name.Value, parameter.TypeDisplay, literal.Hint ?? string.Empty);
+                    continue;
+                }
+
+                defaultValue = literal.Expression;
+            }
+
+            // An optional input without a default may be absent: reference types say so with '?'.
+            var optionalReference = !input.Required && defaultValue is null && !isValueType;
+            var property = UniqueIdentifier(Identifiers.ToPascalCase(input.Name.Value), properties);
+            inputs.Add(new InputSpec(input.Name.Value, property, declaration + (optionalReference ? "?" : string.Empty), input.Required, defaultValue, input.Description));
+            typeNames[input.Name.Value] = typeName;
+        }
+
+        return (inputs, typeNames);
+    }
+
+    private static LiteralKind LiteralKindOf(TypeShape? shape) => shape?.Category switch
+    {
+        TypeCategory.String => LiteralKind.String,
+        TypeCategory.Boolean => LiteralKind.Boolean,
+        TypeCategory.Char => LiteralKind.Char,
+        TypeCategory.Enum => LiteralKind.Enum,
+        TypeCategory.Numeric => shape.Name switch
+        {
+            "sbyte" => LiteralKind.SByte,
+            "byte" => LiteralKind.Byte,
+            "short" => LiteralKind.Int16,
+            "ushort" => LiteralKind.UInt16,
+            "int" => LiteralKind.Int32,
+            "uint" => LiteralKind.UInt32,
+            "long" => LiteralKind.Int64,
+            "ulong" => LiteralKind.UInt64,
+            "float" => LiteralKind.Single,
+            "double" => LiteralKind.Double,
+            _ => LiteralKind.Decimal,
+        },
+        _ => LiteralKind.Unsupported,
+    };
+
+    /// <summary>
+    /// A step may be skipped when it has an <c>if:</c> (other than a bare <c>always()</c>), or when a
+    /// dependency may be skipped and it does not call <c>always()</c>.
+    /// </summary>
+    private static bool[] MaybeSkipped(EquatableArray<StepDocument> steps, List<IReadOnlyList<int>> dependencies, EquatableArray<EquatableArray<int>> batches, List<bool> runsAlways)
+    {
+        var result = new bool[steps.Count];
+        foreach (var batch in batches)
+        {
+            foreach (var index in batch)
+            {
+                var ownCondition = steps[index].If is { } condition && !ExpressionBinder.IsJustAlways(condition);
+                result[index] = ownCondition || (!runsAlways[index] && dependencies[index].Any(d => result[d]));
+            }
+        }
+
+        return result;
+    }
+
+    private List<OutputSpec>? BindOutputs(ExpressionBinder expressions)
+    {
+        var outputs = new List<OutputSpec>();
+        var properties = new HashSet<string>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var output in _document.Outputs)
+        {
+            if (!ExpressionBinder.ReadsAnything(output.Value))
+            {
+                Report(DiagnosticDescriptors.OutputReadsNothing, output.Value.Span, output.Name.Value);
+                ok = false;
+                continue;
+            }
+
+            var bound = expressions.BindValue(output.Value);
+            if (bound is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (!ReportUnguardedReads(bound, $"Output '{output.Name.Value}'"))
+            {
+                ok = false;
+                continue;
+            }
+
+            if (bound.Type == TypeCatalog.Null)
+            {
+                Report(DiagnosticDescriptors.InvalidExpression, output.Value.Span, $"Output '{output.Name.Value}' is always null.");
+                ok = false;
+                continue;
+            }
+
+            var type = bound.Type + (bound.MaybeNull && !bound.Type.EndsWith("?", StringComparison.Ordinal) ? "?" : string.Empty);
+            outputs.Add(new OutputSpec(output.Name.Value, UniqueIdentifier(Identifiers.ToPascalCase(output.Name.Value), properties), type, bound.Code));
+        }
+
+        return ok ? outputs : null;
+    }
+
+    private bool ReportUnguardedReads(BoundExpression bound, string reader)
+    {
+        if (bound.UnguardedReads is not { Count: > 0 } reads)
+        {
+            return true;
+        }
+
+        foreach (var (step, span) in reads)
+        {
+            Report(DiagnosticDescriptors.MaybeSkippedOutputRead, span, reader, _document.Steps[step].Id.Value);
+        }
+
+        return false;
     }
 
     private void CheckDuplicateType(TypeClaim claim, IReadOnlyList<TypeClaim> claims)
@@ -110,20 +287,23 @@ internal sealed class WorkflowBinder
         return indexById;
     }
 
-    private List<IReadOnlyList<int>> BindDependencies(EquatableArray<StepDocument> steps, Dictionary<string, int> indexById)
+    /// <summary>
+    /// A step's dependencies: its <c>depends_on</c> entries and every step its expressions read. Each comes
+    /// with the span that introduced it, for WF0001.
+    /// </summary>
+    private (List<IReadOnlyList<int>> Dependencies, List<Dictionary<int, SourceSpan>> Spans) BindDependencies(EquatableArray<StepDocument> steps, Dictionary<string, int> indexById)
     {
         var dependencies = new List<IReadOnlyList<int>>(steps.Count);
+        var spans = new List<Dictionary<int, SourceSpan>>(steps.Count);
         foreach (var step in steps)
         {
             var resolved = new List<int>(step.DependsOn.Count);
+            var from = new Dictionary<int, SourceSpan>();
             foreach (var dependency in step.DependsOn)
             {
                 if (indexById.TryGetValue(dependency.Value, out var index))
                 {
-                    if (!resolved.Contains(index))
-                    {
-                        resolved.Add(index);
-                    }
+                    Add(index, dependency.Span);
                 }
                 else
                 {
@@ -132,26 +312,76 @@ internal sealed class WorkflowBinder
                 }
             }
 
+            // Reading steps.X makes X a dependency. Unknown ids are reported when the expression is bound.
+            var values = step.With.Select(w => (Value: w.Value, Bare: false)).ToList();
+            if (step.If is { } condition)
+            {
+                values.Add((condition, true));
+            }
+
+            foreach (var (value, bare) in values)
+            {
+                foreach (var id in ExpressionBinder.ReferencedSteps(value, bare))
+                {
+                    if (indexById.TryGetValue(id, out var index))
+                    {
+                        Add(index, value.Span);
+                    }
+                }
+            }
+
             dependencies.Add(resolved);
+            spans.Add(from);
+
+            void Add(int index, SourceSpan span)
+            {
+                if (!from.ContainsKey(index))
+                {
+                    resolved.Add(index);
+                    from.Add(index, span);
+                }
+            }
         }
 
-        return dependencies;
+        return (dependencies, spans);
     }
 
-    private void CheckCycles(EquatableArray<StepDocument> steps, List<IReadOnlyList<int>> dependencies)
+    private bool CheckCycles(EquatableArray<StepDocument> steps, List<IReadOnlyList<int>> dependencies, List<Dictionary<int, SourceSpan>> spans)
     {
-        foreach (var cycle in CycleDetector.FindCycles(dependencies))
+        var cycles = CycleDetector.FindCycles(dependencies);
+        foreach (var cycle in cycles)
         {
-            // Report on the depends_on entry that closes the cycle.
-            var closing = steps[cycle[cycle.Count - 2]];
-            var target = steps[cycle[cycle.Count - 1]].Id.Value;
-            var span = closing.DependsOn.First(d => d.Value == target).Span;
+            // Report on the entry that closes the cycle.
+            var span = spans[cycle[cycle.Count - 2]][cycle[cycle.Count - 1]];
             Report(DiagnosticDescriptors.DependencyCycle, span, string.Join(" -> ", cycle.Select(i => steps[i].Id.Value)));
         }
+
+        return cycles.Count == 0;
     }
 
-    private StepSpec? BindStep(StepDocument step, IReadOnlyList<int> dependencies, List<HostSpec> hosts, HashSet<string> identifiers)
+    private StepSpec? BindStep(
+        StepDocument step,
+        string identifier,
+        IReadOnlyList<int> dependencies,
+        bool runsAlways,
+        string successCode,
+        ExpressionBinder expressions,
+        List<HostSpec> hosts)
     {
+        string? condition = null;
+        if (step.If is { } written)
+        {
+            var bound = expressions.BindValue(written, bare: true, successCode: successCode);
+            if (bound is not null && bound.Type != TypeCatalog.Bool)
+            {
+                Report(DiagnosticDescriptors.ConditionNotBoolean, written.Span, step.Id.Value, expressions.Display(bound.Type));
+            }
+            else if (bound is not null && (!runsAlways || ReportUnguardedReads(bound, $"Step '{step.Id.Value}'")))
+            {
+                condition = bound.Code;
+            }
+        }
+
         if (step.Action is not { } actionName)
         {
             return null;
@@ -172,8 +402,8 @@ internal sealed class WorkflowBinder
         }
 
         var action = candidates[0];
-        var arguments = BindArguments(step, action);
-        if (arguments is null)
+        var arguments = BindArguments(step, action, runsAlways, expressions);
+        if (arguments is null || (step.If is not null && condition is null))
         {
             return null;
         }
@@ -193,19 +423,23 @@ internal sealed class WorkflowBinder
             Id: step.Id.Value,
             DisplayName: step.DisplayName,
             ActionName: action.Name,
-            Identifier: UniqueIdentifier(Identifiers.ToPascalCase(step.Id.Value), identifiers),
+            Identifier: identifier,
             HostIndex: hostIndex,
             ContainingType: action.ContainingType,
             MethodName: action.MethodName,
             ReturnKind: action.ReturnKind,
+            OutputType: action.OutputType,
             Arguments: arguments.ToEquatableArray(),
-            Dependencies: dependencies.ToEquatableArray());
+            Dependencies: dependencies.ToEquatableArray(),
+            Condition: condition,
+            RunsAfterSkippedDependencies: runsAlways);
     }
 
-    private List<ArgumentSpec>? BindArguments(StepDocument step, ActionSpec action)
+    private List<ArgumentSpec>? BindArguments(StepDocument step, ActionSpec action, bool runsAlways, ExpressionBinder expressions)
     {
         var ok = true;
         var misspelt = false; // an unknown name is likely the missing one misspelt: say so once, not twice
+        var attempted = new HashSet<string>(StringComparer.Ordinal);
         var bound = new Dictionary<string, (StepArgument Argument, string Expression)>(StringComparer.Ordinal);
         var valueParameters = action.Parameters.Where(p => p.Role == ParameterRole.Value).ToList();
         foreach (var argument in step.With)
@@ -229,22 +463,17 @@ internal sealed class WorkflowBinder
                 continue;
             }
 
-            if (argument.Value.Text.Contains("${{"))
+            attempted.Add(parameter.Name);
+            var code = argument.Value.Text.Contains("${{")
+                ? BindExpressionArgument(step, parameter, argument.Value, runsAlways, expressions)
+                : BindLiteralArgument(step, parameter, argument.Value);
+            if (code is null)
             {
-                Report(DiagnosticDescriptors.ExpressionNotSupported, argument.Value.Span, step.Id.Value, parameter.Name);
                 ok = false;
                 continue;
             }
 
-            var literal = LiteralBinder.Bind(argument.Value, parameter);
-            if (literal.Expression is null)
-            {
-                Report(DiagnosticDescriptors.InvalidArgumentValue, argument.Value.Span, step.Id.Value, argument.Value.Describe(), parameter.Name, parameter.TypeDisplay, literal.Hint ?? string.Empty);
-                ok = false;
-                continue;
-            }
-
-            bound.Add(parameter.Name, (argument, literal.Expression));
+            bound.Add(parameter.Name, (argument, code));
         }
 
         var arguments = new List<ArgumentSpec>(action.Parameters.Count);
@@ -257,9 +486,9 @@ internal sealed class WorkflowBinder
             }
             else if (bound.TryGetValue(parameter.Name, out var value))
             {
-                arguments.Add(new ArgumentSpec(name, ArgumentSource.Literal, value.Expression));
+                arguments.Add(new ArgumentSpec(name, ArgumentSource.Value, value.Expression));
             }
-            else if (!parameter.IsOptional && !misspelt)
+            else if (!parameter.IsOptional && !misspelt && !attempted.Contains(parameter.Name))
             {
                 var at = step.Action?.Span ?? step.Span;
                 Report(DiagnosticDescriptors.MissingParameter, at, step.Id.Value, action.Name, parameter.Name, parameter.TypeDisplay);
@@ -268,6 +497,48 @@ internal sealed class WorkflowBinder
         }
 
         return ok ? arguments : null;
+    }
+
+    private string? BindLiteralArgument(StepDocument step, ActionParameter parameter, ArgumentValue value)
+    {
+        var literal = LiteralBinder.Bind(value, parameter);
+        if (literal.Expression is null)
+        {
+            Report(DiagnosticDescriptors.InvalidArgumentValue, value.Span, step.Id.Value, value.Describe(), parameter.Name, parameter.TypeDisplay, literal.Hint ?? string.Empty);
+        }
+
+        return literal.Expression;
+    }
+
+    private string? BindExpressionArgument(StepDocument step, ActionParameter parameter, ArgumentValue value, bool runsAlways, ExpressionBinder expressions)
+    {
+        if (value.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping)
+        {
+            Report(DiagnosticDescriptors.InvalidArgumentValue, value.Span, step.Id.Value, value.Describe(), parameter.Name, parameter.TypeDisplay, "; write a single value");
+            return null;
+        }
+
+        var bound = expressions.BindValue(value);
+        if (bound is null)
+        {
+            return null;
+        }
+
+        var converted = expressions.Convert(bound, parameter.TypeName);
+        if (converted is null)
+        {
+            Report(DiagnosticDescriptors.TypeMismatch, value.Span, step.Id.Value, parameter.Name, parameter.TypeDisplay, expressions.Display(bound.Type));
+            return null;
+        }
+
+        if (runsAlways && !ReportUnguardedReads(converted, $"Step '{step.Id.Value}'"))
+        {
+            return null;
+        }
+
+        // A nullable member passed on to a parameter that does not accept null: the step fails with a
+        // NullReferenceException-free message only if we say so; C# flow analysis would warn here.
+        return converted.MaybeNull && !parameter.AcceptsNull ? "(" + converted.Code + ")!" : converted.Code;
     }
 
     /// <summary>Exact name first; then ignoring case, '_' and '-', so <c>order_id</c> binds <c>orderId</c>.</summary>

@@ -45,13 +45,15 @@ internal static class ExecutorEmitter
 
         EmitDescriptor(w, spec);
         EmitConstructor(w, spec);
+        EmitInputsAndOutputs(w, spec);
+        var plan = new RunPlan(spec);
         if (spec.IsSequential)
         {
-            EmitSequentialRun(w, spec);
+            EmitSequentialRun(w, spec, plan);
         }
         else
         {
-            EmitConcurrentRun(w, spec);
+            EmitConcurrentRun(w, spec, plan);
         }
 
         w.Close();
@@ -115,17 +117,81 @@ internal static class ExecutorEmitter
         w.Close();
     }
 
-    private static void EmitRunAsyncDocumentation(SourceWriter w)
+    private static void EmitInputsAndOutputs(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line();
+            w.Line($"/// <summary>The inputs of the workflow {Xml(Quote(spec.WorkflowName))}.</summary>");
+            w.Open("public sealed record Inputs");
+            var first = true;
+            foreach (var input in spec.Inputs)
+            {
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                w.Line($"/// <summary>{Xml(input.Description ?? "The input '" + input.Name + "'.")}</summary>");
+                var required = input.IsRequired ? "required " : string.Empty;
+                var initializer = input.DefaultValue is null ? string.Empty : " = " + input.DefaultValue + ";";
+                w.Line($"public {required}{input.Type} {input.PropertyName} {{ get; init; }}{initializer}");
+            }
+
+            w.Close();
+        }
+
+        if (spec.Outputs.Count > 0)
+        {
+            w.Line();
+            w.Line($"/// <summary>The outputs of the workflow {Xml(Quote(spec.WorkflowName))}.</summary>");
+            w.Open("public sealed record Outputs");
+            var first = true;
+            foreach (var output in spec.Outputs)
+            {
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                w.Line($"/// <summary>The output '{Xml(output.Name)}'.</summary>");
+                w.Line($"public required {output.Type} {output.PropertyName} {{ get; init; }}");
+            }
+
+            w.Close();
+        }
+    }
+
+    private static void EmitRunAsyncDocumentation(SourceWriter w, WorkflowSpec spec)
     {
         w.Line("/// <summary>");
         w.Line("/// Runs the workflow. Each step starts as soon as the steps it depends on have finished.");
         w.Line("/// </summary>");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("/// <param name=\"inputs\">The workflow's inputs.</param>");
+        }
+
         w.Line("/// <param name=\"cancellationToken\">Cancels the run; every running action receives it.</param>");
+        if (spec.Outputs.Count > 0)
+        {
+            w.Line("/// <returns>The workflow's outputs.</returns>");
+        }
+
         w.Line("/// <exception cref=\"global::Workflows.WorkflowFailedException\">A step failed; the step's exception is the inner exception.</exception>");
         w.Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
     }
 
-    private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec)
+    private static string RunAsyncSignature(WorkflowSpec spec, bool isAsync)
+    {
+        var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
+        var inputs = spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty;
+        return $"public {(isAsync ? "async " : string.Empty)}{returns} RunAsync({inputs}{CancellationToken} cancellationToken = default)";
+    }
+
+    private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
         var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind));
         w.Line();
@@ -135,9 +201,13 @@ internal static class ExecutorEmitter
             w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
         }
 
-        EmitRunAsyncDocumentation(w);
-
-        w.Open($"public async {ValueTask} RunAsync({CancellationToken} cancellationToken = default)");
+        EmitRunAsyncDocumentation(w, spec);
+        w.Open(RunAsyncSignature(spec, isAsync: true));
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+            w.Line();
+        }
 
         var batchNumber = 0;
         foreach (var batch in spec.Batches)
@@ -145,19 +215,30 @@ internal static class ExecutorEmitter
             batchNumber++;
             var step = spec.Steps[batch[0]];
             w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {step.Id}");
+            if (step.HasOutput)
+            {
+                w.Line($"{step.OutputType} {step.OutputVariable} = default!;");
+            }
+
+            if (plan.IsSucceededRead(step))
+            {
+                w.Line($"var {step.SucceededVariable} = false;");
+            }
+
             w.Line("cancellationToken.ThrowIfCancellationRequested();");
             w.Open("try");
-            w.Line(CallStatement(spec, step, instance: "this.", token: "cancellationToken"));
+            EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken");
             w.Close();
             w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
             w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, exception);");
             w.Close();
-            if (batchNumber < spec.Batches.Count)
+            if (batchNumber < spec.Batches.Count || spec.Outputs.Count > 0)
             {
                 w.Line();
             }
         }
 
+        EmitReturnOutputs(w, spec);
         w.Close();
         if (!awaits)
         {
@@ -165,35 +246,97 @@ internal static class ExecutorEmitter
         }
     }
 
-    private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec)
+    /// <summary>The action call, inside the run condition when the step may be skipped.</summary>
+    private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, bool storeOutput = true)
     {
+        var condition = plan.RunCondition(step);
+        if (condition is not null)
+        {
+            w.Open($"if ({condition})");
+        }
+
+        w.Line(CallStatement(spec, step, instance, token, storeOutput));
+        if (plan.IsSucceededRead(step))
+        {
+            w.Line($"{step.SucceededVariable} = true;");
+        }
+
+        if (condition is not null)
+        {
+            w.Close();
+        }
+    }
+
+    private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Outputs.Count == 0)
+        {
+            return;
+        }
+
+        w.Open("return new Outputs");
+        foreach (var output in spec.Outputs)
+        {
+            w.Line($"{output.PropertyName} = {output.Value},");
+        }
+
+        w.Close(";");
+    }
+
+    private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
+    {
+        var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
         w.Line();
-        EmitRunAsyncDocumentation(w);
-        w.Open($"public {ValueTask} RunAsync({CancellationToken} cancellationToken = default)");
+        EmitRunAsyncDocumentation(w, spec);
+        w.Open(RunAsyncSignature(spec, isAsync: false));
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
         w.Open("if (cancellationToken.IsCancellationRequested)");
-        w.Line($"return {ValueTask}.FromCanceled(cancellationToken);");
+        w.Line($"return {returns}.FromCanceled{(spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty)}(cancellationToken);");
         w.Close();
         w.Line();
-        w.Line("return new Run(this, cancellationToken).ExecuteAsync();");
+        w.Line($"return new Run(this, {(spec.Inputs.Count > 0 ? "inputs, " : string.Empty)}cancellationToken).ExecuteAsync();");
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>The state of one run: the task of every step, and the run's cancellation.</summary>");
+        w.Line("/// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>");
         w.Open("private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun");
         w.Line($"private readonly {spec.ClassName} _workflow;");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("private readonly Inputs inputs;");
+        }
+
         foreach (var step in spec.Steps)
         {
             w.Line($"private {Task} {Field(step)} = null!;");
+            if (step.HasOutput && plan.IsOutputRead(step))
+            {
+                w.Line($"private {step.OutputType} {step.OutputVariable} = default!;");
+            }
+
+            if (plan.IsSucceededRead(step))
+            {
+                w.Line($"private bool {step.SucceededVariable};");
+            }
         }
 
         w.Line();
-        w.Line($"internal Run({spec.ClassName} workflow, {CancellationToken} cancellationToken)");
+        w.Line($"internal Run({spec.ClassName} workflow, {(spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty)}{CancellationToken} cancellationToken)");
         w.Open("    : base(WorkflowName, cancellationToken)");
         w.Line("_workflow = workflow;");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("this.inputs = inputs;");
+        }
+
         w.Close();
         w.Line();
 
-        w.Open($"internal async {ValueTask} ExecuteAsync()");
+        w.Open($"internal async {returns} ExecuteAsync()");
         var batchNumber = 0;
         foreach (var batch in spec.Batches)
         {
@@ -220,17 +363,18 @@ internal static class ExecutorEmitter
         }
 
         w.Line("Complete();");
+        EmitReturnOutputs(w, spec);
         w.Close();
 
         foreach (var step in spec.Steps)
         {
-            EmitConcurrentStep(w, spec, step);
+            EmitConcurrentStep(w, spec, plan, step);
         }
 
         w.Close();
     }
 
-    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, StepSpec step)
+    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step)
     {
         var isAsync = step.Dependencies.Count > 0 || IsAwaited(step.ReturnKind);
         w.Line();
@@ -246,7 +390,7 @@ internal static class ExecutorEmitter
         w.Close();
         w.Line();
         w.Open("try");
-        w.Line(CallStatement(spec, step, instance: "_workflow.", token: "CancellationToken"));
+        EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", storeOutput: plan.IsOutputRead(step));
         w.Close();
         w.Open("catch (global::System.Exception exception)");
         w.Line($"Fail({Literal(step.Id)}, exception);");
@@ -260,7 +404,7 @@ internal static class ExecutorEmitter
         w.Close();
     }
 
-    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token)
+    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, bool storeOutput = true)
     {
         var target = step.IsStatic ? step.ContainingType : instance + spec.Hosts[step.HostIndex].FieldName;
         var arguments = new StringBuilder();
@@ -276,12 +420,13 @@ internal static class ExecutorEmitter
         }
 
         var call = $"{target}.{step.MethodName}({arguments})";
+        var store = storeOutput ? step.OutputVariable : "_";
         return step.ReturnKind switch
         {
             ActionReturnKind.Void => call + ";",
-            ActionReturnKind.Value => "_ = " + call + ";",
+            ActionReturnKind.Value => $"{store} = {call};",
             ActionReturnKind.Task or ActionReturnKind.ValueTask => "await " + call + ".ConfigureAwait(false);",
-            _ => "_ = await " + call + ".ConfigureAwait(false);",
+            _ => $"{store} = await {call}.ConfigureAwait(false);",
         };
     }
 

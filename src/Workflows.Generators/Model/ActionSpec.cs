@@ -13,15 +13,20 @@ internal sealed record ActionSpec(
     EquatableArray<ActionParameter> Parameters,
     ActionReturnKind ReturnKind,
     string? OutputType,
+    string? OutputTypeName,
+    EquatableArray<TypeShape> Types,
     string? Error)
 {
     public bool IsValid => Error is null;
 }
 
 /// <summary>One parameter of an action method.</summary>
+/// <param name="Type">The C# type as declared, nullable annotation included.</param>
+/// <param name="TypeName">The <see cref="TypeShape.Name"/> key of the type.</param>
 internal sealed record ActionParameter(
     string Name,
     string Type,
+    string TypeName,
     string TypeDisplay,
     ParameterRole Role,
     LiteralKind Literal,

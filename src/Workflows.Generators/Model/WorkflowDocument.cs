@@ -11,6 +11,8 @@ internal sealed record WorkflowDocument(
     LocatedString? Name,
     LocatedString? Namespace,
     string? Description,
+    EquatableArray<InputDocument> Inputs,
+    EquatableArray<OutputDocument> Outputs,
     EquatableArray<StepDocument> Steps,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
@@ -41,14 +43,35 @@ internal sealed record StepDocument(
     string? Description,
     EquatableArray<LocatedString> DependsOn,
     EquatableArray<StepArgument> With,
+    ArgumentValue? If,
     SourceSpan Span);
+
+/// <summary>One entry of <c>inputs:</c>.</summary>
+internal sealed record InputDocument(
+    LocatedString Name,
+    LocatedString Type,
+    bool Required,
+    ArgumentValue? Default,
+    string? Description);
+
+/// <summary>One entry of <c>outputs:</c>: a name and the expression that computes it.</summary>
+internal sealed record OutputDocument(LocatedString Name, ArgumentValue Value);
 
 /// <summary>One entry of a step's <c>with:</c> map.</summary>
 internal sealed record StepArgument(LocatedString Name, ArgumentValue Value);
 
-/// <summary>The value side of a <c>with:</c> entry, kept as text until it is bound to a parameter type.</summary>
-internal sealed record ArgumentValue(ArgumentValueKind Kind, string Text, SourceSpan Span)
+/// <summary>
+/// A scalar-or-more value (a <c>with:</c> value, an <c>if:</c>, an output), kept as text until it is bound.
+/// </summary>
+/// <param name="Origin">Where the text's first character stands, when positions inside it are exact.</param>
+internal sealed record ArgumentValue(ArgumentValueKind Kind, string Text, SourceSpan Span, ContentOrigin? Origin = null)
 {
+    /// <summary>The span of characters <paramref name="start"/>..+<paramref name="length"/> of <see cref="Text"/>.</summary>
+    public SourceSpan SpanOf(int start, int length)
+        => Origin is { } origin
+            ? new SourceSpan(Span.FilePath, origin.Offset + start, origin.Offset + start + length, origin.Line, origin.Column + start, origin.Line, origin.Column + start + length)
+            : Span;
+
     public string Describe() => Kind switch
     {
         ArgumentValueKind.Null => "null",
@@ -67,3 +90,6 @@ internal enum ArgumentValueKind
     List,
     Mapping,
 }
+
+/// <summary>The file position of a scalar's first character (0-based line and column).</summary>
+internal readonly record struct ContentOrigin(int Offset, int Line, int Column);

@@ -43,19 +43,21 @@ internal sealed class WorkflowDocumentParser
         {
             var at = new SourceSpan(_path, read.ErrorPosition.Offset, read.ErrorPosition.Offset, read.ErrorPosition.Line, read.ErrorPosition.Column, read.ErrorPosition.Line, read.ErrorPosition.Column);
             Report(DiagnosticDescriptors.MalformedFile, at, isJson ? "JSON" : "YAML", read.Error);
-            return Result(null, null, null, EquatableArray<StepDocument>.Empty);
+            return Result(null, null, null, default, default, EquatableArray<StepDocument>.Empty);
         }
 
         if (read.Root is not YamlMapping root)
         {
             var span = read.Root is null ? SourceSpan.StartOf(_path) : Span(read.Root);
             Report(DiagnosticDescriptors.SchemaViolation, span, "A workflow file must be a mapping with at least the keys 'name' and 'steps'.");
-            return Result(null, null, null, EquatableArray<StepDocument>.Empty);
+            return Result(null, null, null, default, default, EquatableArray<StepDocument>.Empty);
         }
 
         LocatedString? name = null;
         LocatedString? ns = null;
         string? description = null;
+        var inputs = EquatableArray<InputDocument>.Empty;
+        var outputs = EquatableArray<OutputDocument>.Empty;
         var steps = EquatableArray<StepDocument>.Empty;
         var sawSteps = false;
 
@@ -90,6 +92,12 @@ internal sealed class WorkflowDocumentParser
                     sawSteps = true;
                     steps = ParseSteps(value);
                     break;
+                case WorkflowSchema.Inputs:
+                    inputs = ParseInputs(value);
+                    break;
+                case WorkflowSchema.Outputs:
+                    outputs = ParseOutputs(value);
+                    break;
             }
         }
 
@@ -103,11 +111,136 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, steps);
+        return Result(name, ns, description, inputs, outputs, steps);
     }
 
-    private WorkflowDocument Result(LocatedString? name, LocatedString? ns, string? description, EquatableArray<StepDocument> steps)
-        => new(_path, name, ns, description, steps, _diagnostics.ToEquatableArray());
+    private WorkflowDocument Result(
+        LocatedString? name,
+        LocatedString? ns,
+        string? description,
+        EquatableArray<InputDocument> inputs,
+        EquatableArray<OutputDocument> outputs,
+        EquatableArray<StepDocument> steps)
+        => new(_path, name, ns, description, inputs, outputs, steps, _diagnostics.ToEquatableArray());
+
+    private EquatableArray<InputDocument> ParseInputs(YamlNode node)
+    {
+        if (node is YamlScalar { IsNull: true })
+        {
+            return EquatableArray<InputDocument>.Empty;
+        }
+
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'inputs' must be a mapping of input names to their types, not {node.KindDescription}.");
+            return EquatableArray<InputDocument>.Empty;
+        }
+
+        var inputs = new List<InputDocument>(mapping.Entries.Count);
+        foreach (var (key, value) in Entries(mapping, knownKeys: null, "'inputs'"))
+        {
+            var name = new LocatedString(key.Value, Span(key));
+            if (!s_stepId.IsMatch(name.Value))
+            {
+                Report(DiagnosticDescriptors.InvalidName, name.Span, name.Value, "input name",
+                    "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
+                continue;
+            }
+
+            // Shorthand: 'amount: decimal'.
+            if (value is YamlScalar { IsNull: false } shorthand)
+            {
+                inputs.Add(new InputDocument(name, new LocatedString(shorthand.Value, Span(shorthand)), Required: false, Default: null, Description: null));
+                continue;
+            }
+
+            if (value is not YamlMapping inputMapping)
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, Span(value), $"Input '{name.Value}' must be a type name or a mapping with 'type', not {value.KindDescription}.");
+                continue;
+            }
+
+            LocatedString? type = null;
+            var required = false;
+            ArgumentValue? defaultValue = null;
+            string? description = null;
+            foreach (var (inputKey, inputValue) in Entries(inputMapping, WorkflowSchema.InputKeys, $"input '{name.Value}'"))
+            {
+                switch (inputKey.Value)
+                {
+                    case WorkflowSchema.InputType:
+                        type = RequireString(inputValue, $"The 'type' of input '{name.Value}'");
+                        break;
+                    case WorkflowSchema.InputRequired:
+                        if (inputValue is YamlScalar { IsPlain: true, Value: "true" or "True" or "TRUE" or "false" or "False" or "FALSE" } flag)
+                        {
+                            required = flag.Value.Equals("true", StringComparison.OrdinalIgnoreCase);
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.SchemaViolation, Span(inputValue), $"'required' of input '{name.Value}' must be true or false.");
+                        }
+
+                        break;
+                    case WorkflowSchema.InputDefault:
+                        defaultValue = Value(inputValue);
+                        break;
+                    case WorkflowSchema.InputDescription:
+                        description = RequireString(inputValue, "'description'")?.Value;
+                        break;
+                }
+            }
+
+            if (type is null)
+            {
+                if (!inputMapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.InputType }))
+                {
+                    Report(DiagnosticDescriptors.SchemaViolation, name.Span, $"Input '{name.Value}' has no 'type'. Add one, for example 'type: string'.");
+                }
+
+                continue;
+            }
+
+            if (required && defaultValue is not null)
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, defaultValue.Span, $"Input '{name.Value}' is required, so its default would never be used. Remove 'default' or 'required'.");
+            }
+
+            inputs.Add(new InputDocument(name, type.Value, required, defaultValue, description));
+        }
+
+        return inputs.ToEquatableArray();
+    }
+
+    private EquatableArray<OutputDocument> ParseOutputs(YamlNode node)
+    {
+        if (node is YamlScalar { IsNull: true })
+        {
+            return EquatableArray<OutputDocument>.Empty;
+        }
+
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'outputs' must be a mapping of output names to ${{{{ }}}} expressions, not {node.KindDescription}.");
+            return EquatableArray<OutputDocument>.Empty;
+        }
+
+        var outputs = new List<OutputDocument>(mapping.Entries.Count);
+        foreach (var (key, value) in Entries(mapping, knownKeys: null, "'outputs'"))
+        {
+            var name = new LocatedString(key.Value, Span(key));
+            if (!s_stepId.IsMatch(name.Value))
+            {
+                Report(DiagnosticDescriptors.InvalidName, name.Span, name.Value, "output name",
+                    "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
+                continue;
+            }
+
+            outputs.Add(new OutputDocument(name, Value(value)));
+        }
+
+        return outputs.ToEquatableArray();
+    }
 
     private EquatableArray<StepDocument> ParseSteps(YamlNode node)
     {
@@ -148,6 +281,7 @@ internal sealed class WorkflowDocumentParser
         string? description = null;
         var dependsOn = EquatableArray<LocatedString>.Empty;
         var with = EquatableArray<StepArgument>.Empty;
+        ArgumentValue? condition = null;
         var idWasWritten = false;
 
         foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
@@ -179,6 +313,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.StepWith:
                     with = ParseWith(value);
                     break;
+                case WorkflowSchema.StepIf:
+                    condition = Value(value);
+                    break;
             }
         }
 
@@ -193,7 +330,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true), $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method.");
         }
 
-        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, Span(mapping, collapse: true)) : null;
+        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, Span(mapping, collapse: true)) : null;
     }
 
     private EquatableArray<LocatedString> ParseDependsOn(YamlNode node)
@@ -235,16 +372,7 @@ internal sealed class WorkflowDocumentParser
         var arguments = new List<StepArgument>(mapping.Entries.Count);
         foreach (var (key, value) in Entries(mapping, knownKeys: null, "'with'"))
         {
-            var kind = value switch
-            {
-                YamlScalar { IsNull: true } => ArgumentValueKind.Null,
-                YamlScalar { IsPlain: true } => ArgumentValueKind.PlainScalar,
-                YamlScalar => ArgumentValueKind.QuotedScalar,
-                YamlSequence => ArgumentValueKind.List,
-                _ => ArgumentValueKind.Mapping,
-            };
-            var text = value is YamlScalar scalar ? scalar.Value : string.Empty;
-            arguments.Add(new StepArgument(new LocatedString(key.Value, Span(key)), new ArgumentValue(kind, text, Span(value))));
+            arguments.Add(new StepArgument(new LocatedString(key.Value, Span(key)), Value(value)));
         }
 
         return arguments.ToEquatableArray();
@@ -281,6 +409,21 @@ internal sealed class WorkflowDocumentParser
 
             yield return (key, entry.Value);
         }
+    }
+
+    private ArgumentValue Value(YamlNode value)
+    {
+        var kind = value switch
+        {
+            YamlScalar { IsNull: true } => ArgumentValueKind.Null,
+            YamlScalar { IsPlain: true } => ArgumentValueKind.PlainScalar,
+            YamlScalar => ArgumentValueKind.QuotedScalar,
+            YamlSequence => ArgumentValueKind.List,
+            _ => ArgumentValueKind.Mapping,
+        };
+        var scalar = value as YamlScalar;
+        ContentOrigin? origin = scalar?.ExactContentStart is { } start ? new ContentOrigin(start.Offset, start.Line, start.Column) : null;
+        return new ArgumentValue(kind, scalar?.Value ?? string.Empty, Span(value), origin);
     }
 
     private LocatedString? RequireString(YamlNode node, string what)

@@ -7,6 +7,13 @@ internal static class WorkflowSchema
     public const string Namespace = "namespace";
     public const string Description = "description";
     public const string Steps = "steps";
+    public const string Inputs = "inputs";
+    public const string Outputs = "outputs";
+
+    public const string InputType = "type";
+    public const string InputRequired = "required";
+    public const string InputDefault = "default";
+    public const string InputDescription = "description";
 
     public const string StepId = "id";
     public const string StepName = "name";
@@ -14,8 +21,11 @@ internal static class WorkflowSchema
     public const string StepAction = "action";
     public const string StepDependsOn = "depends_on";
     public const string StepWith = "with";
+    public const string StepIf = "if";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Steps };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Steps };
 
-    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepWith };
+    public static readonly string[] InputKeys = { InputType, InputRequired, InputDefault, InputDescription };
+
+    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith };
 }

@@ -27,12 +27,19 @@ internal abstract class YamlNode
 
 internal sealed class YamlScalar : YamlNode
 {
-    public YamlScalar(string value, bool isPlain, TextPosition start, TextPosition end)
+    public YamlScalar(string value, bool isPlain, TextPosition start, TextPosition end, TextPosition? exactContentStart = null)
         : base(start, end)
     {
         Value = value;
         IsPlain = isPlain;
+        ExactContentStart = exactContentStart;
     }
+
+    /// <summary>
+    /// Where <see cref="Value"/>'s first character stands in the file, when every character of the value
+    /// stands on one line exactly as written (no escapes, no folding), so positions inside it are exact.
+    /// </summary>
+    public TextPosition? ExactContentStart { get; }
 
     public string Value { get; }
 

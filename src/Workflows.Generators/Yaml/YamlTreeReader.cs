@@ -75,7 +75,8 @@ internal static class YamlTreeReader
 
                 case Scalar scalar:
                 {
-                    var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, ToPosition(scalar.Start), ToPosition(scalar.End));
+                    var start = ToPosition(scalar.Start);
+                    var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, start, ToPosition(scalar.End), ExactContentStart(text, scalar, start));
                     Remember(anchors, scalar.Anchor, node);
                     Attach(node);
                     break;
@@ -163,6 +164,25 @@ internal static class YamlTreeReader
                     break;
             }
         }
+    }
+
+    private static TextPosition? ExactContentStart(string text, Scalar scalar, TextPosition start)
+    {
+        var quote = scalar.Style switch
+        {
+            ScalarStyle.Plain => 0,
+            ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => 1,
+            _ => -1,
+        };
+        var offset = start.Offset + quote;
+        if (quote < 0 || offset + scalar.Value.Length > text.Length
+            || string.CompareOrdinal(text, offset, scalar.Value, 0, scalar.Value.Length) != 0
+            || scalar.Value.IndexOf('\n') >= 0)
+        {
+            return null;
+        }
+
+        return new TextPosition(offset, start.Line, start.Column + quote);
     }
 
     private static YamlReadResult DepthError(TextPosition position)

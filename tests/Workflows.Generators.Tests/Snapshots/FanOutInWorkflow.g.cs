@@ -56,7 +56,7 @@ namespace TestApp.Flows
             return new Run(this, cancellationToken).ExecuteAsync();
         }
 
-        /// <summary>The state of one run: the task of every step, and the run's cancellation.</summary>
+        /// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>
         private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun
         {
             private readonly FanOutInWorkflow _workflow;

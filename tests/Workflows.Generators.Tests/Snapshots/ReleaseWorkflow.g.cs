@@ -39,10 +39,11 @@ namespace TestApp
         public async global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
             // Batch 1 of 2: test
+            int testOutput = default!;
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                _ = global::TestApp.Actions.Test();
+                testOutput = global::TestApp.Actions.Test();
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {

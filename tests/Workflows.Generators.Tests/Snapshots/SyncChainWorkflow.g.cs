@@ -50,10 +50,11 @@ namespace TestApp
             }
 
             // Batch 2 of 2: two
+            int twoOutput = default!;
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                _ = global::TestApp.Actions.Test();
+                twoOutput = global::TestApp.Actions.Test();
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {

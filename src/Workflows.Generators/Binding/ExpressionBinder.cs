@@ -1,0 +1,681 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Generators.Common;
+using Workflows.Generators.Expressions;
+using Workflows.Generators.Model;
+using Workflows.Generators.Types;
+
+namespace Workflows.Generators.Binding;
+
+/// <summary>
+/// Type-checks <c>${{ }}</c> expressions against the workflow's inputs, its steps' outputs and the C# types
+/// behind them, and compiles each to plain C#: direct member access on typed values, no reflection.
+/// </summary>
+internal sealed class ExpressionBinder
+{
+    private readonly TypeCatalog _types;
+    private readonly IReadOnlyDictionary<string, InputSpec> _inputs;
+    private readonly IReadOnlyDictionary<string, string> _inputTypes;
+    private readonly IReadOnlyDictionary<string, StepReference> _steps;
+    private readonly List<DiagnosticInfo> _diagnostics;
+
+    public ExpressionBinder(
+        TypeCatalog types,
+        IReadOnlyDictionary<string, InputSpec> inputs,
+        IReadOnlyDictionary<string, string> inputTypes,
+        IReadOnlyDictionary<string, StepReference> steps,
+        List<DiagnosticInfo> diagnostics)
+    {
+        _types = types;
+        _inputs = inputs;
+        _inputTypes = inputTypes;
+        _steps = steps;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>The value whose text is being bound, for positions; set per call.</summary>
+    private ArgumentValue _source = null!;
+
+    /// <summary>Status functions (<c>always()</c>, <c>success()</c>) are allowed only in <c>if:</c>.</summary>
+    private string? _successCode;
+
+    /// <summary>
+    /// Binds a value that may contain <c>${{ }}</c>: a single hole takes the expression's type, text with
+    /// holes becomes an invariant-culture interpolated string. Returns null after reporting a problem.
+    /// </summary>
+    /// <param name="bare">True for <c>if:</c>, whose whole text may be an expression without <c>${{ }}</c>.</param>
+    /// <param name="successCode">C# for <c>success()</c> (all dependencies succeeded); null where status functions are not allowed.</param>
+    public BoundExpression? BindValue(ArgumentValue value, bool bare = false, string? successCode = null)
+    {
+        _source = value;
+        _successCode = successCode;
+        var text = InterpolatedText.Split(value.Text);
+        if (text.Error is { } splitError)
+        {
+            Report(DiagnosticDescriptors.ExpressionSyntaxError, value.SpanOf(splitError.Start, splitError.Length), splitError.Message);
+            return null;
+        }
+
+        if (!text.HasExpressions)
+        {
+            return bare ? BindExpressionText(0, value.Text.Length) : null;
+        }
+
+        if (text.SingleExpression is { } single)
+        {
+            return BindExpressionText(single.Start, single.Length);
+        }
+
+        var holes = new StringBuilder();
+        var reads = new List<(int, SourceSpan)>();
+        var ok = true;
+        foreach (var part in text.Parts)
+        {
+            switch (part)
+            {
+                case TextPart literal:
+                    holes.Append(literal.Text.Replace("{", "{{").Replace("}", "}}"));
+                    break;
+                case ExpressionPart hole:
+                    var bound = BindExpressionText(hole.Start, hole.Length);
+                    if (bound is null)
+                    {
+                        ok = false;
+                        break;
+                    }
+
+                    reads.AddRange(bound.UnguardedReads ?? Array.Empty<(int, SourceSpan)>());
+                    holes.Append('{').Append('(').Append(bound.Code).Append(")}");
+                    break;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        return new BoundExpression(InterpolatedLiteral(holes.ToString()), TypeCatalog.String, UnguardedReads: reads);
+    }
+
+    /// <summary>The step indexes an expression value reads, found without binding (they decide the batches).</summary>
+    public static IEnumerable<string> ReferencedSteps(ArgumentValue value, bool bare)
+    {
+        var text = InterpolatedText.Split(value.Text);
+        if (text.Error is not null)
+        {
+            yield break;
+        }
+
+        var spans = new List<(int Start, int Length)>();
+        if (!text.HasExpressions)
+        {
+            if (bare)
+            {
+                spans.Add((0, value.Text.Length));
+            }
+        }
+        else
+        {
+            spans.AddRange(text.Parts.OfType<ExpressionPart>().Select(p => (p.Start, p.Length)));
+        }
+
+        foreach (var (start, length) in spans)
+        {
+            var parsed = ExpressionParser.Parse(value.Text, start, length);
+            if (parsed.Expression is null)
+            {
+                continue;
+            }
+
+            foreach (var id in StepIds(parsed.Expression))
+            {
+                yield return id;
+            }
+        }
+    }
+
+    /// <summary>True when the value reads an input or a step: a workflow output must.</summary>
+    public static bool ReadsAnything(ArgumentValue value)
+        => Walk(ParseAll(value)).Any(n => n is MemberAccessExpression { Target: IdentifierExpression { Name: "inputs" or "steps" } });
+
+    /// <summary>True when the whole value is <c>always()</c>: such a step is never skipped.</summary>
+    public static bool IsJustAlways(ArgumentValue value)
+    {
+        var all = ParseAll(value).ToList();
+        return all.Count == 1 && all[0] is CallExpression { Name: "always", Arguments.Count: 0 };
+    }
+
+    /// <summary>True when the value calls <c>always()</c>: the step then runs even when a dependency was skipped.</summary>
+    public static bool CallsAlways(ArgumentValue value)
+        => value.Text.IndexOf("always", StringComparison.Ordinal) >= 0
+        && Walk(ParseAll(value)).Any(n => n is CallExpression { Name: "always" });
+
+    private static IEnumerable<ExpressionSyntax> ParseAll(ArgumentValue value)
+    {
+        var text = InterpolatedText.Split(value.Text);
+        if (text.Error is not null)
+        {
+            yield break;
+        }
+
+        if (!text.HasExpressions)
+        {
+            if (ExpressionParser.Parse(value.Text).Expression is { } whole)
+            {
+                yield return whole;
+            }
+
+            yield break;
+        }
+
+        foreach (var part in text.Parts.OfType<ExpressionPart>())
+        {
+            if (ExpressionParser.Parse(value.Text, part.Start, part.Length).Expression is { } expression)
+            {
+                yield return expression;
+            }
+        }
+    }
+
+    private static IEnumerable<string> StepIds(ExpressionSyntax root)
+    {
+        foreach (var node in Walk(new[] { root }))
+        {
+            if (node is MemberAccessExpression { Target: IdentifierExpression { Name: "steps" } } access)
+            {
+                yield return access.Name;
+            }
+        }
+    }
+
+    private static IEnumerable<ExpressionSyntax> Walk(IEnumerable<ExpressionSyntax> roots)
+    {
+        var stack = new Stack<ExpressionSyntax>(roots);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            switch (node)
+            {
+                case MemberAccessExpression m:
+                    stack.Push(m.Target);
+                    break;
+                case IndexExpression i:
+                    stack.Push(i.Target);
+                    stack.Push(i.Index);
+                    break;
+                case CallExpression c:
+                    foreach (var argument in c.Arguments)
+                    {
+                        stack.Push(argument);
+                    }
+
+                    break;
+                case UnaryExpression u:
+                    stack.Push(u.Operand);
+                    break;
+                case BinaryExpression b:
+                    stack.Push(b.Left);
+                    stack.Push(b.Right);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Converts <paramref name="value"/> to <paramref name="type"/> if C# would do so implicitly.</summary>
+    public BoundExpression? Convert(BoundExpression value, string type)
+    {
+        if (value.NumberLiteral is { } number && TypeCatalog.IsNumeric(type) && NumberAs(number, type) is { } code)
+        {
+            return value with { Code = code, Type = type, NumberLiteral = null };
+        }
+
+        return _types.IsImplicitlyConvertible(value.Type, type) ? value : null;
+    }
+
+    public string Display(string type) => _types.Display(type);
+
+    private BoundExpression? BindExpressionText(int start, int length)
+    {
+        var parsed = ExpressionParser.Parse(_source.Text, start, length);
+        if (parsed.Error is { } error)
+        {
+            Report(DiagnosticDescriptors.ExpressionSyntaxError, _source.SpanOf(error.Start, Math.Max(1, error.Length)), error.Message);
+            return null;
+        }
+
+        return Bind(parsed.Expression!);
+    }
+
+    private BoundExpression? Bind(ExpressionSyntax node) => node switch
+    {
+        LiteralExpression literal => BindLiteral(literal),
+        IdentifierExpression identifier => Fail(identifier, identifier.Name is "inputs" or "steps"
+            ? $"'{identifier.Name}' needs a name after it, as in {(identifier.Name == "inputs" ? "inputs.<name>" : "steps.<id>.output")}."
+            : $"Unknown name '{identifier.Name}'. Expressions read inputs.<name> and steps.<id>.output."),
+        MemberAccessExpression member => BindMember(member),
+        IndexExpression index => BindIndex(index),
+        CallExpression call => BindCall(call),
+        UnaryExpression unary => BindUnary(unary),
+        BinaryExpression binary => BindBinary(binary),
+        _ => Fail(node, "Unsupported expression."),
+    };
+
+    private static BoundExpression BindLiteral(LiteralExpression literal)
+    {
+        switch (literal.Kind)
+        {
+            case LiteralExpressionKind.String:
+                return new BoundExpression(SymbolDisplay.FormatLiteral((string)literal.Value!, quote: true), TypeCatalog.String);
+            case LiteralExpressionKind.Boolean:
+                return new BoundExpression((bool)literal.Value! ? "true" : "false", TypeCatalog.Bool);
+            case LiteralExpressionKind.Null:
+                return new BoundExpression("null", TypeCatalog.Null);
+            default:
+                var text = literal.Text;
+                var type = IsWhole(text) ? (NumberAs(text, TypeCatalog.Int) is not null ? TypeCatalog.Int : TypeCatalog.Long) : TypeCatalog.Double;
+                return new BoundExpression(NumberAs(text, type) ?? text, type, NumberLiteral: text);
+        }
+    }
+
+    private BoundExpression? BindMember(MemberAccessExpression access)
+    {
+        var nameSpan = _source.SpanOf(access.NameStart, access.Name.Length);
+        switch (access.Target)
+        {
+            case IdentifierExpression { Name: "inputs" }:
+                if (!_inputs.TryGetValue(access.Name, out var input))
+                {
+                    Report(DiagnosticDescriptors.UnknownInput, nameSpan, access.Name, NameSuggester.Hint(access.Name, _inputs.Keys, otherwise: "."));
+                    return null;
+                }
+
+                return new BoundExpression("inputs." + input.PropertyName, _inputTypes[access.Name], MaybeNull: input.Type.EndsWith("?", StringComparison.Ordinal));
+
+            case IdentifierExpression { Name: "steps" }:
+                return Fail(access, $"'steps.{access.Name}' needs '.output' after it.");
+
+            case MemberAccessExpression { Target: IdentifierExpression { Name: "steps" } } stepAccess:
+                return BindStepOutput(stepAccess, access, nameSpan);
+        }
+
+        var target = Bind(access.Target);
+        if (target is null)
+        {
+            return null;
+        }
+
+        var shape = _types.Find(target.Type);
+        var member = shape?.Members.FirstOrDefault(m => m.Name == access.Name);
+        if (member is null)
+        {
+            var hint = NameSuggester.Hint(access.Name, shape?.Members.Select(m => m.Name) ?? Enumerable.Empty<string>(), otherwise: ".");
+            Report(DiagnosticDescriptors.UnknownMember, nameSpan, Display(target.Type), access.Name, hint);
+            return null;
+        }
+
+        var code = (target.MaybeNull ? "(" + target.Code + ")!" : target.Code) + "." + member.Name;
+        return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
+    }
+
+    private BoundExpression? BindStepOutput(MemberAccessExpression stepAccess, MemberAccessExpression access, SourceSpan nameSpan)
+    {
+        var idSpan = _source.SpanOf(stepAccess.NameStart, stepAccess.Name.Length);
+        if (!_steps.TryGetValue(stepAccess.Name, out var step))
+        {
+            Report(DiagnosticDescriptors.UnknownStepReference, idSpan, stepAccess.Name, NameSuggester.Hint(stepAccess.Name, _steps.Keys, otherwise: "."));
+            return null;
+        }
+
+        if (access.Name != "output")
+        {
+            Report(DiagnosticDescriptors.UnknownMember, nameSpan, "steps." + step.Id, access.Name, ". A step has one member: 'output'.");
+            return null;
+        }
+
+        if (step.OutputTypeName is null)
+        {
+            Report(DiagnosticDescriptors.StepHasNoOutput, idSpan, step.Id, step.ActionName);
+            return null;
+        }
+
+        var span = _source.SpanOf(stepAccess.Start, access.End - stepAccess.Start);
+        var reads = step.MaybeSkipped ? new[] { (step.Index, span) } : null;
+        return new BoundExpression(step.OutputVariable, step.OutputTypeName, UnguardedReads: reads, GuardStep: step.MaybeSkipped ? step : null);
+    }
+
+    private BoundExpression? BindIndex(IndexExpression index)
+    {
+        var target = Bind(index.Target);
+        var position = Bind(index.Index);
+        if (target is null || position is null)
+        {
+            return null;
+        }
+
+        var shape = _types.Find(target.Type);
+        if (shape is not { IsIndexable: true, ElementType: { } element })
+        {
+            return Fail(index, $"'{Display(target.Type)}' cannot be indexed: only arrays and lists can.");
+        }
+
+        var converted = Convert(position, TypeCatalog.Int);
+        if (converted is null)
+        {
+            return Fail(index.Index, $"An index must be an int, not '{Display(position.Type)}'.");
+        }
+
+        var code = (target.MaybeNull ? "(" + target.Code + ")!" : target.Code) + "[" + converted.Code + "]";
+        return target with { Code = code, Type = element, MaybeNull = false, NumberLiteral = null, UnguardedReads = Merge(target, position) };
+    }
+
+    private BoundExpression? BindCall(CallExpression call)
+    {
+        switch (call.Name)
+        {
+            case "always":
+            case "success":
+                if (_successCode is null)
+                {
+                    return Fail(call, $"{call.Name}() can only be used in 'if:'.");
+                }
+
+                if (call.Arguments.Count != 0)
+                {
+                    return Fail(call, $"{call.Name}() takes no arguments.");
+                }
+
+                return new BoundExpression(call.Name == "always" ? "true" : _successCode, TypeCatalog.Bool);
+            case "failure":
+                return Fail(call, "failure() needs steps that can fail without failing the run (on_error: continue), which this version does not have yet.");
+            case "contains":
+            case "startsWith":
+            case "endsWith":
+            case "length":
+            case "format":
+                break;
+            case "toJson":
+                return Fail(call, "toJson() is not available yet: it needs the workflow's JSON serialization context.");
+            default:
+                var known = new[] { "contains", "startsWith", "endsWith", "length", "format", "always", "success" };
+                return Fail(call, $"Unknown function '{call.Name}'{NameSuggester.Hint(call.Name, known, otherwise: $". Functions: {string.Join(", ", known)}.")}".Replace("?.", "?"));
+        }
+
+        var arguments = new List<BoundExpression>();
+        foreach (var argument in call.Arguments)
+        {
+            var bound = Bind(argument);
+            if (bound is null)
+            {
+                return null;
+            }
+
+            arguments.Add(bound);
+        }
+
+        var reads = arguments.SelectMany(a => a.UnguardedReads ?? Array.Empty<(int, SourceSpan)>()).ToList();
+        switch (call.Name)
+        {
+            case "length" when arguments.Count == 1:
+                var shape = _types.Find(arguments[0].Type);
+                return shape?.CountMember is { } count
+                    ? new BoundExpression(arguments[0].Code + "." + count, TypeCatalog.Int, UnguardedReads: reads)
+                    : Fail(call, $"length() needs a string, an array or a collection, not '{Display(arguments[0].Type)}'.");
+
+            case "startsWith" or "endsWith" when arguments.Count == 2:
+                if (arguments[0].Type != TypeCatalog.String || arguments[1].Type != TypeCatalog.String)
+                {
+                    return Fail(call, $"{call.Name}() takes two strings, not '{Display(arguments[0].Type)}' and '{Display(arguments[1].Type)}'.");
+                }
+
+                var method = call.Name == "startsWith" ? "StartsWith" : "EndsWith";
+                return new BoundExpression($"{arguments[0].Code}.{method}({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+
+            case "contains" when arguments.Count == 2:
+                if (arguments[0].Type == TypeCatalog.String && arguments[1].Type == TypeCatalog.String)
+                {
+                    return new BoundExpression($"{arguments[0].Code}.Contains({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+                }
+
+                if (_types.Find(arguments[0].Type)?.ElementType is { } element && Convert(arguments[1], element) is { } item)
+                {
+                    return new BoundExpression($"global::System.Linq.Enumerable.Contains({arguments[0].Code}, {item.Code})", TypeCatalog.Bool, UnguardedReads: reads);
+                }
+
+                return Fail(call, $"contains() takes a string and a string, or a collection and an item of its type, not '{Display(arguments[0].Type)}' and '{Display(arguments[1].Type)}'.");
+
+            case "format" when arguments.Count >= 1 && arguments[0].Type == TypeCatalog.String:
+                var formatArguments = string.Concat(arguments.Skip(1).Select(a => ", (object?)" + a.Code));
+                return new BoundExpression($"global::System.String.Format(global::System.Globalization.CultureInfo.InvariantCulture, {arguments[0].Code}{formatArguments})", TypeCatalog.String, UnguardedReads: reads);
+
+            default:
+                return Fail(call, $"Wrong arguments for {call.Name}(): see the README's function table.");
+        }
+    }
+
+    private BoundExpression? BindUnary(UnaryExpression unary)
+    {
+        var operand = Bind(unary.Operand);
+        if (operand is null)
+        {
+            return null;
+        }
+
+        if (unary.Operator == UnaryOperator.Not)
+        {
+            return operand.Type == TypeCatalog.Bool
+                ? operand with { Code = "!(" + operand.Code + ")" }
+                : Fail(unary, $"Operator '!' needs a bool, not '{Display(operand.Type)}'.");
+        }
+
+        if (operand.NumberLiteral is { } number)
+        {
+            var negated = "-" + number;
+            return operand with { Code = "(" + (NumberAs(negated, operand.Type) ?? negated) + ")", NumberLiteral = negated };
+        }
+
+        return TypeCatalog.IsNumeric(operand.Type)
+            ? operand with { Code = "(-" + operand.Code + ")" }
+            : Fail(unary, $"Operator '-' needs a number, not '{Display(operand.Type)}'.");
+    }
+
+    private BoundExpression? BindBinary(BinaryExpression binary)
+    {
+        var left = Bind(binary.Left);
+        var right = Bind(binary.Right);
+        if (left is null || right is null)
+        {
+            return null;
+        }
+
+        var op = binary.OperatorText;
+        switch (binary.Operator)
+        {
+            case BinaryOperator.And:
+            case BinaryOperator.Or:
+                return left.Type == TypeCatalog.Bool && right.Type == TypeCatalog.Bool
+                    ? Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right)
+                    : FailOperator(binary, left, right);
+
+            case BinaryOperator.Coalesce:
+                return BindCoalesce(binary, left, right);
+
+            case BinaryOperator.Add when left.Type == TypeCatalog.String || right.Type == TypeCatalog.String:
+                return Combined(InterpolatedLiteral("{(" + left.Code + ")}{(" + right.Code + ")}"), TypeCatalog.String, left, right);
+        }
+
+        // Numbers: a literal takes the other side's type (so 'total > 0.5' works for a decimal total).
+        if (left.NumberLiteral is not null && right.NumberLiteral is null && TypeCatalog.IsNumeric(right.Type))
+        {
+            left = Convert(left, right.Type) ?? left;
+        }
+        else if (right.NumberLiteral is not null && left.NumberLiteral is null && TypeCatalog.IsNumeric(left.Type))
+        {
+            right = Convert(right, left.Type) ?? right;
+        }
+
+        var numeric = TypeCatalog.PromoteNumeric(Underlying(left.Type), Underlying(right.Type));
+        switch (binary.Operator)
+        {
+            case BinaryOperator.Add:
+            case BinaryOperator.Subtract:
+                return numeric is not null && !IsNullableValue(left.Type) && !IsNullableValue(right.Type)
+                    ? Combined($"({left.Code} {op} {right.Code})", numeric, left, right)
+                    : FailOperator(binary, left, right);
+
+            case BinaryOperator.Equal:
+            case BinaryOperator.NotEqual:
+                var comparable = numeric is not null
+                    || left.Type == right.Type
+                    || (left.Type == TypeCatalog.Null && _types.AcceptsNull(right.Type))
+                    || (right.Type == TypeCatalog.Null && _types.AcceptsNull(left.Type))
+                    || _types.IsImplicitlyConvertible(left.Type, right.Type)
+                    || _types.IsImplicitlyConvertible(right.Type, left.Type);
+                return comparable ? Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right) : FailOperator(binary, left, right);
+
+            default:
+                var ordered = numeric is not null
+                    || (left.Type == right.Type && left.Type is "global::System.DateTimeOffset" or "global::System.DateTime" or "global::System.TimeSpan");
+                return ordered ? Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right) : FailOperator(binary, left, right);
+        }
+    }
+
+    private BoundExpression? BindCoalesce(BinaryExpression binary, BoundExpression left, BoundExpression right)
+    {
+        var leftShape = _types.Find(left.Type);
+        var leftIsNullable = left.MaybeNull || _types.AcceptsNull(left.Type) && leftShape?.IsValueType != true || leftShape?.Category == TypeCategory.NullableValue;
+        var resultType = leftShape?.Category == TypeCategory.NullableValue && leftShape.ElementType is { } underlying ? underlying : left.Type;
+        var converted = Convert(right, resultType);
+        if (converted is null)
+        {
+            return Fail(binary.Right, $"The fallback after '??' must be a '{Display(resultType)}', not '{Display(right.Type)}'.");
+        }
+
+        if (!leftIsNullable && left.GuardStep is null)
+        {
+            return Fail(binary, $"'{Display(left.Type)}' is never null and its step always runs, so '??' has nothing to do.");
+        }
+
+        var coalesced = leftIsNullable ? $"({left.Code} ?? {converted.Code})" : left.Code;
+        var code = left.GuardStep is { } guard ? $"({guard.SucceededVariable} ? {coalesced} : {converted.Code})" : coalesced;
+        return new BoundExpression(code, resultType, UnguardedReads: converted.UnguardedReads);
+    }
+
+    private static BoundExpression Combined(string code, string type, BoundExpression left, BoundExpression right)
+        => new(code, type, UnguardedReads: Merge(left, right));
+
+    private static IReadOnlyList<(int, SourceSpan)>? Merge(BoundExpression a, BoundExpression b)
+        => a.UnguardedReads is null ? b.UnguardedReads : b.UnguardedReads is null ? a.UnguardedReads : a.UnguardedReads.Concat(b.UnguardedReads).ToList();
+
+    private string Underlying(string type)
+        => _types.Find(type) is { Category: TypeCategory.NullableValue, ElementType: { } element } ? element : type;
+
+    private bool IsNullableValue(string type) => _types.Find(type)?.Category == TypeCategory.NullableValue;
+
+    private BoundExpression? FailOperator(BinaryExpression binary, BoundExpression left, BoundExpression right)
+    {
+        Report(DiagnosticDescriptors.InvalidExpression, _source.SpanOf(binary.OperatorStart, binary.OperatorText.Length),
+            $"Operator '{binary.OperatorText}' cannot be applied to '{Display(left.Type)}' and '{Display(right.Type)}'.");
+        return null;
+    }
+
+    private BoundExpression? Fail(ExpressionSyntax node, string message)
+    {
+        Report(DiagnosticDescriptors.InvalidExpression, _source.SpanOf(node.Start, node.Length), message);
+        return null;
+    }
+
+    private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+        => _diagnostics.Add(DiagnosticInfo.Create(descriptor, span, arguments));
+
+    private static string InterpolatedLiteral(string holes)
+        => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + EscapeInterpolated(holes) + "\")";
+
+    /// <summary>Escapes the text of an interpolated string literal, leaving the {(code)} holes alone.</summary>
+    private static string EscapeInterpolated(string holes)
+    {
+        // Holes are written as {(code)}; code never contains a raw newline and string literals inside it are
+        // already C# literals, which an interpolated string accepts unchanged inside the braces.
+        var builder = new StringBuilder(holes.Length);
+        var depth = 0;
+        for (var i = 0; i < holes.Length; i++)
+        {
+            var c = holes[i];
+            if (depth == 0 && c == '{' && i + 1 < holes.Length && holes[i + 1] == '(')
+            {
+                depth = 1;
+                builder.Append(c);
+                continue;
+            }
+
+            if (depth > 0)
+            {
+                if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')')
+                {
+                    depth--;
+                }
+
+                builder.Append(c);
+                if (depth == 1 && c == ')' && i + 1 < holes.Length && holes[i + 1] == '}')
+                {
+                    builder.Append('}');
+                    i++;
+                    depth = 0;
+                }
+
+                continue;
+            }
+
+            builder.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ => c.ToString(),
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    private static readonly char[] s_realMarkers = { '.', 'e', 'E' };
+
+    private static bool IsWhole(string number) => number.IndexOfAny(s_realMarkers) < 0;
+
+    /// <summary>A number literal written as a C# literal of <paramref name="type"/>, or null if it does not fit.</summary>
+    private static string? NumberAs(string number, string type)
+    {
+        const NumberStyles styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+        if (!decimal.TryParse(number, styles, CultureInfo.InvariantCulture, out var value) && !(type is "double" or "float"))
+        {
+            return null;
+        }
+
+        switch (type)
+        {
+            case "int" when IsWhole(number) && value >= int.MinValue && value <= int.MaxValue:
+                return value.ToString(CultureInfo.InvariantCulture);
+            case "long" when IsWhole(number) && value >= long.MinValue && value <= long.MaxValue:
+                return value.ToString(CultureInfo.InvariantCulture) + "L";
+            case "decimal":
+                return value.ToString(CultureInfo.InvariantCulture) + "M";
+            case "double" when double.TryParse(number, styles, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+                return d.ToString("R", CultureInfo.InvariantCulture) + "D";
+            case "float" when float.TryParse(number, styles, CultureInfo.InvariantCulture, out var f) && !float.IsInfinity(f):
+                return f.ToString("R", CultureInfo.InvariantCulture) + "F";
+            default:
+                return null;
+        }
+    }
+}
