@@ -30,6 +30,25 @@ internal static class TestSources
             public static ValueTask<string> FetchAsync(string orderId) => new(orderId);
         }
 
+        public sealed record Customer(string Id, string? Email);
+
+        public sealed record Order(string Id, Customer Customer, decimal Total, string[] Lines);
+
+        public static class Shop
+        {
+            [WorkflowAction("orders.load")]
+            public static Order Load(string id) => new(id, new Customer("c", null), 1m, new[] { "a" });
+
+            [WorkflowAction("take.int")] public static void TakeInt(int value) { }
+            [WorkflowAction("take.long")] public static void TakeLong(long value) { }
+            [WorkflowAction("take.double")] public static void TakeDouble(double value) { }
+            [WorkflowAction("take.decimal")] public static void TakeDecimal(decimal value) { }
+            [WorkflowAction("take.string")] public static void TakeString(string value) { }
+            [WorkflowAction("take.bool")] public static void TakeBool(bool value) { }
+            [WorkflowAction("take.object")] public static void TakeObject(object value) { }
+            [WorkflowAction("take.customer")] public static void TakeCustomer(Customer value) { }
+        }
+
         public sealed class Notifier
         {
             [WorkflowAction("notify")]

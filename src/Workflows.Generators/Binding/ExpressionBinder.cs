@@ -319,7 +319,7 @@ internal sealed class ExpressionBinder
             return null;
         }
 
-        var code = (target.MaybeNull ? "(" + target.Code + ")!" : target.Code) + "." + member.Name;
+        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + member.Name;
         return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
     }
 
@@ -370,7 +370,7 @@ internal sealed class ExpressionBinder
             return Fail(index.Index, $"An index must be an int, not '{Display(position.Type)}'.");
         }
 
-        var code = (target.MaybeNull ? "(" + target.Code + ")!" : target.Code) + "[" + converted.Code + "]";
+        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "[" + converted.Code + "]";
         return target with { Code = code, Type = element, MaybeNull = false, NumberLiteral = null, UnguardedReads = Merge(target, position) };
     }
 

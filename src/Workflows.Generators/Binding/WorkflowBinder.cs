@@ -536,9 +536,9 @@ internal sealed class WorkflowBinder
             return null;
         }
 
-        // A nullable member passed on to a parameter that does not accept null: the step fails with a
-        // NullReferenceException-free message only if we say so; C# flow analysis would warn here.
-        return converted.MaybeNull && !parameter.AcceptsNull ? "(" + converted.Code + ")!" : converted.Code;
+        // A member annotated nullable, passed to a parameter that is not: the action receives what is there,
+        // as a C# call would with '!'. Write '?? fallback' in the expression to choose another value.
+        return converted.MaybeNull && !parameter.AcceptsNull ? "(" + converted.Code + "!)" : converted.Code;
     }
 
     /// <summary>Exact name first; then ignoring case, '_' and '-', so <c>order_id</c> binds <c>orderId</c>.</summary>

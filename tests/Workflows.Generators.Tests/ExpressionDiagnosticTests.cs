@@ -1,0 +1,161 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Workflows.Generators.Tests;
+
+/// <summary>The data-flow diagnostics (WF01xx), each at the exact column of the offending token.</summary>
+public sealed class ExpressionDiagnosticTests
+{
+    private const string Header = """
+        name: flow
+        inputs:
+          i: int
+          l: long
+          d: decimal
+          s: string
+          b: bool
+          c: TestApp.Customer
+        steps:
+          - id: load
+            action: orders.load
+            with: { id: x }
+
+        """;
+
+    // The first line a test adds is line 13.
+    private static BuildResult Build(string steps, string outputs = "")
+        => WorkflowTestHost.Build(TestSources.Actions, ("flow.workflow.yaml", Header + steps + outputs));
+
+    private static Diagnostic Single(BuildResult result, string id, int line, int column)
+    {
+        Assert.Empty(result.AnalyzerExceptions);
+        var all = result.WorkflowDiagnostics.ToList();
+        var matching = all.Where(d => d.Id == id).ToList();
+        Assert.True(matching.Count == 1, $"Expected one {id}, got: {string.Join("; ", all)}");
+        var position = matching[0].Location.GetLineSpan().StartLinePosition;
+        Assert.Equal((line, column), (position.Line + 1, position.Character + 1));
+        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        return matching[0];
+    }
+
+    private static string Take(string action, string value)
+        => $"  - id: t\n    action: {action}\n    with: {{ value: \"{value}\" }}\n";
+
+    [Fact]
+    public void WF0101_unknown_input_with_suggestion()
+        => Assert.Equal("The workflow has no input 'C'. Did you mean 'c'?",
+            Single(Build(Take("take.customer", "${{ inputs.C }}")), "WF0101", 15, 32).GetMessage());
+
+    [Fact]
+    public void WF0102_unknown_step_with_suggestion()
+        => Assert.Equal("The workflow has no step 'lod'. Did you mean 'load'?",
+            Single(Build(Take("take.string", "${{ steps.lod.output.Id }}")), "WF0102", 15, 31).GetMessage());
+
+    [Fact]
+    public void WF0103_unknown_member_with_suggestion()
+        => Assert.Equal("'Order' has no member 'Totl'. Did you mean 'Total'?",
+            Single(Build(Take("take.decimal", "${{ steps.load.output.Totl }}")), "WF0103", 15, 43).GetMessage());
+
+    [Fact]
+    public void WF0104_type_mismatch_names_both_types()
+        => Assert.Equal("Step 't': parameter 'value' is of type 'int', but the expression is of type 'string'",
+            Single(Build(Take("take.int", "${{ inputs.s }}")), "WF0104", 15, 20).GetMessage());
+
+    [Fact]
+    public void WF0105_syntax_error_at_the_bad_token()
+        => Assert.Equal("Expression syntax error: Unexpected character '*'.",
+            Single(Build(Take("take.int", "${{ inputs.i + * }}")), "WF0105", 15, 36).GetMessage());
+
+    [Fact]
+    public void WF0106_condition_must_be_boolean()
+        => Assert.Equal("Step 't': 'if' must be a boolean expression, but this one is of type 'int'",
+            Single(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.i }}\n    with: { value: 1 }\n"), "WF0106", 15, 9).GetMessage());
+
+    [Fact]
+    public void WF0107_always_step_reading_a_maybe_skipped_output()
+    {
+        var steps = """
+              - id: maybe
+                action: orders.load
+                if: ${{ inputs.b }}
+                with: { id: y }
+              - id: t
+                action: take.string
+                if: always()
+                with: { value: "${{ steps.maybe.output.Id }}" }
+            """;
+
+        Assert.Equal("Step 't' reads the output of step 'maybe', which may have been skipped. Write '... ?? <fallback>' to say what to use then.",
+            Single(Build(steps + "\n"), "WF0107", 20, 25).GetMessage());
+
+        var guarded = Build(steps.Replace("steps.maybe.output.Id }}", "steps.maybe.output.Id ?? 'none' }}") + "\n");
+        Assert.Empty(guarded.WorkflowDiagnostics);
+        Assert.Empty(guarded.CompilerErrors);
+    }
+
+    [Fact]
+    public void WF0108_unknown_input_type()
+        => Assert.StartsWith("Input 'x' has type 'Nope.Missing', which names no C# type.",
+            Single(WorkflowTestHost.Build(TestSources.Actions, ("f.workflow.yaml", "name: f\ninputs:\n  x: Nope.Missing\nsteps:\n  - id: a\n    action: build\n")), "WF0108", 3, 6).GetMessage());
+
+    [Fact]
+    public void WF0109_output_that_reads_nothing()
+        => Assert.StartsWith("Output 'x' reads no input and no step.",
+            Single(Build(string.Empty, "outputs:\n  x: hello\n"), "WF0109", 14, 6).GetMessage());
+
+    [Fact]
+    public void WF0110_operator_not_defined_for_the_types()
+        => Assert.Equal("Operator '<' cannot be applied to 'string' and 'int'.",
+            Single(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.s < 1 }}\n    with: { value: 1 }\n"), "WF0110", 15, 22).GetMessage());
+
+    [Fact]
+    public void WF0111_step_without_output()
+        => Assert.Equal("Step 'b' has no output: its action 'build' returns nothing",
+            Single(Build("  - id: b\n    action: build\n" + Take("take.string", "${{ steps.b.output }}").Replace("- id: t", "- id: t2")), "WF0111", 17, 31).GetMessage());
+
+    [Theory]
+    [InlineData("inputs.i", "take.long", true)]
+    [InlineData("inputs.i", "take.double", true)]
+    [InlineData("inputs.i", "take.decimal", true)]
+    [InlineData("inputs.i", "take.object", true)]
+    [InlineData("inputs.i", "take.string", false)]
+    [InlineData("inputs.i", "take.bool", false)]
+    [InlineData("inputs.l", "take.int", false)]
+    [InlineData("inputs.l", "take.decimal", true)]
+    [InlineData("inputs.d", "take.double", false)]
+    [InlineData("inputs.d", "take.decimal", true)]
+    [InlineData("inputs.s", "take.object", true)]
+    [InlineData("inputs.b", "take.bool", true)]
+    [InlineData("inputs.b", "take.int", false)]
+    [InlineData("inputs.c", "take.customer", true)]
+    [InlineData("inputs.c", "take.object", true)]
+    [InlineData("inputs.c", "take.string", false)]
+    [InlineData("steps.load.output.Customer", "take.customer", true)]
+    [InlineData("steps.load.output.Total", "take.decimal", true)]
+    [InlineData("steps.load.output.Total", "take.int", false)]
+    [InlineData("steps.load.output.Lines[0]", "take.string", true)]
+    [InlineData("length(steps.load.output.Lines)", "take.long", true)]
+    [InlineData("1.5", "take.decimal", true)]
+    [InlineData("1.5", "take.int", false)]
+    [InlineData("inputs.d + 1", "take.decimal", true)]
+    [InlineData("inputs.d > 0.5", "take.bool", true)]
+    [InlineData("contains(inputs.s, 'x')", "take.bool", true)]
+    [InlineData("format('{0}-{1}', inputs.i, inputs.s)", "take.string", true)]
+    public void Type_matrix(string expression, string action, bool convertible)
+    {
+        var result = Build(Take(action, "${{ " + expression + " }}"));
+
+        Assert.Empty(result.AnalyzerExceptions);
+        if (convertible)
+        {
+            Assert.Empty(result.WorkflowDiagnostics);
+            Assert.Empty(result.CompilerErrors);
+        }
+        else
+        {
+            Assert.Equal("WF0104", Assert.Single(result.WorkflowDiagnostics).Id);
+        }
+    }
+}
