@@ -181,6 +181,44 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Random_expressions_in_every_position()
+    {
+        var random = new Random(3);
+        string[] atoms =
+        {
+            "inputs.n", "inputs.s", "inputs.missing", "steps.load.output", "steps.load.output.Total", "steps.load.output.Customer.Email",
+            "steps.load.output.Lines[0]", "steps.nope.output", "steps.a.output", "1", "2.5", "'x'", "\"y\"", "true", "null",
+            "length(inputs.s)", "contains(inputs.s, 'a')", "always()", "success()", "failure()", "format('{0}', 1)", "toJson(1)",
+        };
+        string[] operators = { " + ", " - ", " == ", " != ", " < ", " >= ", " && ", " || ", " ?? ", "", ".", "[", "(", ")", "!" };
+        var inputs = new List<(string, string)>();
+        for (var i = 0; i < 150; i++)
+        {
+            var expression = new StringBuilder();
+            for (var n = random.Next(1, 5); n > 0; n--)
+            {
+                expression.Append(atoms[random.Next(atoms.Length)]).Append(operators[random.Next(operators.Length)]);
+            }
+
+            var text = expression.ToString().Replace("'", "''", StringComparison.Ordinal);
+            var (position, value) = (i % 3) switch
+            {
+                0 => ("with", $"\"${{{{ {text} }}}}\""),
+                1 => ("if", $"\"${{{{ {text} }}}}\""),
+                _ => ("outputs", $"\"${{{{ {text} }}}}\""),
+            };
+            var yaml = "name: fuzz\ninputs:\n  n: int\n  s: string\n"
+                + (position == "outputs" ? "outputs:\n  out: " + value.Replace("''", "'", StringComparison.Ordinal) + "\n" : string.Empty)
+                + "steps:\n  - id: load\n    action: orders.load\n    with: { id: x }\n  - id: a\n    action: take.string\n"
+                + (position == "if" ? "    if: " + value.Replace("''", "'", StringComparison.Ordinal) + "\n" : string.Empty)
+                + "    with: { value: " + (position == "with" ? value.Replace("''", "'", StringComparison.Ordinal) : "ok") + " }\n";
+            inputs.Add(("x.workflow.yaml", yaml));
+        }
+
+        AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
     public void Ten_thousand_step_chain_and_cycle_do_not_exhaust_the_stack()
     {
         var chain = new StringBuilder("name: long-chain\nsteps:\n  - id: s0\n    action: build\n");

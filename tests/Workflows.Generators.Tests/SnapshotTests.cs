@@ -71,6 +71,41 @@ public sealed class SnapshotTests
         Snapshot.Match(result.GeneratedSource("TestApp.SyncChainWorkflow.g.cs")!, "SyncChainWorkflow.g.cs");
     }
 
+    [Fact]
+    public void Data_flow_with_inputs_outputs_conditions_and_interpolation()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("flows/order.workflow.yaml", """
+            name: order-flow
+            inputs:
+              order_id: { type: string, required: true, description: The order to load }
+              minimum: { type: decimal, default: 10.5 }
+              customer: TestApp.Customer
+            outputs:
+              total: ${{ steps.load.output.Total }}
+              first_line: ${{ steps.load.output.Lines[0] }}
+            steps:
+              - id: load
+                action: orders.load
+                with: { id: "${{ inputs.order_id }}" }
+              - id: big
+                action: take.decimal
+                if: ${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}
+                with: { value: "${{ steps.load.output.Total + 1 }}" }
+              - id: note
+                action: take.string
+                depends_on: big
+                with: { value: "order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines" }
+              - id: report
+                action: take.string
+                if: always()
+                depends_on: [note]
+                with: { value: "${{ steps.load.output.Customer.Email ?? 'no email' }}" }
+            """));
+
+        AssertCompiles(result);
+        Snapshot.Match(result.GeneratedSource("TestApp.OrderFlowWorkflow.g.cs")!, "OrderFlowWorkflow.g.cs");
+    }
+
     private static void AssertCompiles(BuildResult result)
     {
         Assert.Empty(result.WorkflowDiagnostics);

@@ -52,3 +52,25 @@ public sealed class DataFlowTests
             new[] { new[] { "load" }, new[] { "charge" }, new[] { "notify" }, new[] { "audit" } },
             System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(OrderFulfillmentWorkflow.Descriptor.Batches, b => System.Linq.Enumerable.ToArray(b))));
 }
+
+public sealed class ConcurrentDataFlowTests
+{
+    [Fact]
+    public async Task A_concurrent_workflow_returns_outputs_computed_from_parallel_steps()
+    {
+        var outputs = await new PricingWorkflow().RunAsync(new PricingWorkflow.Inputs { Base = 10 });
+
+        Assert.Equal(18, outputs.Total);
+        Assert.Equal("total 18 from 11 and 7", outputs.Label);
+        Assert.Equal(2, PricingWorkflow.Descriptor.Batches[0].Count);
+    }
+
+    [Fact]
+    public async Task A_cancelled_token_surfaces_as_cancellation_with_outputs_too()
+        => await Assert.ThrowsAnyAsync<System.OperationCanceledException>(
+            () => new PricingWorkflow().RunAsync(new PricingWorkflow.Inputs { Base = 1 }, new System.Threading.CancellationToken(canceled: true)).AsTask());
+
+    [Fact]
+    public async Task Missing_inputs_are_rejected()
+        => await Assert.ThrowsAsync<System.ArgumentNullException>(() => new PricingWorkflow().RunAsync(null!).AsTask());
+}

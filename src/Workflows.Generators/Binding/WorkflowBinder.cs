@@ -369,16 +369,20 @@ internal sealed class WorkflowBinder
         List<HostSpec> hosts)
     {
         string? condition = null;
+        var conditionBound = true;
         if (step.If is { } written)
         {
             var bound = expressions.BindValue(written, bare: true, successCode: successCode);
+            conditionBound = false;
             if (bound is not null && bound.Type != TypeCatalog.Bool)
             {
                 Report(DiagnosticDescriptors.ConditionNotBoolean, written.Span, step.Id.Value, expressions.Display(bound.Type));
             }
             else if (bound is not null && (!runsAlways || ReportUnguardedReads(bound, $"Step '{step.Id.Value}'")))
             {
-                condition = bound.Code;
+                // A bare 'always()' is no condition at all: the step simply runs.
+                condition = bound.Code == "true" ? null : bound.Code;
+                conditionBound = true;
             }
         }
 
@@ -403,7 +407,7 @@ internal sealed class WorkflowBinder
 
         var action = candidates[0];
         var arguments = BindArguments(step, action, runsAlways, expressions);
-        if (arguments is null || (step.If is not null && condition is null))
+        if (arguments is null || !conditionBound)
         {
             return null;
         }

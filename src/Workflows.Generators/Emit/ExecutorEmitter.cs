@@ -295,7 +295,7 @@ internal static class ExecutorEmitter
         }
 
         w.Open("if (cancellationToken.IsCancellationRequested)");
-        w.Line($"return {returns}.FromCanceled{(spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty)}(cancellationToken);");
+        w.Line($"return {ValueTask}.FromCanceled{(spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty)}(cancellationToken);");
         w.Close();
         w.Line();
         w.Line($"return new Run(this, {(spec.Inputs.Count > 0 ? "inputs, " : string.Empty)}cancellationToken).ExecuteAsync();");
