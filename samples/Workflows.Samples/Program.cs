@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Threading.Tasks;
 using Workflows.Samples.Deploy;
 using Workflows.Samples.Etl;
 
@@ -12,9 +11,14 @@ if (Directory.Exists(work))
 }
 
 Console.WriteLine($"Running '{OrdersEtlWorkflow.WorkflowName}' in {work}");
-var etl = new EtlActions(Path.Combine(work, "etl"));
-await new OrdersEtlWorkflow(etl).RunAsync();
-Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(etl.WorkDirectory, "customer-totals.txt")));
+var etl = new OrdersEtlWorkflow(new EtlActions(Path.Combine(work, "etl")));
+var totals = await etl.RunAsync(new OrdersEtlWorkflow.Inputs { MinAmount = 0m });
+Console.WriteLine($"  {totals.Rows} rows, {totals.Rejected} rejected, report: {totals.Report}");
+Console.Write(await File.ReadAllTextAsync(totals.Report));
+
+// Every row rejected: transform and load are skipped, and the output falls back.
+var none = await etl.RunAsync(new OrdersEtlWorkflow.Inputs { MinAmount = 1_000_000m, ReportName = "empty.txt" });
+Console.WriteLine($"  with min_amount 1000000: {none.Rejected} rejected, report: {none.Report}");
 
 Console.WriteLine($"Running '{DeployAppWorkflow.WorkflowName}', batches:");
 foreach (var batch in DeployAppWorkflow.Descriptor.Batches)
@@ -22,5 +26,11 @@ foreach (var batch in DeployAppWorkflow.Descriptor.Batches)
     Console.WriteLine("  [" + string.Join(", ", batch) + "]");
 }
 
-await new DeployAppWorkflow(new DeployActions(Path.Combine(work, "deploy"), Console.Out)).RunAsync();
+var deploy = new DeployAppWorkflow(new DeployActions(Path.Combine(work, "deploy"), Console.Out));
+var deployed = await deploy.RunAsync(new DeployAppWorkflow.Inputs());
+Console.WriteLine($"  dev: {deployed.Dev}");
+Console.WriteLine($"  staging: {deployed.Staging}");
+
+var devOnly = await deploy.RunAsync(new DeployAppWorkflow.Inputs { DeployStaging = false });
+Console.WriteLine($"  without staging: {devOnly.Staging}");
 Console.WriteLine("Done.");

@@ -8,6 +8,9 @@ using System.Threading.Tasks;
 
 namespace Workflows.Samples.Etl;
 
+/// <summary>What validation kept and dropped.</summary>
+public sealed record ValidationSummary(int Valid, int Rejected);
+
 /// <summary>
 /// The ETL pipeline's actions. Instance methods: the generated <c>OrdersEtlWorkflow</c> receives this
 /// object through its constructor, so it can carry configuration (here, the work directory).
@@ -28,7 +31,7 @@ public sealed class EtlActions(string workDirectory)
     }
 
     [WorkflowAction("etl.validate", Description = "Keeps rows with a customer and an amount of at least min_amount.")]
-    public async Task<int> ValidateAsync(decimal minAmount, CancellationToken cancellationToken)
+    public async Task<ValidationSummary> ValidateAsync(decimal minAmount, CancellationToken cancellationToken)
     {
         var rows = await File.ReadAllLinesAsync(Stage("extracted.csv"), cancellationToken);
         var valid = rows
@@ -38,7 +41,7 @@ public sealed class EtlActions(string workDirectory)
             .Select(cells => string.Join(',', cells))
             .ToList();
         await File.WriteAllLinesAsync(Stage("valid.csv"), valid, cancellationToken);
-        return rows.Length - valid.Count;
+        return new ValidationSummary(valid.Count, rows.Length - valid.Count);
     }
 
     [WorkflowAction("etl.transform", Description = "Totals the valid orders per customer.")]
@@ -58,11 +61,11 @@ public sealed class EtlActions(string workDirectory)
     }
 
     [WorkflowAction("etl.load", Description = "Writes the report.")]
-    public async Task<string> LoadAsync(string reportName, CancellationToken cancellationToken)
+    public async Task<string> LoadAsync(string reportName, string title, CancellationToken cancellationToken)
     {
         var lines = await File.ReadAllLinesAsync(Stage("totals.csv"), cancellationToken);
         var report = Stage(reportName);
-        await File.WriteAllLinesAsync(report, lines.Select(l => l.Replace(",", ": ", StringComparison.Ordinal)).Prepend("Customer totals"), cancellationToken);
+        await File.WriteAllLinesAsync(report, lines.Select(l => l.Replace(",", ": ", StringComparison.Ordinal)).Prepend(title), cancellationToken);
         return report;
     }
 }
