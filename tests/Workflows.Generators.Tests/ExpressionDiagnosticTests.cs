@@ -143,6 +143,8 @@ public sealed class ExpressionDiagnosticTests
     [InlineData("inputs.d > 0.5", "take.bool", true)]
     [InlineData("contains(inputs.s, 'x')", "take.bool", true)]
     [InlineData("format('{0}-{1}', inputs.i, inputs.s)", "take.string", true)]
+    [InlineData("toJson(inputs.s)", "take.string", true)]
+    [InlineData("toJson(inputs.d)", "take.string", true)]
     public void Type_matrix(string expression, string action, bool convertible)
     {
         var result = Build(Take(action, "${{ " + expression + " }}"));

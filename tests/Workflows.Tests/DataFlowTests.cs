@@ -62,6 +62,7 @@ public sealed class ConcurrentDataFlowTests
 
         Assert.Equal(18, outputs.Total);
         Assert.Equal("total 18 from 11 and 7", outputs.Label);
+        Assert.Equal("\"18\\u0022\"", outputs.Json);
         Assert.Equal(2, PricingWorkflow.Descriptor.Batches[0].Count);
     }
 

@@ -400,9 +400,9 @@ internal sealed class ExpressionBinder
             case "format":
                 break;
             case "toJson":
-                return Fail(call, "toJson() is not available yet: it needs the workflow's JSON serialization context.");
+                break;
             default:
-                var known = new[] { "contains", "startsWith", "endsWith", "length", "format", "always", "success" };
+                var known = new[] { "contains", "startsWith", "endsWith", "length", "format", "toJson", "always", "success" };
                 return Fail(call, $"Unknown function '{call.Name}'{NameSuggester.Hint(call.Name, known, otherwise: $". Functions: {string.Join(", ", known)}.")}".Replace("?.", "?"));
         }
 
@@ -452,6 +452,16 @@ internal sealed class ExpressionBinder
             case "format" when arguments.Count >= 1 && arguments[0].Type == TypeCatalog.String:
                 var formatArguments = string.Concat(arguments.Skip(1).Select(a => ", (object?)" + a.Code));
                 return new BoundExpression($"global::System.String.Format(global::System.Globalization.CultureInfo.InvariantCulture, {arguments[0].Code}{formatArguments})", TypeCatalog.String, UnguardedReads: reads);
+
+            case "toJson" when arguments.Count == 1:
+                // JsonValue.Create's overloads for these types need no reflection, so toJson stays AOT-safe.
+                var jsonType = Underlying(arguments[0].Type);
+                if (jsonType == TypeCatalog.Null || Array.IndexOf(s_jsonPrimitives, jsonType) < 0)
+                {
+                    return Fail(call, $"toJson() takes a string, a number, a bool, a char, a DateTime, a DateTimeOffset or a Guid, not '{Display(arguments[0].Type)}'; other types need the workflow's JSON context, which comes with durable runs.");
+                }
+
+                return new BoundExpression($"(global::System.Text.Json.Nodes.JsonValue.Create({arguments[0].Code})?.ToJsonString() ?? \"null\")", TypeCatalog.String, UnguardedReads: reads);
 
             default:
                 return Fail(call, $"Wrong arguments for {call.Name}(): see the README's function table.");
@@ -648,6 +658,12 @@ internal sealed class ExpressionBinder
 
         return builder.ToString();
     }
+
+    private static readonly string[] s_jsonPrimitives =
+    {
+        "string", "bool", "char", "sbyte", "byte", "short", "ushort", "int", "uint", "long", "ulong", "float", "double", "decimal",
+        "global::System.DateTime", "global::System.DateTimeOffset", "global::System.Guid",
+    };
 
     private static readonly char[] s_realMarkers = { '.', 'e', 'E' };
 
