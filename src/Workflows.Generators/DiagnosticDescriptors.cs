@@ -128,6 +128,26 @@ internal static class DiagnosticDescriptors
         "Expression reads the output of a step that has none",
         "Step '{0}' has no output: its action '{1}' returns nothing");
 
+    public static readonly DiagnosticDescriptor InvalidDuration = Error(
+        "WF0201",
+        "Invalid duration",
+        "'{0}' is not a valid duration: {1}. Write for example 500ms, 10s, 5m or 1h30m.");
+
+    public static readonly DiagnosticDescriptor InvalidMaxAttempts = Error(
+        "WF0202",
+        "retry.max_attempts is less than 1",
+        "max_attempts must be a whole number of at least 1 (the first try counts), not '{0}'");
+
+    public static readonly DiagnosticDescriptor DelayAboveMaxDelay = Error(
+        "WF0203",
+        "retry.delay is longer than retry.max_delay",
+        "delay {0} is longer than max_delay {1}, so no retry could wait that long. Lower delay or raise max_delay.");
+
+    public static readonly DiagnosticDescriptor UnknownExceptionType = Error(
+        "WF0204",
+        "retry.on names no exception type",
+        "'{0}' in retry.on {1}. Use an exception type's full name, such as System.TimeoutException.");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
@@ -135,6 +155,7 @@ internal static class DiagnosticDescriptors
         InvalidArgumentValue, ExpressionNotSupported,
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
         MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
+        InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

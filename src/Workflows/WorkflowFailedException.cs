@@ -10,11 +10,21 @@ public sealed class WorkflowFailedException : Exception
 {
     /// <summary>Creates the exception for a failed step.</summary>
     public WorkflowFailedException(string workflowName, string stepId, Exception innerException)
-        : base(FormatMessage(workflowName, stepId, innerException), innerException)
+        : this(workflowName, stepId, attempts: 1, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a step that failed after <paramref name="attempts"/> tries.</summary>
+    public WorkflowFailedException(string workflowName, string stepId, int attempts, Exception innerException)
+        : base(FormatMessage(workflowName, stepId, attempts, innerException), innerException)
     {
         WorkflowName = workflowName;
         StepId = stepId;
+        Attempts = attempts;
     }
+
+    /// <summary>How many times the step's action was called: more than one when it was retried.</summary>
+    public int Attempts { get; }
 
     /// <summary>The <c>name:</c> of the workflow that failed.</summary>
     public string WorkflowName { get; }
@@ -22,10 +32,11 @@ public sealed class WorkflowFailedException : Exception
     /// <summary>The <c>id:</c> of the step whose action threw.</summary>
     public string StepId { get; }
 
-    private static string FormatMessage(string workflowName, string stepId, Exception? innerException)
+    private static string FormatMessage(string workflowName, string stepId, int attempts, Exception? innerException)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
         ArgumentNullException.ThrowIfNull(stepId);
-        return $"Workflow '{workflowName}' failed at step '{stepId}': {innerException?.Message}";
+        var after = attempts > 1 ? $" after {attempts} attempts" : string.Empty;
+        return $"Workflow '{workflowName}' failed at step '{stepId}'{after}: {innerException?.Message}";
     }
 }

@@ -40,7 +40,9 @@ internal sealed class WorkflowBinder
         => new WorkflowBinder(document, catalog, inputTypes).BindCore(defaultNamespace, claims);
 
     /// <summary>The type names a document's inputs write, for <see cref="InputTypeResolver"/>.</summary>
-    public static IEnumerable<string> InputTypeNames(WorkflowDocument document) => document.Inputs.Select(i => i.Type.Value);
+    public static IEnumerable<string> InputTypeNames(WorkflowDocument document)
+        => document.Inputs.Select(i => i.Type.Value)
+            .Concat(document.Steps.SelectMany(s => s.Retry?.On ?? EquatableArray<LocatedString>.Empty).Select(t => t.Value));
 
     private BindingResult BindCore(string defaultNamespace, IReadOnlyList<TypeClaim> claims)
     {
@@ -68,9 +70,8 @@ internal sealed class WorkflowBinder
         {
             var (id, index) = (entry.Key, entry.Value);
             var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0] : null;
-            var probe = new StepSpec(id, null, string.Empty, stepIdentifiers[index], -1, string.Empty, string.Empty, ActionReturnKind.Void, null,
-                EquatableArray<ArgumentSpec>.Empty, EquatableArray<int>.Empty, null, false);
-            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName, probe.OutputVariable, probe.SucceededVariable, maybeSkipped[index]));
+            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName,
+                StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), maybeSkipped[index]));
         }
 
         var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics);
@@ -106,7 +107,8 @@ internal sealed class WorkflowBinder
             Outputs: outputs.ToEquatableArray(),
             Hosts: hosts.ToEquatableArray(),
             Steps: stepSpecs.ToEquatableArray(),
-            Batches: batches);
+            Batches: batches,
+            Timeout: _document.Timeout is { } timeout ? new DurationSpec(timeout.Ticks, timeout.Text) : null);
         return new BindingResult(workflow, diagnostics);
     }
 
@@ -407,7 +409,8 @@ internal sealed class WorkflowBinder
 
         var action = candidates[0];
         var arguments = BindArguments(step, action, runsAlways, expressions);
-        if (arguments is null || !conditionBound)
+        var resilience = BindResilience(step, out var resilienceOk);
+        if (arguments is null || !conditionBound || !resilienceOk)
         {
             return null;
         }
@@ -436,7 +439,43 @@ internal sealed class WorkflowBinder
             Arguments: arguments.ToEquatableArray(),
             Dependencies: dependencies.ToEquatableArray(),
             Condition: condition,
-            RunsAfterSkippedDependencies: runsAlways);
+            RunsAfterSkippedDependencies: runsAlways,
+            Resilience: resilience);
+    }
+
+    private ResilienceSpec? BindResilience(StepDocument step, out bool ok)
+    {
+        ok = true;
+        if (step.Timeout is null && step.Retry is null)
+        {
+            return null;
+        }
+
+        RetrySpec? retry = null;
+        if (step.Retry is { } written)
+        {
+            var types = new List<string>();
+            foreach (var name in written.On)
+            {
+                var resolved = _inputTypes.Find(name.Value);
+                var shape = resolved?.Name is { } typeName ? _catalog.Actions.SelectMany(a => a.Types).Concat(_inputTypes.Shapes).FirstOrDefault(t => t.Name == typeName) : null;
+                var isException = resolved?.Name == "global::System.Exception" || (shape?.Supertypes.Contains("global::System.Exception") ?? false);
+                if (resolved?.Declaration is not { } declaration || !isException)
+                {
+                    Report(DiagnosticDescriptors.UnknownExceptionType, name.Span, name.Value, resolved?.Name is null ? "names no type" : "is not an exception type");
+                    ok = false;
+                    continue;
+                }
+
+                types.Add(declaration);
+            }
+
+            retry = new RetrySpec(written.MaxAttempts, Duration(written.Delay), written.Backoff, Duration(written.MaxDelay), written.Jitter, types.ToEquatableArray());
+        }
+
+        return new ResilienceSpec(Duration(step.Timeout), retry);
+
+        static DurationSpec? Duration(DurationValue? value) => value is null ? null : new DurationSpec(value.Ticks, value.Text);
     }
 
     private List<ArgumentSpec>? BindArguments(StepDocument step, ActionSpec action, bool runsAlways, ExpressionBinder expressions)

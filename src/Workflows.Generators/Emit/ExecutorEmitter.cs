@@ -44,6 +44,7 @@ internal static class ExecutorEmitter
         w.Open($"public sealed partial class {spec.ClassName}");
 
         EmitDescriptor(w, spec);
+        EmitPipelines(w, spec);
         EmitConstructor(w, spec);
         EmitInputsAndOutputs(w, spec);
         var plan = new RunPlan(spec);
@@ -95,7 +96,7 @@ internal static class ExecutorEmitter
 
     private static void EmitConstructor(SourceWriter w, WorkflowSpec spec)
     {
-        if (spec.Hosts.Count == 0)
+        if (spec.Hosts.Count == 0 && !spec.UsesTime)
         {
             return;
         }
@@ -106,16 +107,109 @@ internal static class ExecutorEmitter
             w.Line($"private readonly {host.Type} {host.FieldName};");
         }
 
+        var resilient = spec.Steps.Where(s => s.Resilience is not null).ToList();
+        if (spec.UsesTime)
+        {
+            w.Line("private readonly global::System.TimeProvider _timeProvider;");
+            foreach (var step in resilient)
+            {
+                w.Line($"private readonly global::Polly.ResiliencePipeline {step.InstancePipelineField};");
+            }
+        }
+
+        var parameters = spec.Hosts.Select(h => h.Type + " " + h.ParameterName).ToList();
+        if (spec.UsesTime)
+        {
+            parameters.Add("global::Workflows.WorkflowOptions? options = null");
+        }
+
         w.Line();
-        w.Line("/// <summary>Creates the workflow with the objects whose actions it calls.</summary>");
-        w.Open($"public {spec.ClassName}({string.Join(", ", spec.Hosts.Select(h => h.Type + " " + h.ParameterName))})");
+        w.Line(spec.Hosts.Count > 0
+            ? "/// <summary>Creates the workflow with the objects whose actions it calls.</summary>"
+            : "/// <summary>Creates the workflow.</summary>");
+        foreach (var host in spec.Hosts)
+        {
+            w.Line($"/// <param name=\"{host.ParameterName.TrimStart('@')}\">The object whose actions the workflow calls.</param>");
+        }
+
+        if (spec.UsesTime)
+        {
+            w.Line("/// <param name=\"options\">The clock for retries and timeouts; <see cref=\"global::Workflows.WorkflowOptions.Default\"/> when null.</param>");
+        }
+
+        w.Open($"public {spec.ClassName}({string.Join(", ", parameters)})");
         foreach (var host in spec.Hosts)
         {
             w.Line($"{host.FieldName} = {host.ParameterName} ?? throw new global::System.ArgumentNullException(nameof({host.ParameterName}));");
         }
 
+        if (spec.UsesTime)
+        {
+            w.Line("_timeProvider = (options ?? global::Workflows.WorkflowOptions.Default).TimeProvider;");
+            foreach (var step in resilient)
+            {
+                // The static pipeline serves the system clock; another clock (a test's) gets its own.
+                w.Line($"{step.InstancePipelineField} = _timeProvider == global::System.TimeProvider.System ? {step.PipelineField} : Create{step.Identifier}Pipeline(_timeProvider);");
+            }
+        }
+
         w.Close();
     }
+
+    private static void EmitPipelines(SourceWriter w, WorkflowSpec spec)
+    {
+        foreach (var step in spec.Steps)
+        {
+            if (step.Resilience is not { } resilience)
+            {
+                continue;
+            }
+
+            w.Line();
+            w.Line($"/// <summary>Retry and timeout of step {Xml(Quote(step.Id))}, built once.</summary>");
+            w.Line($"private static readonly global::Polly.ResiliencePipeline {step.PipelineField} = Create{step.Identifier}Pipeline(global::System.TimeProvider.System);");
+            w.Line();
+            w.Open($"private static global::Polly.ResiliencePipeline Create{step.Identifier}Pipeline(global::System.TimeProvider timeProvider)");
+            w.Line("var builder = new global::Polly.ResiliencePipelineBuilder { TimeProvider = timeProvider };");
+            if (resilience.Retry is { MaxAttempts: > 1 } retry)
+            {
+                w.Line($"// retry: {retry.MaxAttempts} attempts in all, {retry.Backoff.ToString().ToLowerInvariant()} backoff");
+                w.Open("global::Polly.RetryResiliencePipelineBuilderExtensions.AddRetry(builder, new global::Polly.Retry.RetryStrategyOptions");
+                w.Line($"MaxRetryAttempts = {retry.MaxAttempts - 1},");
+                w.Line($"BackoffType = global::Polly.DelayBackoffType.{retry.Backoff},");
+                w.Line($"UseJitter = {(retry.Jitter ? "true" : "false")},");
+                if (retry.Delay is { } delay)
+                {
+                    w.Line($"Delay = {TimeSpan(delay)},");
+                }
+
+                if (retry.MaxDelay is { } maxDelay)
+                {
+                    w.Line($"MaxDelay = {TimeSpan(maxDelay)},");
+                }
+
+                if (retry.ExceptionTypes.Count > 0)
+                {
+                    var types = string.Join(" or ", retry.ExceptionTypes);
+                    w.Line("// Only these exceptions are retried; the caller's cancellation never is.");
+                    w.Line($"ShouldHandle = static args => new {ValueTask}<bool>(args.Outcome.Exception is {types} && !args.Context.CancellationToken.IsCancellationRequested),");
+                }
+
+                w.Close(");");
+            }
+
+            if (resilience.Timeout is { } timeout)
+            {
+                w.Line($"global::Polly.TimeoutResiliencePipelineBuilderExtensions.AddTimeout(builder, {TimeSpan(timeout)}); // per attempt");
+            }
+
+            w.Line("return builder.Build();");
+            w.Close();
+        }
+    }
+
+    private static string TimeSpan(DurationSpec duration)
+        => $"global::System.TimeSpan.FromTicks({duration.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)}) /* {duration.Text} */";
 
     private static void EmitInputsAndOutputs(SourceWriter w, WorkflowSpec spec)
     {
@@ -184,16 +278,39 @@ internal static class ExecutorEmitter
         w.Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
     }
 
-    private static string RunAsyncSignature(WorkflowSpec spec, bool isAsync)
+    /// <summary>RunAsync, or with a workflow timeout the private RunCoreAsync that RunAsync wraps.</summary>
+    private static string RunAsyncSignature(WorkflowSpec spec, bool isAsync, bool core = false)
     {
         var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
         var inputs = spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty;
-        return $"public {(isAsync ? "async " : string.Empty)}{returns} RunAsync({inputs}{CancellationToken} cancellationToken = default)";
+        var async = isAsync ? "async " : string.Empty;
+        return core
+            ? $"private {async}{returns} RunCoreAsync({inputs}{CancellationToken} cancellationToken)"
+            : $"public {async}{returns} RunAsync({inputs}{CancellationToken} cancellationToken = default)";
+    }
+
+    /// <summary>The workflow's <c>timeout:</c> around RunCoreAsync: past it, the run is cancelled and fails with a TimeoutException.</summary>
+    private static void EmitTimeoutWrapper(SourceWriter w, WorkflowSpec spec, DurationSpec timeout)
+    {
+        EmitRunAsyncDocumentation(w, spec);
+        w.Line($"/// <exception cref=\"global::System.TimeoutException\">The run took longer than the workflow's timeout, {Xml(timeout.Text)}.</exception>");
+        w.Open(RunAsyncSignature(spec, isAsync: true));
+        w.Line($"using var timeout = new global::System.Threading.CancellationTokenSource({TimeSpan(timeout)}, _timeProvider);");
+        w.Line("using var run = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);");
+        w.Open("try");
+        var inputs = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
+        w.Line($"{(spec.Outputs.Count > 0 ? "return " : string.Empty)}await RunCoreAsync({inputs}run.Token).ConfigureAwait(false);");
+        w.Close();
+        w.Open("catch (global::System.OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)");
+        w.Line($"throw new global::System.TimeoutException(\"Workflow '\" + WorkflowName + \"' did not finish within its timeout of {timeout.Text}.\");");
+        w.Close();
+        w.Close();
+        w.Line();
     }
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind));
+        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null);
         w.Line();
         if (!awaits)
         {
@@ -201,8 +318,16 @@ internal static class ExecutorEmitter
             w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
         }
 
-        EmitRunAsyncDocumentation(w, spec);
-        w.Open(RunAsyncSignature(spec, isAsync: true));
+        if (spec.Timeout is { } timeout)
+        {
+            EmitTimeoutWrapper(w, spec, timeout);
+        }
+        else
+        {
+            EmitRunAsyncDocumentation(w, spec);
+        }
+
+        w.Open(RunAsyncSignature(spec, isAsync: true, core: spec.Timeout is not null));
         if (spec.Inputs.Count > 0)
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
@@ -225,12 +350,18 @@ internal static class ExecutorEmitter
                 w.Line($"var {step.SucceededVariable} = false;");
             }
 
+            if (step.Resilience is not null)
+            {
+                w.Line($"var {step.AttemptsVariable} = 0;");
+            }
+
             w.Line("cancellationToken.ThrowIfCancellationRequested();");
             w.Open("try");
             EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken");
             w.Close();
             w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
-            w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, exception);");
+            var attempts = step.Resilience is null ? string.Empty : step.AttemptsVariable + ", ";
+            w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {attempts}exception);");
             w.Close();
             if (batchNumber < spec.Batches.Count || spec.Outputs.Count > 0)
             {
@@ -255,7 +386,15 @@ internal static class ExecutorEmitter
             w.Open($"if ({condition})");
         }
 
-        w.Line(CallStatement(spec, step, instance, token, storeOutput));
+        if (step.Resilience is not null)
+        {
+            EmitResilientCall(w, spec, step, instance, token, storeOutput);
+        }
+        else
+        {
+            w.Line(CallStatement(spec, step, instance, token, storeOutput));
+        }
+
         if (plan.IsSucceededRead(step))
         {
             w.Line($"{step.SucceededVariable} = true;");
@@ -265,6 +404,45 @@ internal static class ExecutorEmitter
         {
             w.Close();
         }
+    }
+
+    /// <summary>The action called through the step's Polly pipeline, counting attempts.</summary>
+    private static void EmitResilientCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, bool storeOutput)
+    {
+        var call = Call(spec, step, instance, "attemptToken");
+        var store = storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty;
+        var pipeline = instance + step.InstancePipelineField;
+        switch (step.ReturnKind)
+        {
+            case ActionReturnKind.Void:
+                w.Line($"await {pipeline}.ExecuteAsync(attemptToken =>");
+                w.Line("{");
+                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    {call};");
+                w.Line($"    return {ValueTask}.CompletedTask;");
+                break;
+            case ActionReturnKind.Value:
+                w.Line($"{store}await {pipeline}.ExecuteAsync(attemptToken =>");
+                w.Line("{");
+                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    return new {ValueTask}<{step.OutputType}>({call});");
+                break;
+            case ActionReturnKind.Task:
+            case ActionReturnKind.ValueTask:
+                w.Line($"await {pipeline}.ExecuteAsync(async attemptToken =>");
+                w.Line("{");
+                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    await {call}.ConfigureAwait(false);");
+                break;
+            default:
+                w.Line($"{store}await {pipeline}.ExecuteAsync(async attemptToken =>");
+                w.Line("{");
+                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    return await {call}.ConfigureAwait(false);");
+                break;
+        }
+
+        w.Line($"}}, {token}).ConfigureAwait(false);");
     }
 
     private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)
@@ -287,8 +465,16 @@ internal static class ExecutorEmitter
     {
         var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
         w.Line();
-        EmitRunAsyncDocumentation(w, spec);
-        w.Open(RunAsyncSignature(spec, isAsync: false));
+        if (spec.Timeout is { } timeout)
+        {
+            EmitTimeoutWrapper(w, spec, timeout);
+        }
+        else
+        {
+            EmitRunAsyncDocumentation(w, spec);
+        }
+
+        w.Open(RunAsyncSignature(spec, isAsync: false, core: spec.Timeout is not null));
         if (spec.Inputs.Count > 0)
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
@@ -321,6 +507,11 @@ internal static class ExecutorEmitter
             if (plan.IsSucceededRead(step))
             {
                 w.Line($"private bool {step.SucceededVariable};");
+            }
+
+            if (step.Resilience is not null)
+            {
+                w.Line($"private int {step.AttemptsVariable};");
             }
         }
 
@@ -376,7 +567,7 @@ internal static class ExecutorEmitter
 
     private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step)
     {
-        var isAsync = step.Dependencies.Count > 0 || IsAwaited(step.ReturnKind);
+        var isAsync = step.Dependencies.Count > 0 || IsAwaited(step.ReturnKind) || step.Resilience is not null;
         w.Line();
         w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: action {Xml(Quote(step.ActionName))}.</summary>");
         w.Open($"private {(isAsync ? "async " : string.Empty)}{Task} {step.Identifier}StepAsync()");
@@ -393,7 +584,7 @@ internal static class ExecutorEmitter
         EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", storeOutput: plan.IsOutputRead(step));
         w.Close();
         w.Open("catch (global::System.Exception exception)");
-        w.Line($"Fail({Literal(step.Id)}, exception);");
+        w.Line(step.Resilience is null ? $"Fail({Literal(step.Id)}, exception);" : $"Fail({Literal(step.Id)}, exception, {step.AttemptsVariable});");
         w.Close();
         if (!isAsync)
         {
@@ -405,6 +596,19 @@ internal static class ExecutorEmitter
     }
 
     private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, bool storeOutput = true)
+    {
+        var call = Call(spec, step, instance, token);
+        var store = storeOutput ? step.OutputVariable : "_";
+        return step.ReturnKind switch
+        {
+            ActionReturnKind.Void => call + ";",
+            ActionReturnKind.Value => $"{store} = {call};",
+            ActionReturnKind.Task or ActionReturnKind.ValueTask => "await " + call + ".ConfigureAwait(false);",
+            _ => $"{store} = await {call}.ConfigureAwait(false);",
+        };
+    }
+
+    private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token)
     {
         var target = step.IsStatic ? step.ContainingType : instance + spec.Hosts[step.HostIndex].FieldName;
         var arguments = new StringBuilder();
@@ -419,15 +623,7 @@ internal static class ExecutorEmitter
             arguments.Append(argument.Source == ArgumentSource.CancellationToken ? token : argument.Expression);
         }
 
-        var call = $"{target}.{step.MethodName}({arguments})";
-        var store = storeOutput ? step.OutputVariable : "_";
-        return step.ReturnKind switch
-        {
-            ActionReturnKind.Void => call + ";",
-            ActionReturnKind.Value => $"{store} = {call};",
-            ActionReturnKind.Task or ActionReturnKind.ValueTask => "await " + call + ".ConfigureAwait(false);",
-            _ => $"{store} = await {call}.ConfigureAwait(false);",
-        };
+        return $"{target}.{step.MethodName}({arguments})";
     }
 
     private static bool IsAwaited(ActionReturnKind kind) => kind is not (ActionReturnKind.Void or ActionReturnKind.Value);

@@ -14,6 +14,7 @@ internal sealed record WorkflowDocument(
     EquatableArray<InputDocument> Inputs,
     EquatableArray<OutputDocument> Outputs,
     EquatableArray<StepDocument> Steps,
+    DurationValue? Timeout,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public string FileName => System.IO.Path.GetFileName(FilePath);
@@ -44,7 +45,30 @@ internal sealed record StepDocument(
     EquatableArray<LocatedString> DependsOn,
     EquatableArray<StepArgument> With,
     ArgumentValue? If,
+    DurationValue? Timeout,
+    RetryDocument? Retry,
+    bool ContinueOnError,
     SourceSpan Span);
+
+/// <summary>A duration as written (<c>10s</c>) and its value.</summary>
+internal sealed record DurationValue(long Ticks, string Text, SourceSpan Span);
+
+/// <summary>A step's <c>retry:</c> block; durations and counts are already checked.</summary>
+internal sealed record RetryDocument(
+    int MaxAttempts,
+    DurationValue? Delay,
+    RetryBackoff Backoff,
+    DurationValue? MaxDelay,
+    bool Jitter,
+    EquatableArray<LocatedString> On,
+    SourceSpan Span);
+
+internal enum RetryBackoff
+{
+    Constant,
+    Linear,
+    Exponential,
+}
 
 /// <summary>One entry of <c>inputs:</c>.</summary>
 internal sealed record InputDocument(

@@ -15,8 +15,12 @@ internal sealed record WorkflowSpec(
     EquatableArray<OutputSpec> Outputs,
     EquatableArray<HostSpec> Hosts,
     EquatableArray<StepSpec> Steps,
-    EquatableArray<EquatableArray<int>> Batches)
+    EquatableArray<EquatableArray<int>> Batches,
+    DurationSpec? Timeout)
 {
+    /// <summary>True when some step retries or times out, or the workflow has a timeout: runs need a clock.</summary>
+    public bool UsesTime => Timeout is not null || System.Linq.Enumerable.Any(Steps, s => s.Resilience is not null);
+
     public string HintName => Namespace + "." + ClassName + ".g.cs";
 
     /// <summary>True when no two steps can ever run at the same time (every batch holds one step).</summary>
@@ -62,19 +66,35 @@ internal sealed record StepSpec(
     EquatableArray<ArgumentSpec> Arguments,
     EquatableArray<int> Dependencies,
     string? Condition,
-    bool RunsAfterSkippedDependencies)
+    bool RunsAfterSkippedDependencies,
+    ResilienceSpec? Resilience)
 {
     public bool IsStatic => HostIndex < 0;
 
     public bool HasOutput => OutputType is not null;
 
     /// <summary>The local (sequential shape) or field (concurrent shape) that holds the step's output.</summary>
-    public string OutputVariable => Camel + "Output";
+    public string OutputVariable => OutputVariableOf(Identifier);
+
+    /// <summary>The static Polly pipeline of a step with <see cref="Resilience"/>.</summary>
+    public string PipelineField => "s_" + Camel + "Pipeline";
+
+    /// <summary>The pipeline a workflow instance uses: the static one, or one built for its own clock.</summary>
+    public string InstancePipelineField => "_" + Camel + "Pipeline";
+
+    /// <summary>How many times the action was called in this run.</summary>
+    public string AttemptsVariable => Camel + "Attempts";
 
     /// <summary>True once the step's action has completed; false while pending, or when it was skipped.</summary>
-    public string SucceededVariable => Camel + "Succeeded";
+    public string SucceededVariable => SucceededVariableOf(Identifier);
 
-    private string Camel => char.ToLowerInvariant(Identifier[0]) + Identifier.Substring(1);
+    private string Camel => CamelOf(Identifier);
+
+    public static string OutputVariableOf(string identifier) => CamelOf(identifier) + "Output";
+
+    public static string SucceededVariableOf(string identifier) => CamelOf(identifier) + "Succeeded";
+
+    private static string CamelOf(string identifier) => char.ToLowerInvariant(identifier[0]) + identifier.Substring(1);
 }
 
 /// <summary>A named argument of the action call.</summary>
@@ -88,3 +108,12 @@ internal enum ArgumentSource
     /// <summary>The run's cancellation token.</summary>
     CancellationToken,
 }
+
+/// <summary>A duration: its value and how the workflow file wrote it (for messages).</summary>
+internal sealed record DurationSpec(long Ticks, string Text);
+
+/// <summary>A step's retry and per-attempt timeout: one Polly pipeline, built once.</summary>
+internal sealed record ResilienceSpec(DurationSpec? Timeout, RetrySpec? Retry);
+
+/// <param name="ExceptionTypes">Fully qualified exception types to retry; empty for every exception but cancellation.</param>
+internal sealed record RetrySpec(int MaxAttempts, DurationSpec? Delay, RetryBackoff Backoff, DurationSpec? MaxDelay, bool Jitter, EquatableArray<string> ExceptionTypes);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Workflows.Generators.Common;
 using Workflows.Generators.Model;
@@ -15,6 +16,8 @@ internal sealed class WorkflowDocumentParser
 {
     private static readonly Regex s_stepId = new("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_workflowName = new("^[A-Za-z][A-Za-z0-9 _.-]*$", RegexOptions.CultureInvariant);
+
+    private static readonly string[] s_backoffKinds = { "constant", "linear", "exponential" };
 
     private readonly string _path;
     private readonly List<DiagnosticInfo> _diagnostics = new();
@@ -59,6 +62,7 @@ internal sealed class WorkflowDocumentParser
         var inputs = EquatableArray<InputDocument>.Empty;
         var outputs = EquatableArray<OutputDocument>.Empty;
         var steps = EquatableArray<StepDocument>.Empty;
+        DurationValue? timeout = null;
         var sawSteps = false;
 
         foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
@@ -98,6 +102,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.Outputs:
                     outputs = ParseOutputs(value);
                     break;
+                case WorkflowSchema.Timeout:
+                    timeout = ParseDuration(value, "The workflow's 'timeout'");
+                    break;
             }
         }
 
@@ -111,7 +118,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps);
+        return Result(name, ns, description, inputs, outputs, steps, timeout);
     }
 
     private WorkflowDocument Result(
@@ -120,8 +127,9 @@ internal sealed class WorkflowDocumentParser
         string? description,
         EquatableArray<InputDocument> inputs,
         EquatableArray<OutputDocument> outputs,
-        EquatableArray<StepDocument> steps)
-        => new(_path, name, ns, description, inputs, outputs, steps, _diagnostics.ToEquatableArray());
+        EquatableArray<StepDocument> steps,
+        DurationValue? timeout = null)
+        => new(_path, name, ns, description, inputs, outputs, steps, timeout, _diagnostics.ToEquatableArray());
 
     private EquatableArray<InputDocument> ParseInputs(YamlNode node)
     {
@@ -282,6 +290,9 @@ internal sealed class WorkflowDocumentParser
         var dependsOn = EquatableArray<LocatedString>.Empty;
         var with = EquatableArray<StepArgument>.Empty;
         ArgumentValue? condition = null;
+        DurationValue? timeout = null;
+        RetryDocument? retry = null;
+        var continueOnError = false;
         var idWasWritten = false;
 
         foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
@@ -316,6 +327,15 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.StepIf:
                     condition = Value(value);
                     break;
+                case WorkflowSchema.StepTimeout:
+                    timeout = ParseDuration(value, "A step's 'timeout'");
+                    break;
+                case WorkflowSchema.StepRetry:
+                    retry = ParseRetry(value);
+                    break;
+                case WorkflowSchema.StepOnError:
+                    continueOnError = ParseOnError(value);
+                    break;
             }
         }
 
@@ -330,10 +350,10 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true), $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method.");
         }
 
-        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, Span(mapping, collapse: true)) : null;
+        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, Span(mapping, collapse: true)) : null;
     }
 
-    private EquatableArray<LocatedString> ParseDependsOn(YamlNode node)
+    private EquatableArray<LocatedString> ParseDependsOn(YamlNode node, string? wrongKind = null)
     {
         switch (node)
         {
@@ -351,7 +371,7 @@ internal sealed class WorkflowDocumentParser
 
                 return result.ToEquatableArray();
             default:
-                Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'depends_on' must be a step id or a list of step ids, not {node.KindDescription}.");
+                Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"{wrongKind ?? "'depends_on' must be a step id or a list of step ids"}, not {node.KindDescription}.");
                 return EquatableArray<LocatedString>.Empty;
         }
     }
@@ -409,6 +429,138 @@ internal sealed class WorkflowDocumentParser
 
             yield return (key, entry.Value);
         }
+    }
+
+    private DurationValue? ParseDuration(YamlNode node, string what)
+    {
+        if (RequireString(node, what) is not { } text)
+        {
+            return null;
+        }
+
+        if (!DurationParser.TryParse(text.Value, out var duration, out var error))
+        {
+            Report(DiagnosticDescriptors.InvalidDuration, text.Span, text.Value, error);
+            return null;
+        }
+
+        return new DurationValue(duration.Ticks, text.Value, text.Span);
+    }
+
+    private bool ParseOnError(YamlNode node)
+    {
+        var text = RequireString(node, "'on_error'");
+        switch (text?.Value)
+        {
+            case null:
+                return false;
+            case "fail":
+                return false;
+            case "continue":
+                return true;
+            default:
+                Report(DiagnosticDescriptors.SchemaViolation, text.Value.Span, $"'on_error' is 'fail' (the default) or 'continue', not '{text.Value.Value}'.");
+                return false;
+        }
+    }
+
+    private RetryDocument? ParseRetry(YamlNode node)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'retry' must be a mapping with at least 'max_attempts', not {node.KindDescription}.");
+            return null;
+        }
+
+        int? maxAttempts = null;
+        DurationValue? delay = null;
+        DurationValue? maxDelay = null;
+        var backoff = RetryBackoff.Constant;
+        var jitter = false;
+        var on = EquatableArray<LocatedString>.Empty;
+        var ok = true;
+        foreach (var (key, value) in Entries(mapping, WorkflowSchema.RetryKeys, "'retry'"))
+        {
+            switch (key.Value)
+            {
+                case WorkflowSchema.RetryMaxAttempts:
+                    if (RequireString(value, "'max_attempts'") is { } attempts)
+                    {
+                        if (int.TryParse(attempts.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1)
+                        {
+                            maxAttempts = count;
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.InvalidMaxAttempts, attempts.Span, attempts.Value);
+                            ok = false;
+                        }
+                    }
+
+                    break;
+                case WorkflowSchema.RetryDelay:
+                    delay = ParseDuration(value, "'delay'");
+                    ok &= delay is not null;
+                    break;
+                case WorkflowSchema.RetryMaxDelay:
+                    maxDelay = ParseDuration(value, "'max_delay'");
+                    ok &= maxDelay is not null;
+                    break;
+                case WorkflowSchema.RetryBackoff:
+                    var kind = RequireString(value, "'backoff'");
+                    switch (kind?.Value)
+                    {
+                        case "constant":
+                            backoff = RetryBackoff.Constant;
+                            break;
+                        case "linear":
+                            backoff = RetryBackoff.Linear;
+                            break;
+                        case "exponential":
+                            backoff = RetryBackoff.Exponential;
+                            break;
+                        case { } other:
+                            Report(DiagnosticDescriptors.SchemaViolation, kind.Value.Span, $"'backoff' is constant, linear or exponential, not '{other}'{NameSuggester.Hint(other, s_backoffKinds, otherwise: ".")}".Replace("?.", "?"));
+                            ok = false;
+                            break;
+                    }
+
+                    break;
+                case WorkflowSchema.RetryJitter:
+                    if (value is YamlScalar { IsPlain: true, Value: "true" or "false" } flag)
+                    {
+                        jitter = flag.Value == "true";
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.SchemaViolation, Span(value), "'jitter' must be true or false.");
+                        ok = false;
+                    }
+
+                    break;
+                case WorkflowSchema.RetryOn:
+                    on = ParseDependsOn(value, "'on' must be an exception type name or a list of them");
+                    break;
+            }
+        }
+
+        if (maxAttempts is null)
+        {
+            if (!mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.RetryMaxAttempts }))
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "'retry' has no 'max_attempts'. Add it: the total number of tries, the first included.");
+            }
+
+            return null;
+        }
+
+        if (delay is not null && maxDelay is not null && delay.Ticks > maxDelay.Ticks)
+        {
+            Report(DiagnosticDescriptors.DelayAboveMaxDelay, delay.Span, delay.Text, maxDelay.Text);
+            ok = false;
+        }
+
+        return ok ? new RetryDocument(maxAttempts.Value, delay, backoff, maxDelay, jitter, on, Span(mapping, collapse: true)) : null;
     }
 
     private ArgumentValue Value(YamlNode value)

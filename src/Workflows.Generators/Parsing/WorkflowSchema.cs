@@ -9,6 +9,7 @@ internal static class WorkflowSchema
     public const string Steps = "steps";
     public const string Inputs = "inputs";
     public const string Outputs = "outputs";
+    public const string Timeout = "timeout";
 
     public const string InputType = "type";
     public const string InputRequired = "required";
@@ -22,10 +23,22 @@ internal static class WorkflowSchema
     public const string StepDependsOn = "depends_on";
     public const string StepWith = "with";
     public const string StepIf = "if";
+    public const string StepTimeout = "timeout";
+    public const string StepRetry = "retry";
+    public const string StepOnError = "on_error";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Steps };
+    public const string RetryMaxAttempts = "max_attempts";
+    public const string RetryDelay = "delay";
+    public const string RetryBackoff = "backoff";
+    public const string RetryMaxDelay = "max_delay";
+    public const string RetryJitter = "jitter";
+    public const string RetryOn = "on";
+
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, Steps };
+
+    public static readonly string[] RetryKeys = { RetryMaxAttempts, RetryDelay, RetryBackoff, RetryMaxDelay, RetryJitter, RetryOn };
 
     public static readonly string[] InputKeys = { InputType, InputRequired, InputDefault, InputDescription };
 
-    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith };
+    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith, StepTimeout, StepRetry, StepOnError };
 }

@@ -41,7 +41,10 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
     protected bool IsStopping => IsCancellationRequested;
 
     /// <summary>Records that a step's action threw.</summary>
-    protected void Fail(string stepId, Exception exception)
+    protected void Fail(string stepId, Exception exception) => Fail(stepId, exception, attempts: 1);
+
+    /// <summary>Records that a step's action threw on its last attempt.</summary>
+    protected void Fail(string stepId, Exception exception, int attempts)
     {
         // A cancellation caused by the caller or by a sibling's failure is not a failure of its own.
         if (exception is OperationCanceledException && IsCancellationRequested)
@@ -49,7 +52,7 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
             return;
         }
 
-        var failure = new WorkflowFailedException(_workflowName, stepId, exception);
+        var failure = new WorkflowFailedException(_workflowName, stepId, attempts, exception);
         if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
         {
             Cancel();

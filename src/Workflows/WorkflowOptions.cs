@@ -1,0 +1,16 @@
+using System;
+
+namespace Workflows;
+
+/// <summary>Options a generated workflow takes through its constructor.</summary>
+public sealed class WorkflowOptions
+{
+    /// <summary>The options used when none are given.</summary>
+    public static WorkflowOptions Default { get; } = new();
+
+    /// <summary>
+    /// The clock for retry delays and timeouts. <see cref="TimeProvider.System"/> by default; tests pass a
+    /// manual one so that nothing has to wait.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
