@@ -45,6 +45,7 @@ internal static class WorkflowTestHost
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToList();
         references.Add(MetadataReference.CreateFromFile(typeof(WorkflowActionAttribute).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location));
         return references.ToImmutableArray();
     });
 

@@ -1,0 +1,91 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Workflows.Generators.Tests;
+
+/// <summary>Retry and timeout diagnostics (WF02xx) at their exact positions, and the emitted pipelines.</summary>
+public sealed class ResilienceDiagnosticTests
+{
+    private static BuildResult Build(string yaml) => WorkflowTestHost.Build(TestSources.Actions, ("r.workflow.yaml", yaml));
+
+    private static Diagnostic Single(BuildResult result, string id, int line, int column)
+    {
+        Assert.Empty(result.AnalyzerExceptions);
+        var all = result.WorkflowDiagnostics.ToList();
+        var matching = all.Where(d => d.Id == id).ToList();
+        Assert.True(matching.Count == 1, $"Expected one {id}, got: {string.Join("; ", all)}");
+        var position = matching[0].Location.GetLineSpan().StartLinePosition;
+        Assert.Equal((line, column), (position.Line + 1, position.Character + 1));
+        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        return matching[0];
+    }
+
+    [Theory]
+    [InlineData("10", "'10' has no unit (ms, s, m, h or d)")]
+    [InlineData("10x", "'x' is not a unit: use ms, s, m, h or d")]
+    [InlineData("30m1h", "write units from largest to smallest, each once (as in 1h30m)")]
+    [InlineData("0s", "it must be at least 1ms")]
+    [InlineData("fast", "expected a number at 'fast'")]
+    public void WF0201_bad_duration(string duration, string reason)
+        => Assert.Equal($"'{duration}' is not a valid duration: {reason}. Write for example 500ms, 10s, 5m or 1h30m.",
+            Single(Build($"name: r\nsteps:\n  - id: a\n    action: build\n    timeout: {duration}\n"), "WF0201", 5, 14).GetMessage());
+
+    [Fact]
+    public void WF0201_bad_workflow_timeout()
+        => Single(Build("name: r\ntimeout: 1h1h\nsteps:\n  - id: a\n    action: build\n"), "WF0201", 2, 10);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("many")]
+    public void WF0202_max_attempts_below_one(string attempts)
+        => Single(Build($"name: r\nsteps:\n  - id: a\n    action: build\n    retry: {{ max_attempts: {attempts} }}\n"), "WF0202", 5, 28);
+
+    [Fact]
+    public void WF0203_delay_longer_than_max_delay()
+        => Assert.Equal("delay 5s is longer than max_delay 2s, so no retry could wait that long. Lower delay or raise max_delay.",
+            Single(Build("name: r\nsteps:\n  - id: a\n    action: build\n    retry: { max_attempts: 3, delay: 5s, max_delay: 2s }\n"), "WF0203", 5, 38).GetMessage());
+
+    [Theory]
+    [InlineData("System.Nope", "names no type")]
+    [InlineData("System.String", "is not an exception type")]
+    public void WF0204_retry_on_must_name_an_exception_type(string type, string reason)
+        => Assert.Equal($"'{type}' in retry.on {reason}. Use an exception type's full name, such as System.TimeoutException.",
+            Single(Build($"name: r\nsteps:\n  - id: a\n    action: build\n    retry:\n      max_attempts: 3\n      on: [System.TimeoutException, {type}]\n"), "WF0204", 7, 37).GetMessage());
+
+    [Fact]
+    public void Unknown_backoff_suggests_the_closest_kind()
+        => Assert.Equal("'backoff' is constant, linear or exponential, not 'exponental'. Did you mean 'exponential'?",
+            Single(Build("name: r\nsteps:\n  - id: a\n    action: build\n    retry: { max_attempts: 2, backoff: exponental }\n"), "WF0006", 5, 40).GetMessage());
+
+    [Fact]
+    public void Resilient_steps_get_one_static_pipeline_each()
+    {
+        var result = Build("""
+            name: resilient
+            timeout: 1h30m
+            steps:
+              - id: fetch
+                action: fetch
+                timeout: 10s
+                retry:
+                  max_attempts: 4
+                  delay: 200ms
+                  backoff: exponential
+                  max_delay: 5s
+                  jitter: true
+                  on: [System.TimeoutException, System.Net.Http.HttpRequestException]
+                with: { order_id: o-1 }
+              - id: push
+                action: deploy.push
+                depends_on: fetch
+                with: { environment: "${{ steps.fetch.output }}" }
+            """);
+
+        Assert.Empty(result.WorkflowDiagnostics);
+        Assert.Empty(result.CompilerErrors);
+        Snapshot.Match(result.GeneratedSource("TestApp.ResilientWorkflow.g.cs")!, "ResilientWorkflow.g.cs");
+    }
+}
