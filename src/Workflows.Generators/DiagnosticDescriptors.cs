@@ -106,7 +106,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MaybeSkippedOutputRead = Error(
         "WF0107",
         "Output of a step that may be skipped is read unsafely",
-        "{0} reads the output of step '{1}', which may have been skipped. Write '... ?? <fallback>' to say what to use then.");
+        "{0} reads the output of step '{1}', which may not have run (skipped, or failed under on_error: continue). Write '... ?? <fallback>' to say what to use then.");
 
     public static readonly DiagnosticDescriptor UnknownInputType = Error(
         "WF0108",

@@ -26,6 +26,17 @@ public sealed class WorkflowFailedException : Exception
     /// <summary>How many times the step's action was called: more than one when it was retried.</summary>
     public int Attempts { get; }
 
+    /// <summary>The run's report, when the run was started with <c>RunWithReportAsync</c>.</summary>
+    public WorkflowRunReport? Report { get; internal set; }
+
+    /// <summary>Attaches the run's report. Called by generated code.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public WorkflowFailedException WithReport(WorkflowRunReport report)
+    {
+        Report = report;
+        return this;
+    }
+
     /// <summary>The <c>name:</c> of the workflow that failed.</summary>
     public string WorkflowName { get; }
 

@@ -87,7 +87,7 @@ public sealed class ExpressionDiagnosticTests
                 with: { value: "${{ steps.maybe.output.Id }}" }
             """;
 
-        Assert.Equal("Step 't' reads the output of step 'maybe', which may have been skipped. Write '... ?? <fallback>' to say what to use then.",
+        Assert.Equal("Step 't' reads the output of step 'maybe', which may not have run (skipped, or failed under on_error: continue). Write '... ?? <fallback>' to say what to use then.",
             Single(Build(steps + "\n"), "WF0107", 20, 25).GetMessage());
 
         var guarded = Build(steps.Replace("steps.maybe.output.Id }}", "steps.maybe.output.Id ?? 'none' }}") + "\n");

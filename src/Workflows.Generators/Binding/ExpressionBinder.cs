@@ -43,16 +43,21 @@ internal sealed class ExpressionBinder
     /// <summary>Status functions (<c>always()</c>, <c>success()</c>) are allowed only in <c>if:</c>.</summary>
     private string? _successCode;
 
+    /// <summary>C# for <c>failure()</c>; set with <see cref="_successCode"/>.</summary>
+    private string? _failureCode;
+
     /// <summary>
     /// Binds a value that may contain <c>${{ }}</c>: a single hole takes the expression's type, text with
     /// holes becomes an invariant-culture interpolated string. Returns null after reporting a problem.
     /// </summary>
     /// <param name="bare">True for <c>if:</c>, whose whole text may be an expression without <c>${{ }}</c>.</param>
     /// <param name="successCode">C# for <c>success()</c> (all dependencies succeeded); null where status functions are not allowed.</param>
-    public BoundExpression? BindValue(ArgumentValue value, bool bare = false, string? successCode = null)
+    /// <param name="failureCode">C# for <c>failure()</c> (a dependency failed under <c>on_error: continue</c>).</param>
+    public BoundExpression? BindValue(ArgumentValue value, bool bare = false, string? successCode = null, string? failureCode = null)
     {
         _source = value;
         _successCode = successCode;
+        _failureCode = failureCode ?? "false";
         var text = InterpolatedText.Split(value.Text);
         if (text.Error is { } splitError)
         {
@@ -150,10 +155,13 @@ internal sealed class ExpressionBinder
         return all.Count == 1 && all[0] is CallExpression { Name: "always", Arguments.Count: 0 };
     }
 
-    /// <summary>True when the value calls <c>always()</c>: the step then runs even when a dependency was skipped.</summary>
+    /// <summary>
+    /// True when the value calls <c>always()</c> or <c>failure()</c>: the step then decides for itself whether
+    /// to run when a dependency was skipped or failed.
+    /// </summary>
     public static bool CallsAlways(ArgumentValue value)
-        => value.Text.IndexOf("always", StringComparison.Ordinal) >= 0
-        && Walk(ParseAll(value)).Any(n => n is CallExpression { Name: "always" });
+        => (value.Text.IndexOf("always", StringComparison.Ordinal) >= 0 || value.Text.IndexOf("failure", StringComparison.Ordinal) >= 0)
+        && Walk(ParseAll(value)).Any(n => n is CallExpression { Name: "always" or "failure" });
 
     private static IEnumerable<ExpressionSyntax> ParseAll(ArgumentValue value)
     {
@@ -380,6 +388,7 @@ internal sealed class ExpressionBinder
         {
             case "always":
             case "success":
+            case "failure":
                 if (_successCode is null)
                 {
                     return Fail(call, $"{call.Name}() can only be used in 'if:'.");
@@ -390,9 +399,13 @@ internal sealed class ExpressionBinder
                     return Fail(call, $"{call.Name}() takes no arguments.");
                 }
 
-                return new BoundExpression(call.Name == "always" ? "true" : _successCode, TypeCatalog.Bool);
-            case "failure":
-                return Fail(call, "failure() needs steps that can fail without failing the run (on_error: continue), which this version does not have yet.");
+                var status = call.Name switch
+                {
+                    "always" => "true",
+                    "success" => _successCode,
+                    _ => _failureCode!,
+                };
+                return new BoundExpression(status, TypeCatalog.Bool);
             case "contains":
             case "startsWith":
             case "endsWith":
@@ -402,7 +415,7 @@ internal sealed class ExpressionBinder
             case "toJson":
                 break;
             default:
-                var known = new[] { "contains", "startsWith", "endsWith", "length", "format", "toJson", "always", "success" };
+                var known = new[] { "contains", "startsWith", "endsWith", "length", "format", "toJson", "always", "success", "failure" };
                 return Fail(call, $"Unknown function '{call.Name}'{NameSuggester.Hint(call.Name, known, otherwise: $". Functions: {string.Join(", ", known)}.")}".Replace("?.", "?"));
         }
 

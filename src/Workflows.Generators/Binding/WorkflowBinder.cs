@@ -65,13 +65,14 @@ internal sealed class WorkflowBinder
         var stepIdentifiers = steps.Select(step => UniqueIdentifier(Identifiers.ToPascalCase(step.Id.Value), identifiers)).ToList();
         var runsAlways = steps.Select(step => step.If is { } condition && ExpressionBinder.CallsAlways(condition)).ToList();
         var maybeSkipped = MaybeSkipped(steps, dependencies, batches, runsAlways);
+        bool MayNotSucceed(int index) => maybeSkipped[index] || steps[index].ContinueOnError;
         var references = new Dictionary<string, StepReference>(StringComparer.Ordinal);
         foreach (var entry in indexById)
         {
             var (id, index) = (entry.Key, entry.Value);
             var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0] : null;
             references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName,
-                StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), maybeSkipped[index]));
+                StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index)));
         }
 
         var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics);
@@ -82,7 +83,9 @@ internal sealed class WorkflowBinder
             var successCode = dependencies[i].Count == 0
                 ? "true"
                 : "(" + string.Join(" && ", dependencies[i].Select(d => references[steps[d].Id.Value].SucceededVariable)) + ")";
-            var spec = BindStep(steps[i], stepIdentifiers[i], dependencies[i], runsAlways[i], successCode, expressions, hosts);
+            var failing = dependencies[i].Where(d => steps[d].ContinueOnError).Select(d => StepSpec.FailedVariableOf(stepIdentifiers[d])).ToList();
+            var failureCode = failing.Count == 0 ? "false" : "(" + string.Join(" || ", failing) + ")";
+            var spec = BindStep(steps[i], stepIdentifiers[i], dependencies[i], runsAlways[i], successCode, failureCode, expressions, hosts);
             if (spec is not null)
             {
                 stepSpecs.Add(spec);
@@ -194,7 +197,7 @@ internal sealed class WorkflowBinder
             foreach (var index in batch)
             {
                 var ownCondition = steps[index].If is { } condition && !ExpressionBinder.IsJustAlways(condition);
-                result[index] = ownCondition || (!runsAlways[index] && dependencies[index].Any(d => result[d]));
+                result[index] = ownCondition || (!runsAlways[index] && dependencies[index].Any(d => result[d] || steps[d].ContinueOnError));
             }
         }
 
@@ -367,6 +370,7 @@ internal sealed class WorkflowBinder
         IReadOnlyList<int> dependencies,
         bool runsAlways,
         string successCode,
+        string failureCode,
         ExpressionBinder expressions,
         List<HostSpec> hosts)
     {
@@ -374,7 +378,7 @@ internal sealed class WorkflowBinder
         var conditionBound = true;
         if (step.If is { } written)
         {
-            var bound = expressions.BindValue(written, bare: true, successCode: successCode);
+            var bound = expressions.BindValue(written, bare: true, successCode: successCode, failureCode: failureCode);
             conditionBound = false;
             if (bound is not null && bound.Type != TypeCatalog.Bool)
             {
@@ -440,7 +444,8 @@ internal sealed class WorkflowBinder
             Dependencies: dependencies.ToEquatableArray(),
             Condition: condition,
             RunsAfterSkippedDependencies: runsAlways,
-            Resilience: resilience);
+            Resilience: resilience,
+            ContinueOnError: step.ContinueOnError);
     }
 
     private ResilienceSpec? BindResilience(StepDocument step, out bool ok)

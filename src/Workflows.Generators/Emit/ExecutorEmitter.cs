@@ -276,41 +276,95 @@ internal static class ExecutorEmitter
 
         w.Line("/// <exception cref=\"global::Workflows.WorkflowFailedException\">A step failed; the step's exception is the inner exception.</exception>");
         w.Line("/// <exception cref=\"global::System.OperationCanceledException\"><paramref name=\"cancellationToken\"/> was cancelled.</exception>");
+        if (spec.Timeout is { } timeout)
+        {
+            w.Line($"/// <exception cref=\"global::System.TimeoutException\">The run took longer than the workflow's timeout, {Xml(timeout.Text)}.</exception>");
+        }
     }
 
-    /// <summary>RunAsync, or with a workflow timeout the private RunCoreAsync that RunAsync wraps.</summary>
-    private static string RunAsyncSignature(WorkflowSpec spec, bool isAsync, bool core = false)
-    {
-        var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
-        var inputs = spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty;
-        var async = isAsync ? "async " : string.Empty;
-        return core
-            ? $"private {async}{returns} RunCoreAsync({inputs}{CancellationToken} cancellationToken)"
-            : $"public {async}{returns} RunAsync({inputs}{CancellationToken} cancellationToken = default)";
-    }
+    private const string Recorder = "global::Workflows.Runtime.RunRecorder";
 
-    /// <summary>The workflow's <c>timeout:</c> around RunCoreAsync: past it, the run is cancelled and fails with a TimeoutException.</summary>
-    private static void EmitTimeoutWrapper(SourceWriter w, WorkflowSpec spec, DurationSpec timeout)
+    private static string Returns(WorkflowSpec spec) => spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
+
+    private static string InputsParameter(WorkflowSpec spec) => spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty;
+
+    private static string InputsArgument(WorkflowSpec spec) => spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
+
+    /// <summary>The private method both public entry points call: the run itself, or the timeout around it.</summary>
+    private static string Entry(WorkflowSpec spec) => spec.Timeout is null ? "RunCoreAsync" : "RunWithinTimeoutAsync";
+
+    private static string CoreSignature(WorkflowSpec spec, bool isAsync)
+        => $"private {(isAsync ? "async " : string.Empty)}{Returns(spec)} RunCoreAsync({InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)";
+
+    /// <summary>RunAsync and RunWithReportAsync, and the workflow's timeout around the run when it has one.</summary>
+    private static void EmitPublicRunMethods(SourceWriter w, WorkflowSpec spec)
     {
-        EmitRunAsyncDocumentation(w, spec);
-        w.Line($"/// <exception cref=\"global::System.TimeoutException\">The run took longer than the workflow's timeout, {Xml(timeout.Text)}.</exception>");
-        w.Open(RunAsyncSignature(spec, isAsync: true));
-        w.Line($"using var timeout = new global::System.Threading.CancellationTokenSource({TimeSpan(timeout)}, _timeProvider);");
-        w.Line("using var run = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);");
-        w.Open("try");
-        var inputs = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
-        w.Line($"{(spec.Outputs.Count > 0 ? "return " : string.Empty)}await RunCoreAsync({inputs}run.Token).ConfigureAwait(false);");
-        w.Close();
-        w.Open("catch (global::System.OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)");
-        w.Line($"throw new global::System.TimeoutException(\"Workflow '\" + WorkflowName + \"' did not finish within its timeout of {timeout.Text}.\");");
-        w.Close();
-        w.Close();
         w.Line();
+        EmitRunAsyncDocumentation(w, spec);
+        w.Open($"public {Returns(spec)} RunAsync({InputsParameter(spec)}{CancellationToken} cancellationToken = default)");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
+        w.Line($"return {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken);");
+        w.Close();
+
+        var result = spec.Outputs.Count > 0 ? "global::Workflows.WorkflowRunResult<Outputs>" : "global::Workflows.WorkflowRunResult";
+        w.Line();
+        w.Line("/// <summary>Runs the workflow like <see cref=\"RunAsync\"/> and reports what each step did.</summary>");
+        w.Line("/// <remarks>A failure's <see cref=\"global::Workflows.WorkflowFailedException.Report\"/> holds the report too.</remarks>");
+        w.Open($"public async {ValueTask}<{result}> RunWithReportAsync({InputsParameter(spec)}{CancellationToken} cancellationToken = default)");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
+        w.Line($"var recorder = new {Recorder}(Descriptor{(spec.UsesTime ? ", _timeProvider" : string.Empty)});");
+        w.Open("try");
+        if (spec.Outputs.Count > 0)
+        {
+            w.Line($"var outputs = await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"return new {result}(outputs, recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));");
+        }
+        else
+        {
+            w.Line($"await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"return new {result}(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));");
+        }
+
+        w.Close();
+        w.Open("catch (global::Workflows.WorkflowFailedException failure)");
+        w.Line("failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));");
+        w.Line("throw;");
+        w.Close();
+        w.Open("catch (global::System.Exception exception)");
+        w.Line($"recorder.Complete({Recorder}.StatusOf(exception));");
+        w.Line("throw;");
+        w.Close();
+        w.Close();
+
+        if (spec.Timeout is { } timeout)
+        {
+            w.Line();
+            w.Line($"/// <summary>The workflow's timeout, {Xml(timeout.Text)}: past it the run is cancelled and fails with a TimeoutException.</summary>");
+            w.Open($"private async {Returns(spec)} RunWithinTimeoutAsync({InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)");
+            w.Line($"using var timeout = new global::System.Threading.CancellationTokenSource({TimeSpan(timeout)}, _timeProvider);");
+            w.Line("using var run = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);");
+            w.Open("try");
+            w.Line($"{(spec.Outputs.Count > 0 ? "return " : string.Empty)}await RunCoreAsync({InputsArgument(spec)}recorder, run.Token).ConfigureAwait(false);");
+            w.Close();
+            w.Open("catch (global::System.OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)");
+            w.Line($"throw new global::System.TimeoutException(\"Workflow '\" + WorkflowName + \"' did not finish within its timeout of {timeout.Text}.\");");
+            w.Close();
+            w.Close();
+        }
     }
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
         var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null);
+        EmitPublicRunMethods(w, spec);
         w.Line();
         if (!awaits)
         {
@@ -318,21 +372,8 @@ internal static class ExecutorEmitter
             w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
         }
 
-        if (spec.Timeout is { } timeout)
-        {
-            EmitTimeoutWrapper(w, spec, timeout);
-        }
-        else
-        {
-            EmitRunAsyncDocumentation(w, spec);
-        }
-
-        w.Open(RunAsyncSignature(spec, isAsync: true, core: spec.Timeout is not null));
-        if (spec.Inputs.Count > 0)
-        {
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
-            w.Line();
-        }
+        w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
+        w.Open(CoreSignature(spec, isAsync: true));
 
         var batchNumber = 0;
         foreach (var batch in spec.Batches)
@@ -355,13 +396,30 @@ internal static class ExecutorEmitter
                 w.Line($"var {step.AttemptsVariable} = 0;");
             }
 
+            if (plan.IsFailedRead(step))
+            {
+                w.Line($"var {step.FailedVariable} = false;");
+            }
+
             w.Line("cancellationToken.ThrowIfCancellationRequested();");
             w.Open("try");
-            EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken");
+            EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: "recorder");
             w.Close();
             w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
-            var attempts = step.Resilience is null ? string.Empty : step.AttemptsVariable + ", ";
-            w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {attempts}exception);");
+            w.Line($"recorder?.Failed({IndexOf(spec, step)}, exception, {Attempts(step)});");
+            if (step.ContinueOnError)
+            {
+                w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
+                if (plan.IsFailedRead(step))
+                {
+                    w.Line($"{step.FailedVariable} = true;");
+                }
+            }
+            else
+            {
+                w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {Attempts(step)}, exception);");
+            }
+
             w.Close();
             if (batchNumber < spec.Batches.Count || spec.Outputs.Count > 0)
             {
@@ -377,15 +435,17 @@ internal static class ExecutorEmitter
         }
     }
 
-    /// <summary>The action call, inside the run condition when the step may be skipped.</summary>
-    private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, bool storeOutput = true)
+    /// <summary>The action call, inside the run condition when the step may be skipped, reported to the recorder.</summary>
+    private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, string recorder, bool storeOutput = true)
     {
+        var index = IndexOf(spec, step);
         var condition = plan.RunCondition(step);
         if (condition is not null)
         {
             w.Open($"if ({condition})");
         }
 
+        w.Line($"{recorder}?.Started({index});");
         if (step.Resilience is not null)
         {
             EmitResilientCall(w, spec, step, instance, token, storeOutput);
@@ -400,10 +460,29 @@ internal static class ExecutorEmitter
             w.Line($"{step.SucceededVariable} = true;");
         }
 
+        w.Line($"{recorder}?.Succeeded({index}, {Attempts(step)});");
         if (condition is not null)
         {
             w.Close();
+            w.Open("else");
+            w.Line($"{recorder}?.Skipped({index});");
+            w.Close();
         }
+    }
+
+    private static string Attempts(StepSpec step) => step.Resilience is null ? "1" : step.AttemptsVariable;
+
+    private static int IndexOf(WorkflowSpec spec, StepSpec step)
+    {
+        for (var i = 0; i < spec.Steps.Count; i++)
+        {
+            if (ReferenceEquals(spec.Steps[i], step))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The action called through the step's Polly pipeline, counting attempts.</summary>
@@ -463,28 +542,16 @@ internal static class ExecutorEmitter
 
     private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var returns = spec.Outputs.Count > 0 ? ValueTask + "<Outputs>" : ValueTask;
+        var returns = Returns(spec);
+        EmitPublicRunMethods(w, spec);
         w.Line();
-        if (spec.Timeout is { } timeout)
-        {
-            EmitTimeoutWrapper(w, spec, timeout);
-        }
-        else
-        {
-            EmitRunAsyncDocumentation(w, spec);
-        }
-
-        w.Open(RunAsyncSignature(spec, isAsync: false, core: spec.Timeout is not null));
-        if (spec.Inputs.Count > 0)
-        {
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
-        }
-
+        w.Line("/// <summary>The run: every step starts as soon as its own dependencies are done.</summary>");
+        w.Open(CoreSignature(spec, isAsync: false));
         w.Open("if (cancellationToken.IsCancellationRequested)");
         w.Line($"return {ValueTask}.FromCanceled{(spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty)}(cancellationToken);");
         w.Close();
         w.Line();
-        w.Line($"return new Run(this, {(spec.Inputs.Count > 0 ? "inputs, " : string.Empty)}cancellationToken).ExecuteAsync();");
+        w.Line($"return new Run(this, {InputsArgument(spec)}recorder, cancellationToken).ExecuteAsync();");
         w.Close();
 
         w.Line();
@@ -513,11 +580,16 @@ internal static class ExecutorEmitter
             {
                 w.Line($"private int {step.AttemptsVariable};");
             }
+
+            if (plan.IsFailedRead(step))
+            {
+                w.Line($"private bool {step.FailedVariable};");
+            }
         }
 
         w.Line();
-        w.Line($"internal Run({spec.ClassName} workflow, {(spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty)}{CancellationToken} cancellationToken)");
-        w.Open("    : base(WorkflowName, cancellationToken)");
+        w.Line($"internal Run({spec.ClassName} workflow, {InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)");
+        w.Open("    : base(WorkflowName, cancellationToken, recorder)");
         w.Line("_workflow = workflow;");
         if (spec.Inputs.Count > 0)
         {
@@ -581,10 +653,21 @@ internal static class ExecutorEmitter
         w.Close();
         w.Line();
         w.Open("try");
-        EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", storeOutput: plan.IsOutputRead(step));
+        EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", recorder: "Recorder", storeOutput: plan.IsOutputRead(step));
         w.Close();
         w.Open("catch (global::System.Exception exception)");
-        w.Line(step.Resilience is null ? $"Fail({Literal(step.Id)}, exception);" : $"Fail({Literal(step.Id)}, exception, {step.AttemptsVariable});");
+        var fail = $"Fail({IndexOf(spec, step)}, {Literal(step.Id)}, exception, {Attempts(step)}{(step.ContinueOnError ? ", continueRun: true" : string.Empty)})";
+        if (step.ContinueOnError && plan.IsFailedRead(step))
+        {
+            w.Open($"if ({fail})");
+            w.Line($"{step.FailedVariable} = true;");
+            w.Close();
+        }
+        else
+        {
+            w.Line(fail + ";");
+        }
+
         w.Close();
         if (!isAsync)
         {

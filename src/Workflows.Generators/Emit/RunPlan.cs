@@ -26,7 +26,7 @@ internal sealed class RunPlan
             {
                 var step = spec.Steps[index];
                 _mayBeSkipped[index] = step.Condition is not null
-                    || (!step.RunsAfterSkippedDependencies && step.Dependencies.Any(d => _mayBeSkipped[d]));
+                    || (!step.RunsAfterSkippedDependencies && step.Dependencies.Any(MayNotSucceed));
             }
         }
 
@@ -51,7 +51,7 @@ internal sealed class RunPlan
         var parts = new List<string>();
         if (!step.RunsAfterSkippedDependencies)
         {
-            parts.AddRange(step.Dependencies.Where(d => _mayBeSkipped[d]).Select(d => _spec.Steps[d].SucceededVariable));
+            parts.AddRange(step.Dependencies.Where(MayNotSucceed).Select(d => _spec.Steps[d].SucceededVariable));
         }
 
         if (step.Condition is not null)
@@ -63,6 +63,11 @@ internal sealed class RunPlan
     }
 
     public bool IsSucceededRead(StepSpec step) => Mentions(step.SucceededVariable);
+
+    public bool IsFailedRead(StepSpec step) => step.ContinueOnError && Mentions(step.FailedVariable);
+
+    /// <summary>A step that may be skipped, or that may fail without failing the run.</summary>
+    private bool MayNotSucceed(int index) => _mayBeSkipped[index] || _spec.Steps[index].ContinueOnError;
 
     public bool IsOutputRead(StepSpec step) => step.HasOutput && Mentions(step.OutputVariable);
 

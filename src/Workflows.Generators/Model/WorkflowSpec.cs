@@ -67,7 +67,8 @@ internal sealed record StepSpec(
     EquatableArray<int> Dependencies,
     string? Condition,
     bool RunsAfterSkippedDependencies,
-    ResilienceSpec? Resilience)
+    ResilienceSpec? Resilience,
+    bool ContinueOnError)
 {
     public bool IsStatic => HostIndex < 0;
 
@@ -90,7 +91,12 @@ internal sealed record StepSpec(
 
     private string Camel => CamelOf(Identifier);
 
+    /// <summary>True once the step's action failed under <c>on_error: continue</c>.</summary>
+    public string FailedVariable => FailedVariableOf(Identifier);
+
     public static string OutputVariableOf(string identifier) => CamelOf(identifier) + "Output";
+
+    public static string FailedVariableOf(string identifier) => CamelOf(identifier) + "Failed";
 
     public static string SucceededVariableOf(string identifier) => CamelOf(identifier) + "Succeeded";
 

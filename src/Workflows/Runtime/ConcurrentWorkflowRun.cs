@@ -23,9 +23,10 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
     private WorkflowFailedException? _failure;
 
     /// <summary>Starts the shared state of a run.</summary>
-    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken)
+    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken, RunRecorder? recorder = null)
     {
         _workflowName = workflowName;
+        Recorder = recorder;
         _callerToken = cancellationToken;
         CancellationToken = Token;
         if (cancellationToken.CanBeCanceled)
@@ -34,22 +35,31 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         }
     }
 
+    /// <summary>Fills the run's report; null unless the caller asked for one.</summary>
+    protected RunRecorder? Recorder { get; }
+
     /// <summary>The run's token: cancelled by the caller, or when a step fails.</summary>
     protected CancellationToken CancellationToken { get; }
 
     /// <summary>True once a step failed or the caller cancelled: steps not yet started must not start.</summary>
     protected bool IsStopping => IsCancellationRequested;
 
-    /// <summary>Records that a step's action threw.</summary>
-    protected void Fail(string stepId, Exception exception) => Fail(stepId, exception, attempts: 1);
-
-    /// <summary>Records that a step's action threw on its last attempt.</summary>
-    protected void Fail(string stepId, Exception exception, int attempts)
+    /// <summary>
+    /// Records that step <paramref name="step"/> threw on its last attempt. Returns true when the run goes on
+    /// (<paramref name="continueRun"/>, for <c>on_error: continue</c>); otherwise the run stops.
+    /// </summary>
+    protected bool Fail(int step, string stepId, Exception exception, int attempts = 1, bool continueRun = false)
     {
         // A cancellation caused by the caller or by a sibling's failure is not a failure of its own.
         if (exception is OperationCanceledException && IsCancellationRequested)
         {
-            return;
+            return false;
+        }
+
+        Recorder?.Failed(step, exception, attempts);
+        if (continueRun)
+        {
+            return true;
         }
 
         var failure = new WorkflowFailedException(_workflowName, stepId, attempts, exception);
@@ -57,6 +67,8 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         {
             Cancel();
         }
+
+        return false;
     }
 
     /// <summary>Called once every started step has finished: throws the run's outcome, if it is not success.</summary>

@@ -35,6 +35,7 @@ namespace TestApp.Flows
         private readonly global::TestApp.Notifier _notifier;
 
         /// <summary>Creates the workflow with the objects whose actions it calls.</summary>
+        /// <param name="notifier">The object whose actions the workflow calls.</param>
         public FanOutInWorkflow(global::TestApp.Notifier notifier)
         {
             _notifier = notifier ?? throw new global::System.ArgumentNullException(nameof(notifier));
@@ -48,12 +49,40 @@ namespace TestApp.Flows
         /// <exception cref="global::System.OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         public global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
+            return RunCoreAsync(recorder: null, cancellationToken);
+        }
+
+        /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
+        /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
+        public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor);
+            try
+            {
+                await RunCoreAsync(recorder, cancellationToken).ConfigureAwait(false);
+                return new global::Workflows.WorkflowRunResult(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+            }
+            catch (global::Workflows.WorkflowFailedException failure)
+            {
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                throw;
+            }
+            catch (global::System.Exception exception)
+            {
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                throw;
+            }
+        }
+
+        /// <summary>The run: every step starts as soon as its own dependencies are done.</summary>
+        private global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+        {
             if (cancellationToken.IsCancellationRequested)
             {
                 return global::System.Threading.Tasks.ValueTask.FromCanceled(cancellationToken);
             }
 
-            return new Run(this, cancellationToken).ExecuteAsync();
+            return new Run(this, recorder, cancellationToken).ExecuteAsync();
         }
 
         /// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>
@@ -65,8 +94,8 @@ namespace TestApp.Flows
             private global::System.Threading.Tasks.Task _rightStep = null!;
             private global::System.Threading.Tasks.Task _joinStep = null!;
 
-            internal Run(FanOutInWorkflow workflow, global::System.Threading.CancellationToken cancellationToken)
-                : base(WorkflowName, cancellationToken)
+            internal Run(FanOutInWorkflow workflow, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+                : base(WorkflowName, cancellationToken, recorder)
             {
                 _workflow = workflow;
             }
@@ -98,11 +127,13 @@ namespace TestApp.Flows
 
                 try
                 {
+                    Recorder?.Started(0);
                     global::TestApp.Actions.Build();
+                    Recorder?.Succeeded(0, 1);
                 }
                 catch (global::System.Exception exception)
                 {
-                    Fail("start", exception);
+                    Fail(0, "start", exception, 1);
                 }
 
                 return global::System.Threading.Tasks.Task.CompletedTask;
@@ -119,11 +150,13 @@ namespace TestApp.Flows
 
                 try
                 {
+                    Recorder?.Started(1);
                     await _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken).ConfigureAwait(false);
+                    Recorder?.Succeeded(1, 1);
                 }
                 catch (global::System.Exception exception)
                 {
-                    Fail("left", exception);
+                    Fail(1, "left", exception, 1);
                 }
             }
 
@@ -138,11 +171,13 @@ namespace TestApp.Flows
 
                 try
                 {
+                    Recorder?.Started(2);
                     _ = await global::TestApp.Actions.FetchAsync(orderId: "r-1").ConfigureAwait(false);
+                    Recorder?.Succeeded(2, 1);
                 }
                 catch (global::System.Exception exception)
                 {
-                    Fail("right", exception);
+                    Fail(2, "right", exception, 1);
                 }
             }
 
@@ -158,11 +193,13 @@ namespace TestApp.Flows
 
                 try
                 {
+                    Recorder?.Started(3);
                     await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
+                    Recorder?.Succeeded(3, 1);
                 }
                 catch (global::System.Exception exception)
                 {
-                    Fail("join", exception);
+                    Fail(3, "join", exception, 1);
                 }
             }
         }

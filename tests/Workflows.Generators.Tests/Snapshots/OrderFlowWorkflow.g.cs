@@ -56,7 +56,6 @@ namespace TestApp
             public required string FirstLine { get; init; }
         }
 
-        #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
         /// <summary>
         /// Runs the workflow. Each step starts as soon as the steps it depends on have finished.
         /// </summary>
@@ -65,20 +64,52 @@ namespace TestApp
         /// <returns>The workflow's outputs.</returns>
         /// <exception cref="global::Workflows.WorkflowFailedException">A step failed; the step's exception is the inner exception.</exception>
         /// <exception cref="global::System.OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-        public async global::System.Threading.Tasks.ValueTask<Outputs> RunAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.ValueTask<Outputs> RunAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(inputs);
+            return RunCoreAsync(inputs, recorder: null, cancellationToken);
+        }
 
+        /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
+        /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
+        public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult<Outputs>> RunWithReportAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(inputs);
+            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor);
+            try
+            {
+                var outputs = await RunCoreAsync(inputs, recorder, cancellationToken).ConfigureAwait(false);
+                return new global::Workflows.WorkflowRunResult<Outputs>(outputs, recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+            }
+            catch (global::Workflows.WorkflowFailedException failure)
+            {
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                throw;
+            }
+            catch (global::System.Exception exception)
+            {
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                throw;
+            }
+        }
+
+        #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
+        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
+        private async global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+        {
             // Batch 1 of 4: load
             global::TestApp.Order loadOutput = default!;
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(0);
                 loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                recorder?.Succeeded(0, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", exception);
+                recorder?.Failed(0, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", 1, exception);
             }
 
             // Batch 2 of 4: big
@@ -88,13 +119,20 @@ namespace TestApp
             {
                 if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
                 {
+                    recorder?.Started(1);
                     global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
                     bigSucceeded = true;
+                    recorder?.Succeeded(1, 1);
+                }
+                else
+                {
+                    recorder?.Skipped(1);
                 }
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", exception);
+                recorder?.Failed(1, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", 1, exception);
             }
 
             // Batch 3 of 4: note
@@ -103,23 +141,33 @@ namespace TestApp
             {
                 if (bigSucceeded)
                 {
+                    recorder?.Started(2);
                     global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
+                    recorder?.Succeeded(2, 1);
+                }
+                else
+                {
+                    recorder?.Skipped(2);
                 }
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", exception);
+                recorder?.Failed(2, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", 1, exception);
             }
 
             // Batch 4 of 4: report
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(3);
                 global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
+                recorder?.Succeeded(3, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", exception);
+                recorder?.Failed(3, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", 1, exception);
             }
 
             return new Outputs

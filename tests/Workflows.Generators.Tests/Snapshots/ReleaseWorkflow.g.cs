@@ -36,29 +36,63 @@ namespace TestApp
         /// <param name="cancellationToken">Cancels the run; every running action receives it.</param>
         /// <exception cref="global::Workflows.WorkflowFailedException">A step failed; the step's exception is the inner exception.</exception>
         /// <exception cref="global::System.OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-        public async global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            return RunCoreAsync(recorder: null, cancellationToken);
+        }
+
+        /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
+        /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
+        public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor);
+            try
+            {
+                await RunCoreAsync(recorder, cancellationToken).ConfigureAwait(false);
+                return new global::Workflows.WorkflowRunResult(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+            }
+            catch (global::Workflows.WorkflowFailedException failure)
+            {
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                throw;
+            }
+            catch (global::System.Exception exception)
+            {
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                throw;
+            }
+        }
+
+        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
+        private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
             // Batch 1 of 2: test
             int testOutput = default!;
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(0);
                 testOutput = global::TestApp.Actions.Test();
+                recorder?.Succeeded(0, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "test", exception);
+                recorder?.Failed(0, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "test", 1, exception);
             }
 
             // Batch 2 of 2: push-prod
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(1);
                 await global::TestApp.Actions.PushAsync(environment: "prod \"eu\"", cancellationToken: cancellationToken).ConfigureAwait(false);
+                recorder?.Succeeded(1, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "push-prod", exception);
+                recorder?.Failed(1, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "push-prod", 1, exception);
             }
         }
     }

@@ -68,13 +68,41 @@ namespace TestApp
         /// <exception cref="global::Workflows.WorkflowFailedException">A step failed; the step's exception is the inner exception.</exception>
         /// <exception cref="global::System.OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="global::System.TimeoutException">The run took longer than the workflow's timeout, 1h30m.</exception>
-        public async global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            return RunWithinTimeoutAsync(recorder: null, cancellationToken);
+        }
+
+        /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
+        /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
+        public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor, _timeProvider);
+            try
+            {
+                await RunWithinTimeoutAsync(recorder, cancellationToken).ConfigureAwait(false);
+                return new global::Workflows.WorkflowRunResult(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+            }
+            catch (global::Workflows.WorkflowFailedException failure)
+            {
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                throw;
+            }
+            catch (global::System.Exception exception)
+            {
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                throw;
+            }
+        }
+
+        /// <summary>The workflow's timeout, 1h30m: past it the run is cancelled and fails with a TimeoutException.</summary>
+        private async global::System.Threading.Tasks.ValueTask RunWithinTimeoutAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
             using var timeout = new global::System.Threading.CancellationTokenSource(global::System.TimeSpan.FromTicks(54000000000) /* 1h30m */, _timeProvider);
             using var run = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                await RunCoreAsync(run.Token).ConfigureAwait(false);
+                await RunCoreAsync(recorder, run.Token).ConfigureAwait(false);
             }
             catch (global::System.OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -82,7 +110,8 @@ namespace TestApp
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::System.Threading.CancellationToken cancellationToken)
+        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
+        private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
             // Batch 1 of 2: fetch
             string fetchOutput = default!;
@@ -90,14 +119,17 @@ namespace TestApp
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(0);
                 fetchOutput = await this._fetchPipeline.ExecuteAsync(async attemptToken =>
                 {
                     fetchAttempts++;
                     return await global::TestApp.Actions.FetchAsync(orderId: "o-1").ConfigureAwait(false);
                 }, cancellationToken).ConfigureAwait(false);
+                recorder?.Succeeded(0, fetchAttempts);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
+                recorder?.Failed(0, exception, fetchAttempts);
                 throw new global::Workflows.WorkflowFailedException(WorkflowName, "fetch", fetchAttempts, exception);
             }
 
@@ -105,11 +137,14 @@ namespace TestApp
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                recorder?.Started(1);
                 await global::TestApp.Actions.PushAsync(environment: fetchOutput, cancellationToken: cancellationToken).ConfigureAwait(false);
+                recorder?.Succeeded(1, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "push", exception);
+                recorder?.Failed(1, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "push", 1, exception);
             }
         }
     }

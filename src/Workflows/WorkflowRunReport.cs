@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+
+namespace Workflows;
+
+/// <summary>What happened in one run of a workflow, step by step.</summary>
+public sealed class WorkflowRunReport
+{
+    internal WorkflowRunReport(string workflowName, IReadOnlyList<StepReport> steps, DateTimeOffset startedAt)
+    {
+        WorkflowName = workflowName;
+        Steps = steps;
+        StartedAt = startedAt;
+    }
+
+    /// <summary>The workflow's <c>name:</c>.</summary>
+    public string WorkflowName { get; }
+
+    /// <summary>Every step, in the order of the workflow file.</summary>
+    public IReadOnlyList<StepReport> Steps { get; }
+
+    /// <summary>When the run started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>When the run ended; null while it runs.</summary>
+    public DateTimeOffset? CompletedAt { get; internal set; }
+
+    /// <summary>How the run ended.</summary>
+    public WorkflowRunStatus Status { get; internal set; } = WorkflowRunStatus.Running;
+
+    /// <summary>The step with this id.</summary>
+    public StepReport this[string stepId]
+    {
+        get
+        {
+            foreach (var step in Steps)
+            {
+                if (step.Id == stepId)
+                {
+                    return step;
+                }
+            }
+
+            throw new KeyNotFoundException($"Workflow '{WorkflowName}' has no step '{stepId}'.");
+        }
+    }
+}
+
+/// <summary>One step of a <see cref="WorkflowRunReport"/>.</summary>
+public sealed class StepReport
+{
+    internal StepReport(string id) => Id = id;
+
+    /// <summary>The step's <c>id:</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>What became of the step.</summary>
+    public StepStatus Status { get; internal set; } = StepStatus.Pending;
+
+    /// <summary>How many times its action was called.</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>When its action was first called.</summary>
+    public DateTimeOffset? StartedAt { get; internal set; }
+
+    /// <summary>When it succeeded or failed.</summary>
+    public DateTimeOffset? CompletedAt { get; internal set; }
+
+    /// <summary>The action's exception, for a failed step.</summary>
+    public Exception? Exception { get; internal set; }
+}
+
+/// <summary>How a step ended.</summary>
+public enum StepStatus
+{
+    /// <summary>Not started (yet).</summary>
+    Pending,
+
+    /// <summary>Its action is running.</summary>
+    Running,
+
+    /// <summary>Its action completed.</summary>
+    Succeeded,
+
+    /// <summary>Its action threw (after its retries).</summary>
+    Failed,
+
+    /// <summary>Its <c>if:</c> was false, or a step it depends on did not succeed.</summary>
+    Skipped,
+
+    /// <summary>The run stopped (a failure elsewhere, the caller, a timeout) before the step finished.</summary>
+    Cancelled,
+}
+
+/// <summary>How a run ended.</summary>
+public enum WorkflowRunStatus
+{
+    /// <summary>Still running.</summary>
+    Running,
+
+    /// <summary>Every step succeeded or was skipped, or failed under <c>on_error: continue</c>.</summary>
+    Succeeded,
+
+    /// <summary>A step failed.</summary>
+    Failed,
+
+    /// <summary>The caller cancelled the run.</summary>
+    Cancelled,
+
+    /// <summary>The workflow's <c>timeout:</c> elapsed.</summary>
+    TimedOut,
+}
