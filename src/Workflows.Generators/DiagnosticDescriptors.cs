@@ -148,6 +148,16 @@ internal static class DiagnosticDescriptors
         "retry.on names no exception type",
         "'{0}' in retry.on {1}. Use an exception type's full name, such as System.TimeoutException.");
 
+    public static readonly DiagnosticDescriptor CompensationReadsUnrelatedStep = Error(
+        "WF0205",
+        "A compensation reads a step its step does not depend on",
+        "The compensation of step '{0}' reads step '{1}', which '{0}' does not depend on, so it may not have run. Read '{0}' itself or one of its dependencies.");
+
+    public static readonly DiagnosticDescriptor OnFailureReadsSteps = Error(
+        "WF0206",
+        "An on_failure step depends on or reads a normal step",
+        "on_failure step '{0}' {1}. on_failure steps run after any failure, so they may use inputs, failure.step, failure.message and earlier on_failure steps only.");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
@@ -156,6 +166,7 @@ internal static class DiagnosticDescriptors
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
         MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
+        CompensationReadsUnrelatedStep, OnFailureReadsSteps,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

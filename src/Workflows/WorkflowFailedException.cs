@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Workflows;
 
@@ -25,6 +26,24 @@ public sealed class WorkflowFailedException : Exception
 
     /// <summary>How many times the step's action was called: more than one when it was retried.</summary>
     public int Attempts { get; }
+
+    private List<WorkflowCleanupFailure>? _cleanupFailures;
+
+    /// <summary>Compensations and <c>on_failure</c> steps that failed too while the run was cleaned up.</summary>
+    public IReadOnlyList<WorkflowCleanupFailure> CleanupFailures => _cleanupFailures ?? (IReadOnlyList<WorkflowCleanupFailure>)Array.Empty<WorkflowCleanupFailure>();
+
+    /// <summary>The failing action's message: what <c>failure.message</c> reads in <c>on_failure</c> steps.</summary>
+    public string CauseMessage => InnerException?.Message ?? Message;
+
+    /// <summary>Records a cleanup that failed. Called by generated code.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public void AddCleanupFailure(WorkflowCleanupFailure failure)
+    {
+        lock (this)
+        {
+            (_cleanupFailures ??= new List<WorkflowCleanupFailure>()).Add(failure);
+        }
+    }
 
     /// <summary>The run's report, when the run was started with <c>RunWithReportAsync</c>.</summary>
     public WorkflowRunReport? Report { get; internal set; }

@@ -90,6 +90,9 @@ public enum StepStatus
 
     /// <summary>The run stopped (a failure elsewhere, the caller, a timeout) before the step finished.</summary>
     Cancelled,
+
+    /// <summary>It succeeded, then its <c>compensate:</c> action undid it because the run failed.</summary>
+    Compensated,
 }
 
 /// <summary>How a run ended.</summary>

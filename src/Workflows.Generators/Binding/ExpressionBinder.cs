@@ -28,14 +28,22 @@ internal sealed class ExpressionBinder
         IReadOnlyDictionary<string, InputSpec> inputs,
         IReadOnlyDictionary<string, string> inputTypes,
         IReadOnlyDictionary<string, StepReference> steps,
-        List<DiagnosticInfo> diagnostics)
+        List<DiagnosticInfo> diagnostics,
+        string? onFailureStep = null)
     {
+        OnFailureStep = onFailureStep;
         _types = types;
         _inputs = inputs;
         _inputTypes = inputTypes;
         _steps = steps;
         _diagnostics = diagnostics;
     }
+
+    /// <summary>
+    /// Set while binding an <c>on_failure</c> step: <c>failure.step</c> and <c>failure.message</c> become
+    /// readable, and reading a step's output is an error (the step may not have run).
+    /// </summary>
+    public string? OnFailureStep { get; set; }
 
     /// <summary>The value whose text is being bound, for positions; set per call.</summary>
     private ArgumentValue _source = null!;
@@ -308,6 +316,14 @@ internal sealed class ExpressionBinder
             case IdentifierExpression { Name: "steps" }:
                 return Fail(access, $"'steps.{access.Name}' needs '.output' after it.");
 
+            case IdentifierExpression { Name: "failure" } when OnFailureStep is not null:
+                return access.Name switch
+                {
+                    "step" => new BoundExpression("failure.StepId", TypeCatalog.String),
+                    "message" => new BoundExpression("failure.CauseMessage", TypeCatalog.String),
+                    _ => FailUnknown(access, nameSpan),
+                };
+
             case MemberAccessExpression { Target: IdentifierExpression { Name: "steps" } } stepAccess:
                 return BindStepOutput(stepAccess, access, nameSpan);
         }
@@ -331,9 +347,23 @@ internal sealed class ExpressionBinder
         return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
     }
 
+    private BoundExpression? FailUnknown(MemberAccessExpression access, SourceSpan nameSpan)
+    {
+        Report(DiagnosticDescriptors.UnknownMember, nameSpan, "failure", access.Name, NameSuggester.Hint(access.Name, s_failureMembers, otherwise: ". It has 'step' and 'message'."));
+        return null;
+    }
+
+    private static readonly string[] s_failureMembers = { "step", "message" };
+
     private BoundExpression? BindStepOutput(MemberAccessExpression stepAccess, MemberAccessExpression access, SourceSpan nameSpan)
     {
         var idSpan = _source.SpanOf(stepAccess.NameStart, stepAccess.Name.Length);
+        if (OnFailureStep is not null)
+        {
+            Report(DiagnosticDescriptors.OnFailureReadsSteps, idSpan, OnFailureStep, $"reads the output of step '{stepAccess.Name}'");
+            return null;
+        }
+
         if (!_steps.TryGetValue(stepAccess.Name, out var step))
         {
             Report(DiagnosticDescriptors.UnknownStepReference, idSpan, stepAccess.Name, NameSuggester.Hint(stepAccess.Name, _steps.Keys, otherwise: "."));

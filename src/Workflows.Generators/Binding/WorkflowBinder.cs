@@ -93,9 +93,10 @@ internal sealed class WorkflowBinder
         }
 
         var outputs = BindOutputs(expressions);
+        var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
         var diagnostics = _diagnostics.ToEquatableArray();
-        if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null)
+        if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
             return new BindingResult(null, diagnostics);
         }
@@ -111,7 +112,8 @@ internal sealed class WorkflowBinder
             Hosts: hosts.ToEquatableArray(),
             Steps: stepSpecs.ToEquatableArray(),
             Batches: batches,
-            Timeout: _document.Timeout is { } timeout ? new DurationSpec(timeout.Ticks, timeout.Text) : null);
+            Timeout: _document.Timeout is { } timeout ? new DurationSpec(timeout.Ticks, timeout.Text) : null,
+            OnFailure: onFailure.ToEquatableArray());
         return new BindingResult(workflow, diagnostics);
     }
 
@@ -397,38 +399,21 @@ internal sealed class WorkflowBinder
             return null;
         }
 
-        var candidates = _catalog.Find(actionName.Value);
-        if (candidates.Count == 0)
-        {
-            var hint = NameSuggester.Hint(actionName.Value, _catalog.Names, otherwise: ". No [WorkflowAction] method has this name.");
-            Report(DiagnosticDescriptors.UnknownAction, actionName.Span, step.Id.Value, actionName.Value, hint);
-            return null;
-        }
-
-        // Duplicate names and unusable methods are reported on the C# method (WF0008).
-        if (candidates.Count > 1 || !candidates[0].IsValid)
+        if (FindAction(step.Id.Value, actionName) is not { } action)
         {
             return null;
         }
 
-        var action = candidates[0];
         var arguments = BindArguments(step, action, runsAlways, expressions);
         var resilience = BindResilience(step, out var resilienceOk);
-        if (arguments is null || !conditionBound || !resilienceOk)
+        var compensationOk = true;
+        var compensation = step.Compensate is { } compensate ? BindCompensation(step, compensate, dependencies, expressions, hosts, out compensationOk) : null;
+        if (arguments is null || !conditionBound || !resilienceOk || !compensationOk)
         {
             return null;
         }
 
-        var hostIndex = -1;
-        if (!action.IsStatic)
-        {
-            hostIndex = hosts.FindIndex(h => h.Type == action.ContainingType);
-            if (hostIndex < 0)
-            {
-                hostIndex = hosts.Count;
-                hosts.Add(CreateHost(action, hosts));
-            }
-        }
+        var hostIndex = HostIndex(action, hosts);
 
         return new StepSpec(
             Id: step.Id.Value,
@@ -445,7 +430,145 @@ internal sealed class WorkflowBinder
             Condition: condition,
             RunsAfterSkippedDependencies: runsAlways,
             Resilience: resilience,
-            ContinueOnError: step.ContinueOnError);
+            ContinueOnError: step.ContinueOnError,
+            Compensation: compensation);
+    }
+
+    private static int HostIndex(ActionSpec action, List<HostSpec> hosts)
+    {
+        if (action.IsStatic)
+        {
+            return -1;
+        }
+
+        var index = hosts.FindIndex(h => h.Type == action.ContainingType);
+        if (index < 0)
+        {
+            index = hosts.Count;
+            hosts.Add(CreateHost(action, hosts));
+        }
+
+        return index;
+    }
+
+    /// <summary>A valid action for <paramref name="name"/>, or null after reporting why there is none.</summary>
+    private ActionSpec? FindAction(string stepId, LocatedString name)
+    {
+        var candidates = _catalog.Find(name.Value);
+        if (candidates.Count == 0)
+        {
+            var hint = NameSuggester.Hint(name.Value, _catalog.Names, otherwise: ". No [WorkflowAction] method has this name.");
+            Report(DiagnosticDescriptors.UnknownAction, name.Span, stepId, name.Value, hint);
+            return null;
+        }
+
+        // Duplicate names and unusable methods are reported on the C# method (WF0008).
+        return candidates.Count == 1 && candidates[0].IsValid ? candidates[0] : null;
+    }
+
+    private CompensationSpec? BindCompensation(
+        StepDocument step,
+        CompensationDocument compensate,
+        IReadOnlyList<int> dependencies,
+        ExpressionBinder expressions,
+        List<HostSpec> hosts,
+        out bool ok)
+    {
+        ok = false;
+        if (compensate.Action is not { } name)
+        {
+            return null;
+        }
+
+        // It runs only after its step succeeded: the step itself and what the step depends on have run.
+        var allowed = new HashSet<string>(dependencies.Select(d => _document.Steps[d].Id.Value)) { step.Id.Value };
+        var readsUnrelated = false;
+        foreach (var argument in compensate.With)
+        {
+            foreach (var id in ExpressionBinder.ReferencedSteps(argument.Value, bare: false).Where(id => !allowed.Contains(id)).Distinct())
+            {
+                Report(DiagnosticDescriptors.CompensationReadsUnrelatedStep, argument.Value.Span, step.Id.Value, id);
+                readsUnrelated = true;
+            }
+        }
+
+        var label = step.Id.Value + " (compensate)";
+        var action = FindAction(label, name);
+        if (action is null || readsUnrelated)
+        {
+            return null;
+        }
+
+        var pseudoStep = step with { Id = new LocatedString(label, step.Id.Span), Action = name, With = compensate.With };
+        var arguments = BindArguments(pseudoStep, action, runsAlways: false, expressions);
+        if (arguments is null)
+        {
+            return null;
+        }
+
+        ok = true;
+        return new CompensationSpec(action.Name, HostIndex(action, hosts), action.ContainingType, action.MethodName, action.ReturnKind, arguments.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The workflow's <c>on_failure:</c> steps: plain actions run in order after a failure. They read inputs
+    /// and <c>failure.step</c>/<c>failure.message</c>, never other steps, which may not have run.
+    /// </summary>
+    private List<StepSpec>? BindOnFailure(
+        TypeCatalog types,
+        List<InputSpec> inputs,
+        Dictionary<string, string> inputTypeNames,
+        Dictionary<string, StepReference> references,
+        List<HostSpec> hosts)
+    {
+        var result = new List<StepSpec>();
+        var ok = true;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var identifiers = new HashSet<string>(_document.Steps.Select(s => s.Id.Value).Select(Identifiers.ToPascalCase), StringComparer.Ordinal);
+        var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics, onFailureStep: string.Empty);
+        foreach (var step in _document.OnFailure)
+        {
+            foreach (var dependency in step.DependsOn)
+            {
+                if (!seen.Contains(dependency.Value))
+                {
+                    Report(DiagnosticDescriptors.OnFailureReadsSteps, dependency.Span, step.Id.Value,
+                        references.ContainsKey(dependency.Value) ? $"depends on step '{dependency.Value}'" : $"depends on '{dependency.Value}', which is no earlier on_failure step");
+                    ok = false;
+                }
+            }
+
+            var unsupported = new[] { (step.If?.Span, "if"), (step.Timeout?.Span, "timeout"), (step.Retry?.Span, "retry"), (step.Compensate?.Span, "compensate") };
+            foreach (var (span, key) in unsupported)
+            {
+                if (span is { } at)
+                {
+                    Report(DiagnosticDescriptors.SchemaViolation, at, $"on_failure step '{step.Id.Value}' cannot use '{key}': on_failure steps run once, in order, after a failure.");
+                    ok = false;
+                }
+            }
+
+            seen.Add(step.Id.Value);
+            if (step.Action is not { } name || FindAction(step.Id.Value, name) is not { } action)
+            {
+                ok = false;
+                continue;
+            }
+
+            expressions.OnFailureStep = step.Id.Value;
+            var arguments = BindArguments(step, action, runsAlways: false, expressions);
+            if (arguments is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            result.Add(new StepSpec(step.Id.Value, step.DisplayName, action.Name, UniqueIdentifier("OnFailure" + Identifiers.ToPascalCase(step.Id.Value), identifiers),
+                HostIndex(action, hosts), action.ContainingType, action.MethodName, action.ReturnKind, action.OutputType, arguments.ToEquatableArray(),
+                EquatableArray<int>.Empty, Condition: null, RunsAfterSkippedDependencies: false, Resilience: null, ContinueOnError: step.ContinueOnError));
+        }
+
+        return ok ? result : null;
     }
 
     private ResilienceSpec? BindResilience(StepDocument step, out bool ok)

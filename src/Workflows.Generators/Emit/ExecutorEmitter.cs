@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Generators.Common;
 using Workflows.Generators.Model;
 
 namespace Workflows.Generators.Emit;
@@ -56,6 +57,8 @@ internal static class ExecutorEmitter
         {
             EmitConcurrentRun(w, spec, plan);
         }
+
+        EmitOnFailure(w, spec);
 
         w.Close();
         w.Close();
@@ -363,7 +366,7 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null);
+        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null) || spec.HasCleanup;
         EmitPublicRunMethods(w, spec);
         w.Line();
         if (!awaits)
@@ -374,6 +377,15 @@ internal static class ExecutorEmitter
 
         w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
         w.Open(CoreSignature(spec, isAsync: true));
+        if (HasCompensations(spec))
+        {
+            w.Line("var compensations = new global::Workflows.Runtime.Compensations();");
+        }
+
+        if (spec.HasCleanup)
+        {
+            w.Open("try");
+        }
 
         var batchNumber = 0;
         foreach (var batch in spec.Batches)
@@ -428,11 +440,92 @@ internal static class ExecutorEmitter
         }
 
         EmitReturnOutputs(w, spec);
+        if (spec.HasCleanup)
+        {
+            w.Close();
+            w.Open("catch (global::Workflows.WorkflowFailedException failure)");
+            EmitCleanup(w, spec, recorder: "recorder");
+            w.Line("throw;");
+            w.Close();
+        }
+
         w.Close();
         if (!awaits)
         {
             w.Line("#pragma warning restore CS1998");
         }
+    }
+
+    private static bool HasCompensations(WorkflowSpec spec) => spec.Steps.Any(s => s.Compensation is not null);
+
+    /// <summary>After a step failed: undo the completed steps (last first), then run the on_failure steps.</summary>
+    private static void EmitCleanup(SourceWriter w, WorkflowSpec spec, string recorder)
+    {
+        if (HasCompensations(spec))
+        {
+            w.Line($"await compensations.RunAsync(failure, {recorder}).ConfigureAwait(false);");
+        }
+
+        if (spec.OnFailure.Count > 0)
+        {
+            var workflow = recorder == "recorder" ? string.Empty : "_workflow.";
+            w.Line($"await {workflow}OnFailureAsync({InputsArgument(spec)}failure).ConfigureAwait(false);");
+        }
+    }
+
+    /// <summary>The on_failure steps, in order. Their failures are recorded on the run's failure, never thrown.</summary>
+    private static void EmitOnFailure(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.OnFailure.Count == 0)
+        {
+            return;
+        }
+
+        var awaits = spec.OnFailure.Any(s => IsAwaited(s.ReturnKind));
+        w.Line();
+        if (!awaits)
+        {
+            w.Line("#pragma warning disable CS1998 // Every on_failure action is synchronous.");
+        }
+
+        w.Line("/// <summary>The workflow's on_failure steps, run once after a step failed.</summary>");
+        w.Open($"private async {ValueTask} OnFailureAsync({InputsParameter(spec)}global::Workflows.WorkflowFailedException failure)");
+        foreach (var step in spec.OnFailure)
+        {
+            w.Line($"// on_failure: {step.Id}");
+            w.Open("try");
+            w.Line(CallStatement(spec, step, "this.", "global::System.Threading.CancellationToken.None", storeOutput: false));
+            w.Close();
+            w.Open("catch (global::System.Exception exception)");
+            w.Line($"failure.AddCleanupFailure(new global::Workflows.WorkflowCleanupFailure({Literal(step.Id)}, global::Workflows.WorkflowCleanupKind.OnFailure, exception));");
+            w.Close();
+        }
+
+        w.Close();
+        if (!awaits)
+        {
+            w.Line("#pragma warning restore CS1998");
+        }
+    }
+
+    /// <summary>Remembers how to undo a step that just succeeded.</summary>
+    private static void EmitRegisterCompensation(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance)
+    {
+        if (step.Compensation is not { } undo)
+        {
+            return;
+        }
+
+        var call = Call(spec, undo.HostIndex, undo.ContainingType, undo.MethodName, undo.Arguments, instance, "undoToken");
+        var lambda = undo.ReturnKind switch
+        {
+            ActionReturnKind.Void => $"undoToken => {{ {call}; return {ValueTask}.CompletedTask; }}",
+            ActionReturnKind.Value => $"undoToken => {{ _ = {call}; return {ValueTask}.CompletedTask; }}",
+            ActionReturnKind.Task => $"undoToken => new {ValueTask}({call})",
+            ActionReturnKind.ValueTask => $"undoToken => {call}",
+            _ => $"async undoToken => {{ _ = await {call}.ConfigureAwait(false); }}",
+        };
+        w.Line($"compensations.Add({IndexOf(spec, step)}, {Literal(step.Id)}, {lambda});");
     }
 
     /// <summary>The action call, inside the run condition when the step may be skipped, reported to the recorder.</summary>
@@ -461,6 +554,7 @@ internal static class ExecutorEmitter
         }
 
         w.Line($"{recorder}?.Succeeded({index}, {Attempts(step)});");
+        EmitRegisterCompensation(w, spec, step, instance);
         if (condition is not null)
         {
             w.Close();
@@ -563,6 +657,11 @@ internal static class ExecutorEmitter
             w.Line("private readonly Inputs inputs;");
         }
 
+        if (HasCompensations(spec))
+        {
+            w.Line("private readonly global::Workflows.Runtime.Compensations compensations = new();");
+        }
+
         foreach (var step in spec.Steps)
         {
             w.Line($"private {Task} {Field(step)} = null!;");
@@ -623,6 +722,13 @@ internal static class ExecutorEmitter
             {
                 w.Line($"await {Field(spec.Steps[i])}.ConfigureAwait(false);");
             }
+        }
+
+        if (spec.HasCleanup)
+        {
+            w.Open("if (Failure is { } failure)");
+            EmitCleanup(w, spec, recorder: "Recorder");
+            w.Close();
         }
 
         w.Line("Complete();");
@@ -692,10 +798,13 @@ internal static class ExecutorEmitter
     }
 
     private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token)
+        => Call(spec, step.HostIndex, step.ContainingType, step.MethodName, step.Arguments, instance, token);
+
+    private static string Call(WorkflowSpec spec, int hostIndex, string containingType, string methodName, EquatableArray<ArgumentSpec> stepArguments, string instance, string token)
     {
-        var target = step.IsStatic ? step.ContainingType : instance + spec.Hosts[step.HostIndex].FieldName;
+        var target = hostIndex < 0 ? containingType : instance + spec.Hosts[hostIndex].FieldName;
         var arguments = new StringBuilder();
-        foreach (var argument in step.Arguments)
+        foreach (var argument in stepArguments)
         {
             if (arguments.Length > 0)
             {
@@ -706,7 +815,7 @@ internal static class ExecutorEmitter
             arguments.Append(argument.Source == ArgumentSource.CancellationToken ? token : argument.Expression);
         }
 
-        return $"{target}.{step.MethodName}({arguments})";
+        return $"{target}.{methodName}({arguments})";
     }
 
     private static bool IsAwaited(ActionReturnKind kind) => kind is not (ActionReturnKind.Void or ActionReturnKind.Value);

@@ -15,6 +15,7 @@ internal sealed record WorkflowDocument(
     EquatableArray<OutputDocument> Outputs,
     EquatableArray<StepDocument> Steps,
     DurationValue? Timeout,
+    EquatableArray<StepDocument> OnFailure,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public string FileName => System.IO.Path.GetFileName(FilePath);
@@ -48,7 +49,11 @@ internal sealed record StepDocument(
     DurationValue? Timeout,
     RetryDocument? Retry,
     bool ContinueOnError,
+    CompensationDocument? Compensate,
     SourceSpan Span);
+
+/// <summary>A step's <c>compensate:</c>: the action that undoes it when the workflow later fails.</summary>
+internal sealed record CompensationDocument(LocatedString? Action, EquatableArray<StepArgument> With, SourceSpan Span);
 
 /// <summary>A duration as written (<c>10s</c>) and its value.</summary>
 internal sealed record DurationValue(long Ticks, string Text, SourceSpan Span);

@@ -16,8 +16,12 @@ internal sealed record WorkflowSpec(
     EquatableArray<HostSpec> Hosts,
     EquatableArray<StepSpec> Steps,
     EquatableArray<EquatableArray<int>> Batches,
-    DurationSpec? Timeout)
+    DurationSpec? Timeout,
+    EquatableArray<StepSpec> OnFailure)
 {
+    /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
+    public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
+
     /// <summary>True when some step retries or times out, or the workflow has a timeout: runs need a clock.</summary>
     public bool UsesTime => Timeout is not null || System.Linq.Enumerable.Any(Steps, s => s.Resilience is not null);
 
@@ -68,7 +72,8 @@ internal sealed record StepSpec(
     string? Condition,
     bool RunsAfterSkippedDependencies,
     ResilienceSpec? Resilience,
-    bool ContinueOnError)
+    bool ContinueOnError,
+    CompensationSpec? Compensation = null)
 {
     public bool IsStatic => HostIndex < 0;
 
@@ -123,3 +128,12 @@ internal sealed record ResilienceSpec(DurationSpec? Timeout, RetrySpec? Retry);
 
 /// <param name="ExceptionTypes">Fully qualified exception types to retry; empty for every exception but cancellation.</param>
 internal sealed record RetrySpec(int MaxAttempts, DurationSpec? Delay, RetryBackoff Backoff, DurationSpec? MaxDelay, bool Jitter, EquatableArray<string> ExceptionTypes);
+
+/// <summary>The action that undoes a step (its <c>compensate:</c>), bound like a step's action.</summary>
+internal sealed record CompensationSpec(
+    string ActionName,
+    int HostIndex,
+    string ContainingType,
+    string MethodName,
+    ActionReturnKind ReturnKind,
+    EquatableArray<ArgumentSpec> Arguments);

@@ -63,6 +63,7 @@ internal sealed class WorkflowDocumentParser
         var outputs = EquatableArray<OutputDocument>.Empty;
         var steps = EquatableArray<StepDocument>.Empty;
         DurationValue? timeout = null;
+        var onFailure = EquatableArray<StepDocument>.Empty;
         var sawSteps = false;
 
         foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
@@ -105,6 +106,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.Timeout:
                     timeout = ParseDuration(value, "The workflow's 'timeout'");
                     break;
+                case WorkflowSchema.OnFailure:
+                    onFailure = ParseSteps(value, WorkflowSchema.OnFailure);
+                    break;
             }
         }
 
@@ -118,7 +122,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps, timeout);
+        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure);
     }
 
     private WorkflowDocument Result(
@@ -128,8 +132,9 @@ internal sealed class WorkflowDocumentParser
         EquatableArray<InputDocument> inputs,
         EquatableArray<OutputDocument> outputs,
         EquatableArray<StepDocument> steps,
-        DurationValue? timeout = null)
-        => new(_path, name, ns, description, inputs, outputs, steps, timeout, _diagnostics.ToEquatableArray());
+        DurationValue? timeout = null,
+        EquatableArray<StepDocument> onFailure = default)
+        => new(_path, name, ns, description, inputs, outputs, steps, timeout, onFailure.Count == 0 ? EquatableArray<StepDocument>.Empty : onFailure, _diagnostics.ToEquatableArray());
 
     private EquatableArray<InputDocument> ParseInputs(YamlNode node)
     {
@@ -250,15 +255,15 @@ internal sealed class WorkflowDocumentParser
         return outputs.ToEquatableArray();
     }
 
-    private EquatableArray<StepDocument> ParseSteps(YamlNode node)
+    private EquatableArray<StepDocument> ParseSteps(YamlNode node, string key = WorkflowSchema.Steps)
     {
         if (node is not YamlSequence sequence)
         {
-            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'steps' must be a list of steps, not {node.KindDescription}.");
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'{key}' must be a list of steps, not {node.KindDescription}.");
             return EquatableArray<StepDocument>.Empty;
         }
 
-        if (sequence.Items.Count == 0)
+        if (sequence.Items.Count == 0 && key == WorkflowSchema.Steps)
         {
             Report(DiagnosticDescriptors.SchemaViolation, Span(sequence), "'steps' is empty. A workflow needs at least one step.");
         }
@@ -293,6 +298,7 @@ internal sealed class WorkflowDocumentParser
         DurationValue? timeout = null;
         RetryDocument? retry = null;
         var continueOnError = false;
+        CompensationDocument? compensate = null;
         var idWasWritten = false;
 
         foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
@@ -336,6 +342,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.StepOnError:
                     continueOnError = ParseOnError(value);
                     break;
+                case WorkflowSchema.StepCompensate:
+                    compensate = ParseCompensation(value);
+                    break;
             }
         }
 
@@ -350,7 +359,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true), $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method.");
         }
 
-        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, Span(mapping, collapse: true)) : null;
+        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true)) : null;
     }
 
     private EquatableArray<LocatedString> ParseDependsOn(YamlNode node, string? wrongKind = null)
@@ -445,6 +454,36 @@ internal sealed class WorkflowDocumentParser
         }
 
         return new DurationValue(duration.Ticks, text.Value, text.Span);
+    }
+
+    private CompensationDocument? ParseCompensation(YamlNode node)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'compensate' must be a mapping with an 'action' (and its 'with'), not {node.KindDescription}.");
+            return null;
+        }
+
+        LocatedString? action = null;
+        var with = EquatableArray<StepArgument>.Empty;
+        foreach (var (key, value) in Entries(mapping, WorkflowSchema.CompensateKeys, "'compensate'"))
+        {
+            if (key.Value == WorkflowSchema.CompensateAction)
+            {
+                action = RequireString(value, "The compensation's 'action'");
+            }
+            else
+            {
+                with = ParseWith(value);
+            }
+        }
+
+        if (action is null && !mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.CompensateAction }))
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "'compensate' has no 'action'. Add the action that undoes this step.");
+        }
+
+        return new CompensationDocument(action, with, Span(mapping, collapse: true));
     }
 
     private bool ParseOnError(YamlNode node)

@@ -10,6 +10,7 @@ internal static class WorkflowSchema
     public const string Inputs = "inputs";
     public const string Outputs = "outputs";
     public const string Timeout = "timeout";
+    public const string OnFailure = "on_failure";
 
     public const string InputType = "type";
     public const string InputRequired = "required";
@@ -26,6 +27,10 @@ internal static class WorkflowSchema
     public const string StepTimeout = "timeout";
     public const string StepRetry = "retry";
     public const string StepOnError = "on_error";
+    public const string StepCompensate = "compensate";
+
+    public const string CompensateAction = "action";
+    public const string CompensateWith = "with";
 
     public const string RetryMaxAttempts = "max_attempts";
     public const string RetryDelay = "delay";
@@ -34,11 +39,13 @@ internal static class WorkflowSchema
     public const string RetryJitter = "jitter";
     public const string RetryOn = "on";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, Steps };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, Steps, OnFailure };
+
+    public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 
     public static readonly string[] RetryKeys = { RetryMaxAttempts, RetryDelay, RetryBackoff, RetryMaxDelay, RetryJitter, RetryOn };
 
     public static readonly string[] InputKeys = { InputType, InputRequired, InputDefault, InputDescription };
 
-    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith, StepTimeout, StepRetry, StepOnError };
+    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate };
 }

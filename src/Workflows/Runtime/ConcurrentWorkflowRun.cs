@@ -35,6 +35,9 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         }
     }
 
+    /// <summary>The run's failure, once a step failed.</summary>
+    protected WorkflowFailedException? Failure => Volatile.Read(ref _failure);
+
     /// <summary>Fills the run's report; null unless the caller asked for one.</summary>
     protected RunRecorder? Recorder { get; }
 

@@ -48,6 +48,15 @@ public sealed class RunRecorder
     /// <summary>The step's action threw on its last attempt.</summary>
     public void Failed(int step, Exception exception, int attempts) => Finish(step, StepStatus.Failed, attempts, exception);
 
+    /// <summary>The step's compensation undid it after the run failed.</summary>
+    public void Compensated(int step)
+    {
+        lock (_gate)
+        {
+            Report.Steps[step].Status = StepStatus.Compensated;
+        }
+    }
+
     /// <summary>The step did not run: its condition was false or a dependency did not succeed.</summary>
     public void Skipped(int step) => Finish(step, StepStatus.Skipped, 0, null);
 
