@@ -158,6 +158,14 @@ internal static class DiagnosticDescriptors
         "An on_failure step depends on or reads a normal step",
         "on_failure step '{0}' {1}. on_failure steps run after any failure, so they may use inputs, failure.step, failure.message and earlier on_failure steps only.");
 
+    public static readonly DiagnosticDescriptor RetryBudgetExceedsTimeout = new(
+        "WF0207",
+        "A step's retries can outlast the workflow's timeout",
+        "Step '{0}' can take up to {1} with its retries and timeouts, longer than the workflow's timeout of {2}. Its last attempts would be cut short.",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
@@ -166,7 +174,7 @@ internal static class DiagnosticDescriptors
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
         MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
-        CompensationReadsUnrelatedStep, OnFailureReadsSteps,
+        CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

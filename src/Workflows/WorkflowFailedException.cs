@@ -27,10 +27,52 @@ public sealed class WorkflowFailedException : Exception
     /// <summary>How many times the step's action was called: more than one when it was retried.</summary>
     public int Attempts { get; }
 
+    private readonly object _gate = new();
     private List<WorkflowCleanupFailure>? _cleanupFailures;
+    private List<WorkflowFailedException>? _otherFailures;
+
+    /// <summary>
+    /// Every step that failed in the run, this one first. Steps running in parallel can fail before the
+    /// first failure stops them.
+    /// </summary>
+    public IReadOnlyList<WorkflowFailedException> AllFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var all = new List<WorkflowFailedException> { this };
+                if (_otherFailures is not null)
+                {
+                    all.AddRange(_otherFailures);
+                }
+
+                return all;
+            }
+        }
+    }
+
+    /// <summary>Records another step's failure in the same run. Called by generated code.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public void AddOtherFailure(WorkflowFailedException failure)
+    {
+        lock (_gate)
+        {
+            (_otherFailures ??= new List<WorkflowFailedException>()).Add(failure);
+        }
+    }
 
     /// <summary>Compensations and <c>on_failure</c> steps that failed too while the run was cleaned up.</summary>
-    public IReadOnlyList<WorkflowCleanupFailure> CleanupFailures => _cleanupFailures ?? (IReadOnlyList<WorkflowCleanupFailure>)Array.Empty<WorkflowCleanupFailure>();
+    public IReadOnlyList<WorkflowCleanupFailure> CleanupFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cleanupFailures?.ToArray() ?? Array.Empty<WorkflowCleanupFailure>();
+            }
+        }
+    }
 
     /// <summary>The failing action's message: what <c>failure.message</c> reads in <c>on_failure</c> steps.</summary>
     public string CauseMessage => InnerException?.Message ?? Message;
@@ -39,7 +81,7 @@ public sealed class WorkflowFailedException : Exception
     [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     public void AddCleanupFailure(WorkflowCleanupFailure failure)
     {
-        lock (this)
+        lock (_gate)
         {
             (_cleanupFailures ??= new List<WorkflowCleanupFailure>()).Add(failure);
         }

@@ -61,6 +61,42 @@ public sealed class ResilienceDiagnosticTests
             Single(Build("name: r\nsteps:\n  - id: a\n    action: build\n    retry: { max_attempts: 2, backoff: exponental }\n"), "WF0006", 5, 40).GetMessage());
 
     [Fact]
+    public void WF0205_compensation_reads_a_step_its_step_does_not_depend_on()
+        => Assert.Equal("The compensation of step 'a' reads step 'b', which 'a' does not depend on, so it may not have run. Read 'a' itself or one of its dependencies.",
+            Single(Build("name: r\nsteps:\n  - id: a\n    action: build\n    compensate:\n      action: take.string\n      with: { value: \"${{ steps.b.output.Id }}\" }\n  - id: b\n    action: orders.load\n    with: { id: x }\n"), "WF0205", 7, 22).GetMessage());
+
+    [Fact]
+    public void Compensation_actions_are_checked_like_steps()
+        => Assert.Equal("Step 'a (compensate)' uses unknown action 'deploy.psuh'. Did you mean 'deploy.push'?",
+            Single(Build("name: r\nsteps:\n  - id: a\n    action: build\n    compensate: { action: deploy.psuh }\n"), "WF0003", 5, 27).GetMessage());
+
+    [Fact]
+    public void WF0206_on_failure_step_depending_on_a_normal_step()
+        => Assert.StartsWith("on_failure step 'alert' depends on step 'a'.",
+            Single(Build("name: r\nsteps:\n  - id: a\n    action: build\non_failure:\n  - id: alert\n    action: build\n    depends_on: a\n"), "WF0206", 8, 17).GetMessage());
+
+    [Fact]
+    public void WF0206_on_failure_step_reading_a_step_output()
+        => Assert.StartsWith("on_failure step 'alert' reads the output of step 'load'.",
+            Single(Build("name: r\nsteps:\n  - id: load\n    action: orders.load\n    with: { id: x }\non_failure:\n  - id: alert\n    action: take.string\n    with: { value: \"${{ steps.load.output.Id }}\" }\n"), "WF0206", 9, 31).GetMessage());
+
+    [Fact]
+    public void WF0207_retries_that_can_outlast_the_workflow_timeout_warn()
+    {
+        var result = Build("name: r\ntimeout: 10s\nsteps:\n  - id: a\n    action: build\n    timeout: 3s\n    retry: { max_attempts: 3, delay: 1s, backoff: exponential }\n");
+
+        var warning = Assert.Single(result.WorkflowDiagnostics);
+        Assert.Equal(("WF0207", DiagnosticSeverity.Warning), (warning.Id, warning.Severity));
+        Assert.Equal("Step 'a' can take up to 00:00:12 with its retries and timeouts, longer than the workflow's timeout of 10s. Its last attempts would be cut short.", warning.GetMessage());
+        Assert.Equal(6, warning.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.NotEmpty(result.Generator.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void Retries_within_the_workflow_timeout_do_not_warn()
+        => Assert.Empty(Build("name: r\ntimeout: 1m\nsteps:\n  - id: a\n    action: build\n    timeout: 3s\n    retry: { max_attempts: 3, delay: 1s, backoff: exponential }\n").WorkflowDiagnostics);
+
+    [Fact]
     public void Resilient_steps_get_one_static_pipeline_each()
     {
         var result = Build("""

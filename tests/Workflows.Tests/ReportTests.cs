@@ -113,3 +113,43 @@ public sealed class ReportTests
         Assert.Equal(new[] { "left", "right", "sum" }, result.Report.Steps.Select(s => s.Id).ToArray());
     }
 }
+
+public sealed class OutcomeTests
+{
+    [Theory]
+    [InlineData(0, "risky: success")]
+    [InlineData(1, "risky: failure")]
+    public async Task An_always_step_reads_the_outcome_of_a_step_that_may_fail(int failures, string expected)
+    {
+        var probe = new Probe();
+
+        await new OutcomeWorkflow(new Flaky { Behavior = Flaky.FailFirst<InvalidOperationException>(failures) }, probe).RunAsync();
+
+        Assert.Equal(new[] { expected }, probe.Started);
+    }
+
+    [Fact]
+    public async Task Parallel_steps_that_both_fail_are_both_reported()
+    {
+        // Both pass the barrier before either throws, so neither sees the other's cancellation first.
+        var arrived = 0;
+        var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var probe = new Probe
+        {
+            Behavior = async (name, _) =>
+            {
+                if (Interlocked.Increment(ref arrived) == 2)
+                {
+                    bothArrived.SetResult();
+                }
+
+                await bothArrived.Task;
+                throw new InvalidOperationException(name + " failed");
+            },
+        };
+
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new TwoFailuresWorkflow(probe).RunAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(new[] { "left", "right" }, failure.AllFailures.Select(f => f.StepId).Order().ToArray());
+    }
+}

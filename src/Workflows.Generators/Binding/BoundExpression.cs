@@ -28,4 +28,5 @@ internal sealed record StepReference(
     string? OutputTypeName,
     string OutputVariable,
     string SucceededVariable,
-    bool MaybeSkipped);
+    bool MaybeSkipped,
+    string? FailedVariable = null);

@@ -355,6 +355,8 @@ internal sealed class ExpressionBinder
 
     private static readonly string[] s_failureMembers = { "step", "message" };
 
+    private static readonly string[] s_stepMembers = { "output", "outcome" };
+
     private BoundExpression? BindStepOutput(MemberAccessExpression stepAccess, MemberAccessExpression access, SourceSpan nameSpan)
     {
         var idSpan = _source.SpanOf(stepAccess.NameStart, stepAccess.Name.Length);
@@ -370,9 +372,16 @@ internal sealed class ExpressionBinder
             return null;
         }
 
+        if (access.Name == "outcome")
+        {
+            // A status, readable whatever became of the step: "success", "failure" or "skipped".
+            var failed = step.FailedVariable is { } variable ? $"{variable} ? \"failure\" : " : string.Empty;
+            return new BoundExpression($"({step.SucceededVariable} ? \"success\" : {failed}\"skipped\")", TypeCatalog.String);
+        }
+
         if (access.Name != "output")
         {
-            Report(DiagnosticDescriptors.UnknownMember, nameSpan, "steps." + step.Id, access.Name, ". A step has one member: 'output'.");
+            Report(DiagnosticDescriptors.UnknownMember, nameSpan, "steps." + step.Id, access.Name, NameSuggester.Hint(access.Name, s_stepMembers, otherwise: ". A step has 'output' and 'outcome'."));
             return null;
         }
 

@@ -72,7 +72,8 @@ internal sealed class WorkflowBinder
             var (id, index) = (entry.Key, entry.Value);
             var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0] : null;
             references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName,
-                StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index)));
+                StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index),
+                steps[index].ContinueOnError ? StepSpec.FailedVariableOf(stepIdentifiers[index]) : null));
         }
 
         var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics);
@@ -434,6 +435,49 @@ internal sealed class WorkflowBinder
             Compensation: compensation);
     }
 
+    /// <summary>
+    /// WF0207: the longest a step can take (every attempt timing out, every delay at its longest) against the
+    /// workflow's timeout. Jitter can add a quarter to a delay.
+    /// </summary>
+    private void CheckRetryBudget(StepDocument step, RetrySpec? retry)
+    {
+        if (_document.Timeout is not { } workflowTimeout || (step.Timeout is null && retry is null))
+        {
+            return;
+        }
+
+        var attempts = retry?.MaxAttempts ?? 1;
+        decimal ticks = step.Timeout is { } timeout ? (decimal)timeout.Ticks * attempts : 0;
+        var delay = retry?.Delay?.Ticks ?? TimeSpan.FromSeconds(2).Ticks; // Polly's default
+        for (var retryNumber = 1; retryNumber < attempts; retryNumber++)
+        {
+            decimal wait = retry!.Backoff switch
+            {
+                RetryBackoff.Constant => delay,
+                RetryBackoff.Linear => (decimal)delay * retryNumber,
+                _ => (decimal)delay * (decimal)Math.Pow(2, Math.Min(retryNumber - 1, 62)),
+            };
+            if (retry.Jitter)
+            {
+                wait *= 1.25m;
+            }
+
+            if (retry.MaxDelay is { } maxDelay)
+            {
+                wait = Math.Min(wait, maxDelay.Ticks);
+            }
+
+            ticks += wait;
+        }
+
+        if (ticks > workflowTimeout.Ticks)
+        {
+            var budget = TimeSpan.FromTicks((long)Math.Min(ticks, TimeSpan.MaxValue.Ticks));
+            Report(DiagnosticDescriptors.RetryBudgetExceedsTimeout, step.Retry?.Span ?? step.Timeout!.Span, step.Id.Value,
+                budget.ToString("c", System.Globalization.CultureInfo.InvariantCulture), workflowTimeout.Text);
+        }
+    }
+
     private static int HostIndex(ActionSpec action, List<HostSpec> hosts)
     {
         if (action.IsStatic)
@@ -600,6 +644,8 @@ internal sealed class WorkflowBinder
 
             retry = new RetrySpec(written.MaxAttempts, Duration(written.Delay), written.Backoff, Duration(written.MaxDelay), written.Jitter, types.ToEquatableArray());
         }
+
+        CheckRetryBudget(step, retry);
 
         return new ResilienceSpec(Duration(step.Timeout), retry);
 

@@ -66,7 +66,11 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         }
 
         var failure = new WorkflowFailedException(_workflowName, stepId, attempts, exception);
-        if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)
+        {
+            first.AddOtherFailure(failure);
+        }
+        else
         {
             Cancel();
         }
