@@ -13,4 +13,10 @@ public sealed class WorkflowOptions
     /// manual one so that nothing has to wait.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives run and step events. Null (the default) costs nothing.</summary>
+    public IWorkflowObserver? Observer { get; init; }
+
+    /// <summary>Receives a <see cref="WorkflowProgress"/> after every step. Null (the default) costs nothing.</summary>
+    public IProgress<WorkflowProgress>? Progress { get; init; }
 }

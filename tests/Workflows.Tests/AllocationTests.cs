@@ -7,6 +7,7 @@ namespace Workflows.Tests;
 /// A guard, not a benchmark: a run whose actions all complete synchronously allocates nothing.
 /// (Speed and memory figures live in tests/Workflows.Benchmarks.)
 /// </summary>
+[Collection(nameof(TelemetryCollection))]
 public sealed class AllocationTests
 {
     [Fact]

@@ -70,6 +70,9 @@ internal static class ExecutorEmitter
         w.Line("/// <summary>The workflow's <c>name:</c>.</summary>");
         w.Line($"public const string WorkflowName = {Literal(spec.WorkflowName)};");
         w.Line();
+        w.Line("/// <summary>The workflow's steps and dependencies as a Mermaid flowchart, for docs and tooling.</summary>");
+        w.Line($"public const string Mermaid = {Literal(MermaidWriter.Write(spec))};");
+        w.Line();
         w.Line("/// <summary>The steps and the parallel batches, as computed at build time.</summary>");
         w.Line("public static global::Workflows.WorkflowDescriptor Descriptor { get; } = new global::Workflows.WorkflowDescriptor(");
         w.Line("    name: WorkflowName,");
@@ -99,17 +102,13 @@ internal static class ExecutorEmitter
 
     private static void EmitConstructor(SourceWriter w, WorkflowSpec spec)
     {
-        if (spec.Hosts.Count == 0 && !spec.UsesTime)
-        {
-            return;
-        }
-
         w.Line();
         foreach (var host in spec.Hosts)
         {
             w.Line($"private readonly {host.Type} {host.FieldName};");
         }
 
+        w.Line("private readonly global::Workflows.WorkflowOptions _options;");
         var resilient = spec.Steps.Where(s => s.Resilience is not null).ToList();
         if (spec.UsesTime)
         {
@@ -121,10 +120,7 @@ internal static class ExecutorEmitter
         }
 
         var parameters = spec.Hosts.Select(h => h.Type + " " + h.ParameterName).ToList();
-        if (spec.UsesTime)
-        {
-            parameters.Add("global::Workflows.WorkflowOptions? options = null");
-        }
+        parameters.Add("global::Workflows.WorkflowOptions? options = null");
 
         w.Line();
         w.Line(spec.Hosts.Count > 0
@@ -135,20 +131,17 @@ internal static class ExecutorEmitter
             w.Line($"/// <param name=\"{host.ParameterName.TrimStart('@')}\">The object whose actions the workflow calls.</param>");
         }
 
-        if (spec.UsesTime)
-        {
-            w.Line("/// <param name=\"options\">The clock for retries and timeouts; <see cref=\"global::Workflows.WorkflowOptions.Default\"/> when null.</param>");
-        }
-
+        w.Line("/// <param name=\"options\">The clock, observer and progress of its runs; <see cref=\"global::Workflows.WorkflowOptions.Default\"/> when null.</param>");
         w.Open($"public {spec.ClassName}({string.Join(", ", parameters)})");
         foreach (var host in spec.Hosts)
         {
             w.Line($"{host.FieldName} = {host.ParameterName} ?? throw new global::System.ArgumentNullException(nameof({host.ParameterName}));");
         }
 
+        w.Line("_options = options ?? global::Workflows.WorkflowOptions.Default;");
         if (spec.UsesTime)
         {
-            w.Line("_timeProvider = (options ?? global::Workflows.WorkflowOptions.Default).TimeProvider;");
+            w.Line("_timeProvider = _options.TimeProvider;");
             foreach (var step in resilient)
             {
                 // The static pipeline serves the system clock; another clock (a test's) gets its own.
@@ -191,6 +184,14 @@ internal static class ExecutorEmitter
                     w.Line($"MaxDelay = {TimeSpan(maxDelay)},");
                 }
 
+                w.Line("// Reports the retry to the run's recorder, when the run has one.");
+                w.Open("OnRetry = static args =>");
+                w.Open($"if (args.Context.Properties.TryGetValue({Recorder}.PropertyKey, out var recorder))");
+                w.Line($"recorder.Retrying({IndexOf(spec, step)}, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);");
+                w.Close();
+                w.Line();
+                w.Line("return default;");
+                w.Close(",");
                 if (retry.ExceptionTypes.Count > 0)
                 {
                     var types = string.Join(" or ", retry.ExceptionTypes);
@@ -310,7 +311,11 @@ internal static class ExecutorEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
-        w.Line($"return {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken);");
+        w.Line("// Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.");
+        w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
+        w.Line("return recorder is null");
+        w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
+        w.Line($"    : RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken);");
         w.Close();
 
         var result = spec.Outputs.Count > 0 ? "global::Workflows.WorkflowRunResult<Outputs>" : "global::Workflows.WorkflowRunResult";
@@ -323,26 +328,43 @@ internal static class ExecutorEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
-        w.Line($"var recorder = new {Recorder}(Descriptor{(spec.UsesTime ? ", _timeProvider" : string.Empty)});");
+        w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: true)!;");
+        if (spec.Outputs.Count > 0)
+        {
+            w.Line($"var outputs = await RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"return new {result}(outputs, recorder.Report);");
+        }
+        else
+        {
+            w.Line($"await RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"return new {result}(recorder.Report);");
+        }
+
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>The run, with its end reported to the recorder.</summary>");
+        w.Open($"private async {Returns(spec)} RunRecordedAsync({InputsParameter(spec)}{Recorder} recorder, {CancellationToken} cancellationToken)");
         w.Open("try");
         if (spec.Outputs.Count > 0)
         {
             w.Line($"var outputs = await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
-            w.Line($"return new {result}(outputs, recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));");
+            w.Line("recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);");
+            w.Line("return outputs;");
         }
         else
         {
             w.Line($"await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
-            w.Line($"return new {result}(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));");
+            w.Line("recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);");
         }
 
         w.Close();
         w.Open("catch (global::Workflows.WorkflowFailedException failure)");
-        w.Line("failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));");
+        w.Line("failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));");
         w.Line("throw;");
         w.Close();
         w.Open("catch (global::System.Exception exception)");
-        w.Line($"recorder.Complete({Recorder}.StatusOf(exception));");
+        w.Line($"recorder.Complete({Recorder}.StatusOf(exception), exception);");
         w.Line("throw;");
         w.Close();
         w.Close();
@@ -541,7 +563,7 @@ internal static class ExecutorEmitter
         w.Line($"{recorder}?.Started({index});");
         if (step.Resilience is not null)
         {
-            EmitResilientCall(w, spec, step, instance, token, storeOutput);
+            EmitResilientCall(w, spec, step, instance, token, recorder, storeOutput);
         }
         else
         {
@@ -579,43 +601,56 @@ internal static class ExecutorEmitter
         return -1;
     }
 
-    /// <summary>The action called through the step's Polly pipeline, counting attempts.</summary>
-    private static void EmitResilientCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, bool storeOutput)
+    /// <summary>
+    /// The action called through the step's Polly pipeline, counting attempts. The pooled context carries the
+    /// run's recorder to the pipeline's retry callback.
+    /// </summary>
+    private static void EmitResilientCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, bool storeOutput)
     {
-        var call = Call(spec, step, instance, "attemptToken");
+        var call = Call(spec, step, instance, "attempt.CancellationToken");
         var store = storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty;
         var pipeline = instance + step.InstancePipelineField;
+        w.Line($"var resilienceContext = global::Polly.ResilienceContextPool.Shared.Get({token});");
+        w.Open($"if ({recorder} is not null)");
+        w.Line($"resilienceContext.Properties.Set({Recorder}.PropertyKey, {recorder});");
+        w.Close();
+        w.Line();
+        w.Open("try");
         switch (step.ReturnKind)
         {
             case ActionReturnKind.Void:
-                w.Line($"await {pipeline}.ExecuteAsync(attemptToken =>");
+                w.Line($"await {pipeline}.ExecuteAsync(attempt =>");
                 w.Line("{");
                 w.Line($"    {step.AttemptsVariable}++;");
                 w.Line($"    {call};");
                 w.Line($"    return {ValueTask}.CompletedTask;");
                 break;
             case ActionReturnKind.Value:
-                w.Line($"{store}await {pipeline}.ExecuteAsync(attemptToken =>");
+                w.Line($"{store}await {pipeline}.ExecuteAsync(attempt =>");
                 w.Line("{");
                 w.Line($"    {step.AttemptsVariable}++;");
                 w.Line($"    return new {ValueTask}<{step.OutputType}>({call});");
                 break;
             case ActionReturnKind.Task:
             case ActionReturnKind.ValueTask:
-                w.Line($"await {pipeline}.ExecuteAsync(async attemptToken =>");
+                w.Line($"await {pipeline}.ExecuteAsync(async attempt =>");
                 w.Line("{");
                 w.Line($"    {step.AttemptsVariable}++;");
                 w.Line($"    await {call}.ConfigureAwait(false);");
                 break;
             default:
-                w.Line($"{store}await {pipeline}.ExecuteAsync(async attemptToken =>");
+                w.Line($"{store}await {pipeline}.ExecuteAsync(async attempt =>");
                 w.Line("{");
                 w.Line($"    {step.AttemptsVariable}++;");
                 w.Line($"    return await {call}.ConfigureAwait(false);");
                 break;
         }
 
-        w.Line($"}}, {token}).ConfigureAwait(false);");
+        w.Line("}, resilienceContext).ConfigureAwait(false);");
+        w.Close();
+        w.Open("finally");
+        w.Line("global::Polly.ResilienceContextPool.Shared.Return(resilienceContext);");
+        w.Close();
     }
 
     private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)

@@ -1,24 +1,48 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
-using System.Threading;
+using System.Diagnostics;
+using System.Linq;
+using Polly;
 
 namespace Workflows.Runtime;
 
 /// <summary>
-/// Fills a <see cref="WorkflowRunReport"/> as generated code runs. Only <c>RunWithReportAsync</c> creates one:
-/// a plain <c>RunAsync</c> passes null and every call site is a null check.
+/// The one sink for a run's events: it fills the <see cref="WorkflowRunReport"/>, calls the
+/// <see cref="IWorkflowObserver"/>, reports <see cref="WorkflowProgress"/>, and records spans and metrics.
+/// Generated code calls it through a nullable reference; <see cref="Start"/> returns null when nobody
+/// listens, so an unobserved run pays one null check per step and allocates nothing for it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RunRecorder
 {
-    private readonly TimeProvider _time;
-    private readonly object _gate = new();
+    /// <summary>Carries the recorder to a step's Polly pipeline, whose retry callback reports retries.</summary>
+    public static readonly ResiliencePropertyKey<RunRecorder> PropertyKey = new("Workflows.RunRecorder");
 
-    /// <summary>Starts recording a run of the workflow <paramref name="descriptor"/> describes.</summary>
-    public RunRecorder(WorkflowDescriptor descriptor, TimeProvider? timeProvider = null)
+    private readonly object _gate = new();
+    private readonly WorkflowDescriptor _descriptor;
+    private readonly TimeProvider _time;
+    private readonly IWorkflowObserver? _observer;
+    private readonly IProgress<WorkflowProgress>? _progress;
+    private readonly Activity? _runActivity;
+    private readonly Activity?[] _stepActivities;
+    private readonly long[] _stepStarted;
+    private readonly long _started;
+    private int _finishedSteps;
+    private int _runningSteps;
+    private long _finishedStepTicks;
+    private int _maxRunning = 1;
+
+    private RunRecorder(WorkflowDescriptor descriptor, WorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        _time = timeProvider ?? TimeProvider.System;
+        _descriptor = descriptor;
+        _time = options.TimeProvider;
+        _observer = options.Observer;
+        _progress = options.Progress;
+        _started = _time.GetTimestamp();
+        _stepActivities = new Activity?[descriptor.Steps.Count];
+        _stepStarted = new long[descriptor.Steps.Count];
         var steps = new StepReport[descriptor.Steps.Count];
         for (var i = 0; i < steps.Length; i++)
         {
@@ -26,27 +50,89 @@ public sealed class RunRecorder
         }
 
         Report = new WorkflowRunReport(descriptor.Name, steps, _time.GetUtcNow());
+        _runActivity = WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal);
+        _runActivity?.SetTag("workflow.name", descriptor.Name);
+        _observer?.WorkflowStarted(descriptor.Name);
     }
 
     /// <summary>The report being filled.</summary>
     public WorkflowRunReport Report { get; }
 
+    /// <summary>A recorder when someone listens (a report, an observer, progress, a trace or metrics listener); else null.</summary>
+    public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
+    {
+        options ??= WorkflowOptions.Default;
+        return withReport || options.Observer is not null || options.Progress is not null || WorkflowTelemetry.IsObserved
+            ? new RunRecorder(descriptor, options)
+            : null;
+    }
+
     /// <summary>Step <paramref name="step"/> (its index in the file) calls its action.</summary>
     public void Started(int step)
     {
-        var report = Report.Steps[step];
+        var id = _descriptor.Steps[step].Id;
+        var activity = WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default);
+        activity?.SetTag("workflow.name", _descriptor.Name);
+        activity?.SetTag("workflow.step", id);
         lock (_gate)
         {
+            var report = Report.Steps[step];
             report.Status = StepStatus.Running;
             report.StartedAt = _time.GetUtcNow();
+            _stepActivities[step] = activity;
+            _stepStarted[step] = _time.GetTimestamp();
+            _runningSteps++;
+            _maxRunning = Math.Max(_maxRunning, _runningSteps);
         }
+
+        _observer?.StepStarted(_descriptor.Name, id);
     }
 
     /// <summary>The step's action completed.</summary>
-    public void Succeeded(int step, int attempts) => Finish(step, StepStatus.Succeeded, attempts, null);
+    public void Succeeded(int step, int attempts)
+    {
+        var duration = Finish(step, StepStatus.Succeeded, attempts, null);
+        _observer?.StepCompleted(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration);
+        ReportProgress();
+    }
 
     /// <summary>The step's action threw on its last attempt.</summary>
-    public void Failed(int step, Exception exception, int attempts) => Finish(step, StepStatus.Failed, attempts, exception);
+    public void Failed(int step, Exception exception, int attempts)
+    {
+        var duration = Finish(step, StepStatus.Failed, attempts, exception);
+        _observer?.StepFailed(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration, exception);
+        ReportProgress();
+    }
+
+    /// <summary>The step did not run: its condition was false or a dependency did not succeed.</summary>
+    public void Skipped(int step)
+    {
+        lock (_gate)
+        {
+            Report.Steps[step].Status = StepStatus.Skipped;
+            _finishedSteps++;
+        }
+
+        _observer?.StepSkipped(_descriptor.Name, _descriptor.Steps[step].Id);
+        ReportProgress();
+    }
+
+    /// <summary>An attempt failed and Polly will retry it after <paramref name="delay"/>.</summary>
+    public void Retrying(int step, int attempt, TimeSpan delay, Exception? exception)
+    {
+        var activity = _stepActivities[step];
+        activity?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
+        {
+            ["workflow.attempt"] = attempt,
+            ["workflow.retry_delay_ms"] = delay.TotalMilliseconds,
+            ["exception.type"] = exception?.GetType().FullName,
+            ["exception.message"] = exception?.Message,
+        }));
+        if (exception is not null)
+        {
+            _observer?.StepRetrying(_descriptor.Name, _descriptor.Steps[step].Id, attempt, delay, exception);
+        }
+    }
 
     /// <summary>The step's compensation undid it after the run failed.</summary>
     public void Compensated(int step)
@@ -55,13 +141,12 @@ public sealed class RunRecorder
         {
             Report.Steps[step].Status = StepStatus.Compensated;
         }
+
+        _observer?.StepCompensated(_descriptor.Name, _descriptor.Steps[step].Id);
     }
 
-    /// <summary>The step did not run: its condition was false or a dependency did not succeed.</summary>
-    public void Skipped(int step) => Finish(step, StepStatus.Skipped, 0, null);
-
     /// <summary>The run ended: steps still pending or running were cancelled.</summary>
-    public WorkflowRunReport Complete(WorkflowRunStatus status)
+    public WorkflowRunReport Complete(WorkflowRunStatus status, Exception? exception = null)
     {
         lock (_gate)
         {
@@ -77,6 +162,31 @@ public sealed class RunRecorder
             Report.CompletedAt = _time.GetUtcNow();
         }
 
+        var duration = _time.GetElapsedTime(_started);
+        var outcome = Outcome(status);
+        if (_runActivity is not null)
+        {
+            _runActivity.SetTag("workflow.outcome", outcome);
+            _runActivity.SetStatus(status == WorkflowRunStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, exception?.Message);
+            _runActivity.Stop();
+        }
+
+        var tags = new KeyValuePair<string, object?>[] { new("workflow.name", _descriptor.Name), new("workflow.outcome", outcome) };
+        WorkflowTelemetry.Runs.Add(1, tags);
+        WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        switch (status)
+        {
+            case WorkflowRunStatus.Succeeded:
+                _observer?.WorkflowCompleted(_descriptor.Name, duration);
+                break;
+            case WorkflowRunStatus.Cancelled:
+                _observer?.WorkflowCancelled(_descriptor.Name, duration);
+                break;
+            default:
+                _observer?.WorkflowFailed(_descriptor.Name, duration, exception ?? new InvalidOperationException($"Workflow '{_descriptor.Name}' ended {status}."));
+                break;
+        }
+
         return Report;
     }
 
@@ -90,18 +200,78 @@ public sealed class RunRecorder
             _ => WorkflowRunStatus.Failed,
         };
 
-    private void Finish(int step, StepStatus status, int attempts, Exception? exception)
+    private static string Outcome(WorkflowRunStatus status) => status switch
     {
-        var report = Report.Steps[step];
+        WorkflowRunStatus.Succeeded => "success",
+        WorkflowRunStatus.Cancelled => "cancelled",
+        WorkflowRunStatus.TimedOut => "timeout",
+        _ => "failure",
+    };
+
+    private TimeSpan Finish(int step, StepStatus status, int attempts, Exception? exception)
+    {
+        Activity? activity;
+        TimeSpan duration;
         lock (_gate)
         {
+            var report = Report.Steps[step];
             report.Status = status;
             report.Attempts = attempts;
             report.Exception = exception;
-            if (status != StepStatus.Skipped)
-            {
-                report.CompletedAt = _time.GetUtcNow();
-            }
+            report.CompletedAt = _time.GetUtcNow();
+            duration = _stepStarted[step] == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_stepStarted[step]);
+            activity = _stepActivities[step];
+            _stepActivities[step] = null;
+            _runningSteps = Math.Max(0, _runningSteps - 1);
+            _finishedSteps++;
+            _finishedStepTicks += duration.Ticks;
         }
+
+        var outcome = status == StepStatus.Succeeded ? "success" : "failure";
+        if (activity is not null)
+        {
+            activity.SetTag("workflow.attempts", attempts);
+            activity.SetTag("workflow.outcome", outcome);
+            if (exception is not null)
+            {
+                activity.AddEvent(new ActivityEvent("exception", tags: new ActivityTagsCollection
+                {
+                    ["exception.type"] = exception.GetType().FullName,
+                    ["exception.message"] = exception.Message,
+                }));
+            }
+
+            activity.SetStatus(exception is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, exception?.Message);
+            activity.Stop();
+        }
+
+        var tags = new KeyValuePair<string, object?>[]
+        {
+            new("workflow.name", _descriptor.Name), new("workflow.step", _descriptor.Steps[step].Id), new("workflow.outcome", outcome),
+        };
+        WorkflowTelemetry.Steps.Add(1, tags);
+        WorkflowTelemetry.StepDuration.Record(duration.TotalSeconds, tags);
+        return duration;
+    }
+
+    private void ReportProgress()
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        WorkflowProgress progress;
+        lock (_gate)
+        {
+            var total = _descriptor.Steps.Count;
+            var ran = Report.Steps.Count(s => s.Status is StepStatus.Succeeded or StepStatus.Failed);
+            TimeSpan? remaining = ran == 0
+                ? null
+                : TimeSpan.FromTicks(_finishedStepTicks / ran * (total - _finishedSteps) / Math.Max(1, _maxRunning));
+            progress = new WorkflowProgress(_descriptor.Name, _finishedSteps, total, _runningSteps, _time.GetElapsedTime(_started), remaining);
+        }
+
+        _progress.Report(progress);
     }
 }

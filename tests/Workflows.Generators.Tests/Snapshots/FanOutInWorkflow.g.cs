@@ -13,6 +13,9 @@ namespace TestApp.Flows
         /// <summary>The workflow's <c>name:</c>.</summary>
         public const string WorkflowName = "fan-out-in";
 
+        /// <summary>The workflow's steps and dependencies as a Mermaid flowchart, for docs and tooling.</summary>
+        public const string Mermaid = "flowchart TD\n    s0[\"start<br/><small>build</small>\"]\n    s1[\"left<br/><small>notify</small>\"]\n    s2[\"right<br/><small>fetch</small>\"]\n    s3[\"join<br/><small>deploy.push</small>\"]\n    s0 --> s1\n    s0 --> s2\n    s1 --> s3\n    s2 --> s3\n";
+
         /// <summary>The steps and the parallel batches, as computed at build time.</summary>
         public static global::Workflows.WorkflowDescriptor Descriptor { get; } = new global::Workflows.WorkflowDescriptor(
             name: WorkflowName,
@@ -33,12 +36,15 @@ namespace TestApp.Flows
             });
 
         private readonly global::TestApp.Notifier _notifier;
+        private readonly global::Workflows.WorkflowOptions _options;
 
         /// <summary>Creates the workflow with the objects whose actions it calls.</summary>
         /// <param name="notifier">The object whose actions the workflow calls.</param>
-        public FanOutInWorkflow(global::TestApp.Notifier notifier)
+        /// <param name="options">The clock, observer and progress of its runs; <see cref="global::Workflows.WorkflowOptions.Default"/> when null.</param>
+        public FanOutInWorkflow(global::TestApp.Notifier notifier, global::Workflows.WorkflowOptions? options = null)
         {
             _notifier = notifier ?? throw new global::System.ArgumentNullException(nameof(notifier));
+            _options = options ?? global::Workflows.WorkflowOptions.Default;
         }
 
         /// <summary>
@@ -49,27 +55,38 @@ namespace TestApp.Flows
         /// <exception cref="global::System.OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         public global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return RunCoreAsync(recorder: null, cancellationToken);
+            // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
+            return recorder is null
+                ? RunCoreAsync(recorder: null, cancellationToken)
+                : RunRecordedAsync(recorder, cancellationToken);
         }
 
         /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
         /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
         public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor);
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: true)!;
+            await RunRecordedAsync(recorder, cancellationToken).ConfigureAwait(false);
+            return new global::Workflows.WorkflowRunResult(recorder.Report);
+        }
+
+        /// <summary>The run, with its end reported to the recorder.</summary>
+        private async global::System.Threading.Tasks.ValueTask RunRecordedAsync(global::Workflows.Runtime.RunRecorder recorder, global::System.Threading.CancellationToken cancellationToken)
+        {
             try
             {
                 await RunCoreAsync(recorder, cancellationToken).ConfigureAwait(false);
-                return new global::Workflows.WorkflowRunResult(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+                recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);
             }
             catch (global::Workflows.WorkflowFailedException failure)
             {
-                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));
                 throw;
             }
             catch (global::System.Exception exception)
             {
-                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception), exception);
                 throw;
             }
         }

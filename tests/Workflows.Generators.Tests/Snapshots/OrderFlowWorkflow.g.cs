@@ -13,6 +13,9 @@ namespace TestApp
         /// <summary>The workflow's <c>name:</c>.</summary>
         public const string WorkflowName = "order-flow";
 
+        /// <summary>The workflow's steps and dependencies as a Mermaid flowchart, for docs and tooling.</summary>
+        public const string Mermaid = "flowchart TD\n    s0[\"load<br/><small>orders.load</small>\"]\n    s1[\"big<br/><small>take.decimal</small>\"]\n    s2[\"note<br/><small>take.string</small>\"]\n    s3[\"report<br/><small>take.string</small>\"]\n    s0 --> s1\n    s1 --> s2\n    s0 --> s2\n    s2 --> s3\n    s0 --> s3\n    class s1 conditional\n    classDef conditional stroke-dasharray: 5 5\n";
+
         /// <summary>The steps and the parallel batches, as computed at build time.</summary>
         public static global::Workflows.WorkflowDescriptor Descriptor { get; } = new global::Workflows.WorkflowDescriptor(
             name: WorkflowName,
@@ -32,6 +35,15 @@ namespace TestApp
                 new string[] { "note" },
                 new string[] { "report" },
             });
+
+        private readonly global::Workflows.WorkflowOptions _options;
+
+        /// <summary>Creates the workflow.</summary>
+        /// <param name="options">The clock, observer and progress of its runs; <see cref="global::Workflows.WorkflowOptions.Default"/> when null.</param>
+        public OrderFlowWorkflow(global::Workflows.WorkflowOptions? options = null)
+        {
+            _options = options ?? global::Workflows.WorkflowOptions.Default;
+        }
 
         /// <summary>The inputs of the workflow 'order-flow'.</summary>
         public sealed record Inputs
@@ -67,7 +79,11 @@ namespace TestApp
         public global::System.Threading.Tasks.ValueTask<Outputs> RunAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(inputs);
-            return RunCoreAsync(inputs, recorder: null, cancellationToken);
+            // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
+            return recorder is null
+                ? RunCoreAsync(inputs, recorder: null, cancellationToken)
+                : RunRecordedAsync(inputs, recorder, cancellationToken);
         }
 
         /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
@@ -75,20 +91,28 @@ namespace TestApp
         public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult<Outputs>> RunWithReportAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(inputs);
-            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor);
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: true)!;
+            var outputs = await RunRecordedAsync(inputs, recorder, cancellationToken).ConfigureAwait(false);
+            return new global::Workflows.WorkflowRunResult<Outputs>(outputs, recorder.Report);
+        }
+
+        /// <summary>The run, with its end reported to the recorder.</summary>
+        private async global::System.Threading.Tasks.ValueTask<Outputs> RunRecordedAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder recorder, global::System.Threading.CancellationToken cancellationToken)
+        {
             try
             {
                 var outputs = await RunCoreAsync(inputs, recorder, cancellationToken).ConfigureAwait(false);
-                return new global::Workflows.WorkflowRunResult<Outputs>(outputs, recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+                recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);
+                return outputs;
             }
             catch (global::Workflows.WorkflowFailedException failure)
             {
-                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));
                 throw;
             }
             catch (global::System.Exception exception)
             {
-                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception), exception);
                 throw;
             }
         }

@@ -13,6 +13,9 @@ namespace TestApp
         /// <summary>The workflow's <c>name:</c>.</summary>
         public const string WorkflowName = "resilient";
 
+        /// <summary>The workflow's steps and dependencies as a Mermaid flowchart, for docs and tooling.</summary>
+        public const string Mermaid = "flowchart TD\n    s0[\"fetch<br/><small>fetch</small>\"]\n    s1[\"push<br/><small>deploy.push</small>\"]\n    s0 --> s1\n";
+
         /// <summary>The steps and the parallel batches, as computed at build time.</summary>
         public static global::Workflows.WorkflowDescriptor Descriptor { get; } = new global::Workflows.WorkflowDescriptor(
             name: WorkflowName,
@@ -43,6 +46,16 @@ namespace TestApp
                 UseJitter = true,
                 Delay = global::System.TimeSpan.FromTicks(2000000) /* 200ms */,
                 MaxDelay = global::System.TimeSpan.FromTicks(50000000) /* 5s */,
+                // Reports the retry to the run's recorder, when the run has one.
+                OnRetry = static args =>
+                {
+                    if (args.Context.Properties.TryGetValue(global::Workflows.Runtime.RunRecorder.PropertyKey, out var recorder))
+                    {
+                        recorder.Retrying(0, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
+                    }
+
+                    return default;
+                },
                 // Only these exceptions are retried; the caller's cancellation never is.
                 ShouldHandle = static args => new global::System.Threading.Tasks.ValueTask<bool>(args.Outcome.Exception is global::System.TimeoutException or global::System.Net.Http.HttpRequestException && !args.Context.CancellationToken.IsCancellationRequested),
             });
@@ -50,14 +63,16 @@ namespace TestApp
             return builder.Build();
         }
 
+        private readonly global::Workflows.WorkflowOptions _options;
         private readonly global::System.TimeProvider _timeProvider;
         private readonly global::Polly.ResiliencePipeline _fetchPipeline;
 
         /// <summary>Creates the workflow.</summary>
-        /// <param name="options">The clock for retries and timeouts; <see cref="global::Workflows.WorkflowOptions.Default"/> when null.</param>
+        /// <param name="options">The clock, observer and progress of its runs; <see cref="global::Workflows.WorkflowOptions.Default"/> when null.</param>
         public ResilientWorkflow(global::Workflows.WorkflowOptions? options = null)
         {
-            _timeProvider = (options ?? global::Workflows.WorkflowOptions.Default).TimeProvider;
+            _options = options ?? global::Workflows.WorkflowOptions.Default;
+            _timeProvider = _options.TimeProvider;
             _fetchPipeline = _timeProvider == global::System.TimeProvider.System ? s_fetchPipeline : CreateFetchPipeline(_timeProvider);
         }
 
@@ -70,27 +85,38 @@ namespace TestApp
         /// <exception cref="global::System.TimeoutException">The run took longer than the workflow's timeout, 1h30m.</exception>
         public global::System.Threading.Tasks.ValueTask RunAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return RunWithinTimeoutAsync(recorder: null, cancellationToken);
+            // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
+            return recorder is null
+                ? RunWithinTimeoutAsync(recorder: null, cancellationToken)
+                : RunRecordedAsync(recorder, cancellationToken);
         }
 
         /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
         /// <remarks>A failure's <see cref="global::Workflows.WorkflowFailedException.Report"/> holds the report too.</remarks>
         public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var recorder = new global::Workflows.Runtime.RunRecorder(Descriptor, _timeProvider);
+            var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: true)!;
+            await RunRecordedAsync(recorder, cancellationToken).ConfigureAwait(false);
+            return new global::Workflows.WorkflowRunResult(recorder.Report);
+        }
+
+        /// <summary>The run, with its end reported to the recorder.</summary>
+        private async global::System.Threading.Tasks.ValueTask RunRecordedAsync(global::Workflows.Runtime.RunRecorder recorder, global::System.Threading.CancellationToken cancellationToken)
+        {
             try
             {
                 await RunWithinTimeoutAsync(recorder, cancellationToken).ConfigureAwait(false);
-                return new global::Workflows.WorkflowRunResult(recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded));
+                recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);
             }
             catch (global::Workflows.WorkflowFailedException failure)
             {
-                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed));
+                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));
                 throw;
             }
             catch (global::System.Exception exception)
             {
-                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception));
+                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception), exception);
                 throw;
             }
         }
@@ -120,11 +146,24 @@ namespace TestApp
             try
             {
                 recorder?.Started(0);
-                fetchOutput = await this._fetchPipeline.ExecuteAsync(async attemptToken =>
+                var resilienceContext = global::Polly.ResilienceContextPool.Shared.Get(cancellationToken);
+                if (recorder is not null)
                 {
-                    fetchAttempts++;
-                    return await global::TestApp.Actions.FetchAsync(orderId: "o-1").ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                    resilienceContext.Properties.Set(global::Workflows.Runtime.RunRecorder.PropertyKey, recorder);
+                }
+
+                try
+                {
+                    fetchOutput = await this._fetchPipeline.ExecuteAsync(async attempt =>
+                    {
+                        fetchAttempts++;
+                        return await global::TestApp.Actions.FetchAsync(orderId: "o-1").ConfigureAwait(false);
+                    }, resilienceContext).ConfigureAwait(false);
+                }
+                finally
+                {
+                    global::Polly.ResilienceContextPool.Shared.Return(resilienceContext);
+                }
                 recorder?.Succeeded(0, fetchAttempts);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
