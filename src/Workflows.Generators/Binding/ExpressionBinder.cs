@@ -156,6 +156,10 @@ internal sealed class ExpressionBinder
     public static bool ReadsAnything(ArgumentValue value)
         => Walk(ParseAll(value)).Any(n => n is MemberAccessExpression { Target: IdentifierExpression { Name: "inputs" or "steps" } });
 
+    /// <summary>True when the value calls always(), success() or failure(), whose values only a run knows.</summary>
+    public static bool CallsStatusFunction(ArgumentValue value)
+        => Walk(ParseAll(value)).Any(n => n is CallExpression { Name: "always" or "success" or "failure" });
+
     /// <summary>True when the whole value is <c>always()</c>: such a step is never skipped.</summary>
     public static bool IsJustAlways(ArgumentValue value)
     {

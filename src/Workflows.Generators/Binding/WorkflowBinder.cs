@@ -432,7 +432,9 @@ internal sealed class WorkflowBinder
             RunsAfterSkippedDependencies: runsAlways,
             Resilience: resilience,
             ContinueOnError: step.ContinueOnError,
-            Compensation: compensation);
+            Compensation: compensation,
+            ConditionReadsInputsOnly: condition is not null && step.If is { } written2
+                && !ExpressionBinder.ReferencedSteps(written2, bare: true).Any() && !ExpressionBinder.CallsStatusFunction(written2));
     }
 
     /// <summary>

@@ -59,6 +59,7 @@ internal static class ExecutorEmitter
         }
 
         EmitOnFailure(w, spec);
+        EmitPlan(w, spec);
 
         w.Close();
         w.Close();
@@ -476,6 +477,29 @@ internal static class ExecutorEmitter
         {
             w.Line("#pragma warning restore CS1998");
         }
+    }
+
+    /// <summary>The dry run: which steps would run for given inputs, with no action called.</summary>
+    private static void EmitPlan(SourceWriter w, WorkflowSpec spec)
+    {
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// What a run would do for these inputs, without calling any action: for each step, true (runs), false");
+        w.Line("/// (skipped) or null (its <c>if:</c> reads step outputs or statuses, which only a run knows).");
+        w.Line("/// </summary>");
+        w.Open($"public static global::Workflows.WorkflowPlan Plan({(spec.Inputs.Count > 0 ? "Inputs inputs" : string.Empty)})");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
+        var conditions = spec.Steps.Select(step => step.Condition is null ? "true" : step.ConditionReadsInputsOnly ? step.Condition : "null");
+        var always = spec.Steps.Select(step => step.RunsAfterSkippedDependencies ? "true" : "false");
+        w.Line("return global::Workflows.WorkflowPlan.Create(");
+        w.Line("    Descriptor,");
+        w.Line($"    conditions: new bool?[] {{ {string.Join(", ", conditions)} }},");
+        w.Line($"    runsAfterSkippedDependencies: new bool[] {{ {string.Join(", ", always)} }});");
+        w.Close();
     }
 
     private static bool HasCompensations(WorkflowSpec spec) => spec.Steps.Any(s => s.Compensation is not null);

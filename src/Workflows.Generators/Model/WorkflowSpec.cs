@@ -73,7 +73,8 @@ internal sealed record StepSpec(
     bool RunsAfterSkippedDependencies,
     ResilienceSpec? Resilience,
     bool ContinueOnError,
-    CompensationSpec? Compensation = null)
+    CompensationSpec? Compensation = null,
+    bool ConditionReadsInputsOnly = false)
 {
     public bool IsStatic => HostIndex < 0;
 

@@ -118,5 +118,17 @@ namespace TestApp
                 throw new global::Workflows.WorkflowFailedException(WorkflowName, "push-prod", 1, exception);
             }
         }
+
+        /// <summary>
+        /// What a run would do for these inputs, without calling any action: for each step, true (runs), false
+        /// (skipped) or null (its <c>if:</c> reads step outputs or statuses, which only a run knows).
+        /// </summary>
+        public static global::Workflows.WorkflowPlan Plan()
+        {
+            return global::Workflows.WorkflowPlan.Create(
+                Descriptor,
+                conditions: new bool?[] { true, true },
+                runsAfterSkippedDependencies: new bool[] { false, false });
+        }
     }
 }
