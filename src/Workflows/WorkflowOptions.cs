@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.Logging;
 
 namespace Workflows;
 
@@ -16,6 +17,9 @@ public sealed class WorkflowOptions
 
     /// <summary>Receives run and step events. Null (the default) costs nothing.</summary>
     public IWorkflowObserver? Observer { get; init; }
+
+    /// <summary>Logs runs and steps (category of your choosing). Null, or a logger with nothing enabled, costs nothing.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Receives a <see cref="WorkflowProgress"/> after every step. Null (the default) costs nothing.</summary>
     public IProgress<WorkflowProgress>? Progress { get; init; }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Linq;
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace Workflows.Runtime;
@@ -24,6 +25,7 @@ public sealed class RunRecorder
     private readonly TimeProvider _time;
     private readonly IWorkflowObserver? _observer;
     private readonly IProgress<WorkflowProgress>? _progress;
+    private readonly ILogger? _logger;
     private readonly Activity? _runActivity;
     private readonly Activity?[] _stepActivities;
     private readonly long[] _stepStarted;
@@ -40,6 +42,7 @@ public sealed class RunRecorder
         _time = options.TimeProvider;
         _observer = options.Observer;
         _progress = options.Progress;
+        _logger = IsLogging(options.Logger) ? options.Logger : null;
         _started = _time.GetTimestamp();
         _stepActivities = new Activity?[descriptor.Steps.Count];
         _stepStarted = new long[descriptor.Steps.Count];
@@ -53,7 +56,13 @@ public sealed class RunRecorder
         _runActivity = WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal);
         _runActivity?.SetTag("workflow.name", descriptor.Name);
         _observer?.WorkflowStarted(descriptor.Name);
+        if (_logger is not null)
+        {
+            RunLog.WorkflowStarted(_logger, descriptor.Name);
+        }
     }
+
+    private static bool IsLogging(ILogger? logger) => logger is not null && logger.IsEnabled(LogLevel.Critical);
 
     /// <summary>The report being filled.</summary>
     public WorkflowRunReport Report { get; }
@@ -62,7 +71,7 @@ public sealed class RunRecorder
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {
         options ??= WorkflowOptions.Default;
-        return withReport || options.Observer is not null || options.Progress is not null || WorkflowTelemetry.IsObserved
+        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved
             ? new RunRecorder(descriptor, options)
             : null;
     }
@@ -86,6 +95,10 @@ public sealed class RunRecorder
         }
 
         _observer?.StepStarted(_descriptor.Name, id);
+        if (_logger is not null)
+        {
+            RunLog.StepStarted(_logger, _descriptor.Name, id);
+        }
     }
 
     /// <summary>The step's action completed.</summary>
@@ -93,6 +106,11 @@ public sealed class RunRecorder
     {
         var duration = Finish(step, StepStatus.Succeeded, attempts, null);
         _observer?.StepCompleted(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration);
+        if (_logger is not null)
+        {
+            RunLog.StepCompleted(_logger, _descriptor.Name, _descriptor.Steps[step].Id, duration.TotalMilliseconds, attempts);
+        }
+
         ReportProgress();
     }
 
@@ -101,6 +119,11 @@ public sealed class RunRecorder
     {
         var duration = Finish(step, StepStatus.Failed, attempts, exception);
         _observer?.StepFailed(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration, exception);
+        if (_logger is not null)
+        {
+            RunLog.StepFailed(_logger, exception, _descriptor.Name, _descriptor.Steps[step].Id, attempts);
+        }
+
         ReportProgress();
     }
 
@@ -114,6 +137,11 @@ public sealed class RunRecorder
         }
 
         _observer?.StepSkipped(_descriptor.Name, _descriptor.Steps[step].Id);
+        if (_logger is not null)
+        {
+            RunLog.StepSkipped(_logger, _descriptor.Name, _descriptor.Steps[step].Id);
+        }
+
         ReportProgress();
     }
 
@@ -132,6 +160,11 @@ public sealed class RunRecorder
         {
             _observer?.StepRetrying(_descriptor.Name, _descriptor.Steps[step].Id, attempt, delay, exception);
         }
+
+        if (_logger is not null)
+        {
+            RunLog.StepRetrying(_logger, exception, _descriptor.Name, _descriptor.Steps[step].Id, attempt, delay.TotalMilliseconds);
+        }
     }
 
     /// <summary>The step's compensation undid it after the run failed.</summary>
@@ -143,6 +176,11 @@ public sealed class RunRecorder
         }
 
         _observer?.StepCompensated(_descriptor.Name, _descriptor.Steps[step].Id);
+        if (_logger is not null)
+        {
+            RunLog.StepCompensated(_logger, _descriptor.Name, _descriptor.Steps[step].Id);
+        }
+
     }
 
     /// <summary>The run ended: steps still pending or running were cancelled.</summary>
@@ -174,6 +212,18 @@ public sealed class RunRecorder
         var tags = new KeyValuePair<string, object?>[] { new("workflow.name", _descriptor.Name), new("workflow.outcome", outcome) };
         WorkflowTelemetry.Runs.Add(1, tags);
         WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        if (_logger is not null)
+        {
+            if (status == WorkflowRunStatus.Succeeded)
+            {
+                RunLog.WorkflowCompleted(_logger, _descriptor.Name, duration.TotalMilliseconds);
+            }
+            else
+            {
+                RunLog.WorkflowFailed(_logger, exception, _descriptor.Name, status, duration.TotalMilliseconds);
+            }
+        }
+
         switch (status)
         {
             case WorkflowRunStatus.Succeeded:
