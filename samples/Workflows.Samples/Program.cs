@@ -1,7 +1,13 @@
 using System;
 using System.IO;
+using System.Linq;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Workflows;
+using Workflows.Runtime;
 using Workflows.Samples.Deploy;
 using Workflows.Samples.Etl;
+using Workflows.Samples.Observing;
 
 // Both workflows were checked at build time and compiled into OrdersEtlWorkflow and DeployAppWorkflow.
 var work = Path.Combine(Path.GetTempPath(), "workflows-sample");
@@ -26,10 +32,23 @@ foreach (var batch in DeployAppWorkflow.Descriptor.Batches)
     Console.WriteLine("  [" + string.Join(", ", batch) + "]");
 }
 
+// Observing runs: an observer for events, and OpenTelemetry for the "Workflows" spans.
+using (Sdk.CreateTracerProviderBuilder()
+    .AddSource(WorkflowTelemetry.Name)
+    .AddProcessor(new SimpleActivityExportProcessor(new SpanPrinter(Console.Out)))
+    .Build())
+{
+    var observed = new DeployAppWorkflow(
+        new DeployActions(Path.Combine(work, "deploy"), Console.Out),
+        new WorkflowOptions { Observer = new ConsoleObserver(Console.Out) });
+    var deployed = await observed.RunAsync(new DeployAppWorkflow.Inputs());
+    Console.WriteLine($"  dev: {deployed.Dev}");
+    Console.WriteLine($"  staging: {deployed.Staging}");
+}
+
 var deploy = new DeployAppWorkflow(new DeployActions(Path.Combine(work, "deploy"), Console.Out));
-var deployed = await deploy.RunAsync(new DeployAppWorkflow.Inputs());
-Console.WriteLine($"  dev: {deployed.Dev}");
-Console.WriteLine($"  staging: {deployed.Staging}");
+var plan = DeployAppWorkflow.Plan(new DeployAppWorkflow.Inputs { DeployStaging = false });
+Console.WriteLine("  dry run without staging: " + string.Join(", ", plan.Steps.Select(s => $"{s.Id}={(s.WillRun is { } run ? run ? "runs" : "skipped" : "?")}")));
 
 var devOnly = await deploy.RunAsync(new DeployAppWorkflow.Inputs { DeployStaging = false });
 Console.WriteLine($"  without staging: {devOnly.Staging}");
