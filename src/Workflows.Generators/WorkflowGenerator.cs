@@ -86,6 +86,17 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
                 context.AddSource(spec.HintName, ExecutorEmitter.Emit(spec));
             }
         });
+
+        // Docs are opt-in (WorkflowsDocsDirectory): the page rides in a comment that the package's targets copy out.
+        var docsEnabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsDocsDirectory", out var directory) && !string.IsNullOrWhiteSpace(directory));
+        context.RegisterSourceOutput(specs.Combine(docsEnabled), static (context, pair) =>
+        {
+            if (pair.Left is { } spec && pair.Right)
+            {
+                context.AddSource(spec.Namespace + "." + spec.ClassName + ".Docs.g.cs", DocsWriter.WriteCarrier(spec));
+            }
+        });
     }
 
     private static ActionSpec? ReadAction(GeneratorAttributeSyntaxContext context)

@@ -106,6 +106,25 @@ public sealed class SnapshotTests
         Snapshot.Match(result.GeneratedSource("TestApp.OrderFlowWorkflow.g.cs")!, "OrderFlowWorkflow.g.cs");
     }
 
+    [Fact]
+    public void Docs_pages_are_generated_only_on_request()
+    {
+        var compilation = WorkflowTestHost.CreateCompilation(TestSources.Actions);
+        var file = new InMemoryAdditionalText("r.workflow.yaml", "name: documented\ninputs:\n  env: string\nsteps:\n  - id: push\n    action: deploy.push\n    with: { environment: \"${{ inputs.env ?? 'dev' }}\" }\n");
+        var options = new TestOptionsProvider(new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["build_property.RootNamespace"] = "TestApp",
+            ["build_property.WorkflowsDocsDirectory"] = "docs",
+        });
+
+        var withDocs = WorkflowTestHost.CreateDriver(new[] { file }, options).RunGenerators(compilation).GetRunResult().Results.Single();
+        var withoutDocs = WorkflowTestHost.CreateDriver(new[] { file }).RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.DoesNotContain(withoutDocs.GeneratedSources, s => s.HintName.EndsWith(".Docs.g.cs", System.StringComparison.Ordinal));
+        var carrier = withDocs.GeneratedSources.Single(s => s.HintName == "TestApp.DocumentedWorkflow.Docs.g.cs").SourceText.ToString();
+        Snapshot.Match(carrier, "DocumentedWorkflow.Docs.g.cs");
+    }
+
     private static void AssertCompiles(BuildResult result)
     {
         Assert.Empty(result.WorkflowDiagnostics);

@@ -81,7 +81,7 @@ internal sealed class ConsumerProject
     }
 
     /// <summary><c>dotnet build</c> (with its implicit restore), in Debug.</summary>
-    public Task<CliResult> BuildAsync() => DotNetCli.MSBuildAsync(ProjectDirectory, "build");
+    public Task<CliResult> BuildAsync(params string[] properties) => DotNetCli.MSBuildAsync(ProjectDirectory, "build", properties);
 
     /// <summary>The full paths of the project's AdditionalFiles items, as MSBuild evaluates them (after restore).</summary>
     public async Task<IReadOnlyList<string>> GetAdditionalFilesAsync()

@@ -86,7 +86,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
     }
 
     [Fact]
-    public async Task Workflow_file_the_project_lists_itself_is_not_added_twice()
+    public async Task Workflow_file_the_project_lists_itself_is_not_added_twice_and_docs_are_written_on_request()
     {
         var consumer = ConsumerProject.Create(package, "listed", $"""
               <ItemGroup>
@@ -95,9 +95,15 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
             """);
         consumer.WriteWorkflow(Workflow(pushAction: "deploy.push"));
 
-        var build = await consumer.BuildAsync();
+        // Also the docs switch: a Markdown page per workflow, copied out by the package's targets.
+        var build = await consumer.BuildAsync("-p:WorkflowsDocsDirectory=docs");
         build.AssertSucceeded();
         Assert.DoesNotContain("WF0007", build.StandardOutput, StringComparison.Ordinal);
+        var page = Path.Combine(consumer.ProjectDirectory, "docs", "deploy-app.md");
+        Assert.True(File.Exists(page), $"No {page}. {build}");
+        var markdown = File.ReadAllText(page);
+        Assert.Contains("```mermaid", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `push` | `deploy.push` | `test` |", markdown, StringComparison.Ordinal);
 
         // The compiler happens to ignore a repeated /additionalfile, so the build alone cannot show a duplicate.
         var workflowFile = Path.GetFullPath(Path.Combine(consumer.ProjectDirectory, ConsumerProject.WorkflowPath));
