@@ -170,5 +170,52 @@ public sealed class TracingTests
         Assert.Equal("success", run.GetTagItem("workflow.outcome"));
     }
 
+    [Fact]
+    public async Task Runs_and_steps_are_counted_and_timed()
+    {
+        // Only the 'plan' workflow's measurements: other tests run other workflows at the same time.
+        var measurements = new ConcurrentQueue<(string Instrument, double Value, string? Step, string? Outcome)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == WorkflowTelemetryName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? workflow = null, step = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "workflow.name": workflow = tag.Value as string; break;
+                    case "workflow.step": step = tag.Value as string; break;
+                    case "workflow.outcome": outcome = tag.Value as string; break;
+                }
+            }
+
+            if (workflow == "plan")
+            {
+                measurements.Enqueue((instrument.Name, value, step, outcome));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+
+        await new PlanWorkflow(new Probe()).RunAsync(new PlanWorkflow.Inputs { Fast = true });
+
+        var all = measurements.ToList();
+        Assert.Equal(("workflows.runs", 1.0, (string?)null, "success"), Assert.Single(all, m => m.Instrument == "workflows.runs"));
+        Assert.Single(all, m => m.Instrument == "workflows.run.duration");
+        Assert.Equal(new[] { "a", "b", "c", "d", "e" }, all.Where(m => m.Instrument == "workflows.steps").Select(m => m.Step!).Order().ToArray());
+        Assert.Equal(5, all.Count(m => m.Instrument == "workflows.step.duration"));
+    }
+
     private const string WorkflowTelemetryName = Workflows.Runtime.WorkflowTelemetry.Name;
 }
