@@ -11,18 +11,6 @@ public sealed class DiagnosticTests
     private static BuildResult Build(string yaml, string path = "flows/test.workflow.yaml")
         => WorkflowTestHost.Build(TestSources.Actions, (path, yaml));
 
-    private static Diagnostic Single(BuildResult result, string id, int line, int column)
-    {
-        Assert.Empty(result.AnalyzerExceptions);
-        var diagnostics = result.WorkflowDiagnostics.ToList();
-        var matching = diagnostics.Where(d => d.Id == id).ToList();
-        Assert.True(matching.Count == 1, $"Expected one {id}, got: {string.Join("; ", diagnostics)}");
-        var position = matching[0].Location.GetLineSpan().StartLinePosition;
-        Assert.Equal((line, column), (position.Line + 1, position.Character + 1));
-        Assert.Equal(DiagnosticSeverity.Error, matching[0].Severity);
-        return matching[0];
-    }
-
     [Fact]
     public void Valid_workflow_has_no_diagnostics_and_its_generated_code_compiles()
     {
@@ -68,7 +56,7 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        var diagnostic = Single(result, "WF0001", 8, 17);
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 8, 17);
         Assert.Equal("Steps form a dependency cycle: a -> c -> b -> a. Remove one of these depends_on entries.", diagnostic.GetMessage());
         Assert.Empty(result.Generator.Results.Single().GeneratedSources);
     }
@@ -84,7 +72,7 @@ public sealed class DiagnosticTests
                 depends_on: a
             """);
 
-        Assert.Contains("a -> a", Single(result, "WF0001", 5, 17).GetMessage());
+        Assert.Contains("a -> a", DiagnosticAssert.SingleError(result, "WF0001", 5, 17).GetMessage());
     }
 
     [Fact]
@@ -100,7 +88,7 @@ public sealed class DiagnosticTests
                 depends_on: [compil]
             """);
 
-        var diagnostic = Single(result, "WF0002", 7, 18);
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0002", 7, 18);
         Assert.Equal("Step 'publish' depends on 'compil', which is not a step of this workflow. Did you mean 'compile'?", diagnostic.GetMessage());
     }
 
@@ -115,7 +103,7 @@ public sealed class DiagnosticTests
                 with: { environment: dev }
             """);
 
-        var diagnostic = Single(result, "WF0003", 4, 13);
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0003", 4, 13);
         Assert.Equal("Step 'push' uses unknown action 'deploy.psuh'. Did you mean 'deploy.push'?", diagnostic.GetMessage());
         Assert.Equal("flows/test.workflow.yaml", diagnostic.Location.GetLineSpan().Path);
     }
@@ -130,7 +118,7 @@ public sealed class DiagnosticTests
                 action: something.else.entirely
             """);
 
-        Assert.EndsWith("No [WorkflowAction] method has this name.", Single(result, "WF0003", 4, 13).GetMessage());
+        Assert.EndsWith("No [WorkflowAction] method has this name.", DiagnosticAssert.SingleError(result, "WF0003", 4, 13).GetMessage());
     }
 
     [Fact]
@@ -145,7 +133,7 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        Assert.Equal("Step id 'build' is already used by the step on line 3. Step ids must be unique.", Single(result, "WF0004", 5, 9).GetMessage());
+        Assert.Equal("Step id 'build' is already used by the step on line 3. Step ids must be unique.", DiagnosticAssert.SingleError(result, "WF0004", 5, 9).GetMessage());
     }
 
     [Fact]
@@ -160,7 +148,7 @@ public sealed class DiagnosticTests
               - id: b
             """);
 
-        var diagnostic = Single(result, "WF0005", 5, 13);
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0005", 5, 13);
         Assert.StartsWith("The workflow file is not well-formed YAML:", diagnostic.GetMessage());
     }
 
@@ -188,7 +176,7 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        Assert.Equal("Unknown key 'depend_on' in a step. Did you mean 'depends_on'?", Single(result, "WF0006", 5, 5).GetMessage());
+        Assert.Equal("Unknown key 'depend_on' in a step. Did you mean 'depends_on'?", DiagnosticAssert.SingleError(result, "WF0006", 5, 5).GetMessage());
     }
 
     [Fact]
@@ -200,7 +188,7 @@ public sealed class DiagnosticTests
               - id: lonely
             """);
 
-        Assert.Contains("has no 'action'", Single(result, "WF0006", 3, 9).GetMessage());
+        Assert.Contains("has no 'action'", DiagnosticAssert.SingleError(result, "WF0006", 3, 9).GetMessage());
     }
 
     [Fact]
@@ -227,7 +215,7 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        Assert.Contains("appears twice", Single(result, "WF0006", 2, 1).GetMessage());
+        Assert.Contains("appears twice", DiagnosticAssert.SingleError(result, "WF0006", 2, 1).GetMessage());
     }
 
     [Fact]
@@ -333,7 +321,7 @@ public sealed class DiagnosticTests
                   enviroment: dev
             """);
 
-        Assert.Equal("Step 'push': action 'deploy.push' has no parameter 'enviroment'. Did you mean 'environment'?", Single(result, "WF0010", 6, 7).GetMessage());
+        Assert.Equal("Step 'push': action 'deploy.push' has no parameter 'enviroment'. Did you mean 'environment'?", DiagnosticAssert.SingleError(result, "WF0010", 6, 7).GetMessage());
         Assert.DoesNotContain(result.WorkflowDiagnostics, d => d.Id == "WF0011");
     }
 
@@ -347,7 +335,7 @@ public sealed class DiagnosticTests
                 action: deploy.push
             """);
 
-        Assert.Equal("Step 'push': action 'deploy.push' needs a value for parameter 'environment' (string). Add it under with:.", Single(result, "WF0011", 4, 13).GetMessage());
+        Assert.Equal("Step 'push': action 'deploy.push' needs a value for parameter 'environment' (string). Add it under with:.", DiagnosticAssert.SingleError(result, "WF0011", 4, 13).GetMessage());
     }
 
     [Theory]
@@ -365,7 +353,7 @@ public sealed class DiagnosticTests
             .Where(v => v.Split(':')[0] != entry.Split(':')[0]);
         var yaml = "name: typed\nsteps:\n  - id: t\n    action: typed\n    with:\n      " + entry + "\n" + string.Concat(values.Select(v => "      " + v + "\n"));
 
-        Assert.Equal("Step 't': " + message, Single(Build(yaml), "WF0012", 6, entry.IndexOf(':') + 9).GetMessage());
+        Assert.Equal("Step 't': " + message, DiagnosticAssert.SingleError(Build(yaml), "WF0012", 6, entry.IndexOf(':') + 9).GetMessage());
     }
 
     [Fact]
@@ -381,7 +369,7 @@ public sealed class DiagnosticTests
                 with: { environment: prod }
             """);
 
-        Assert.Equal("The default of input 'env' cannot use a ${{ }} expression: defaults are literals", Single(result, "WF0013", 3, 33).GetMessage());
+        Assert.Equal("The default of input 'env' cannot use a ${{ }} expression: defaults are literals", DiagnosticAssert.SingleError(result, "WF0013", 3, 33).GetMessage());
     }
 
     [Fact]

@@ -30,50 +30,38 @@ public sealed class ExpressionDiagnosticTests
     private static BuildResult Build(string steps, string outputs = "")
         => WorkflowTestHost.Build(TestSources.Actions, ("flow.workflow.yaml", Header + steps + outputs));
 
-    private static Diagnostic Single(BuildResult result, string id, int line, int column)
-    {
-        Assert.Empty(result.AnalyzerExceptions);
-        var all = result.WorkflowDiagnostics.ToList();
-        var matching = all.Where(d => d.Id == id).ToList();
-        Assert.True(matching.Count == 1, $"Expected one {id}, got: {string.Join("; ", all)}");
-        var position = matching[0].Location.GetLineSpan().StartLinePosition;
-        Assert.Equal((line, column), (position.Line + 1, position.Character + 1));
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
-        return matching[0];
-    }
-
     private static string Take(string action, string value)
         => $"  - id: t\n    action: {action}\n    with: {{ value: \"{value}\" }}\n";
 
     [Fact]
     public void WF0101_unknown_input_with_suggestion()
         => Assert.Equal("The workflow has no input 'C'. Did you mean 'c'?",
-            Single(Build(Take("take.customer", "${{ inputs.C }}")), "WF0101", 17, 32).GetMessage());
+            DiagnosticAssert.SingleError(Build(Take("take.customer", "${{ inputs.C }}")), "WF0101", 17, 32).GetMessage());
 
     [Fact]
     public void WF0102_unknown_step_with_suggestion()
         => Assert.Equal("The workflow has no step 'lod'. Did you mean 'load'?",
-            Single(Build(Take("take.string", "${{ steps.lod.output.Id }}")), "WF0102", 17, 31).GetMessage());
+            DiagnosticAssert.SingleError(Build(Take("take.string", "${{ steps.lod.output.Id }}")), "WF0102", 17, 31).GetMessage());
 
     [Fact]
     public void WF0103_unknown_member_with_suggestion()
         => Assert.Equal("'Order' has no member 'Totl'. Did you mean 'Total'?",
-            Single(Build(Take("take.decimal", "${{ steps.load.output.Totl }}")), "WF0103", 17, 43).GetMessage());
+            DiagnosticAssert.SingleError(Build(Take("take.decimal", "${{ steps.load.output.Totl }}")), "WF0103", 17, 43).GetMessage());
 
     [Fact]
     public void WF0104_type_mismatch_names_both_types()
         => Assert.Equal("Step 't': parameter 'value' is of type 'int', but the expression is of type 'string'",
-            Single(Build(Take("take.int", "${{ inputs.s }}")), "WF0104", 17, 20).GetMessage());
+            DiagnosticAssert.SingleError(Build(Take("take.int", "${{ inputs.s }}")), "WF0104", 17, 20).GetMessage());
 
     [Fact]
     public void WF0105_syntax_error_at_the_bad_token()
         => Assert.Equal("Expression syntax error: Unexpected character '*'.",
-            Single(Build(Take("take.int", "${{ inputs.i + * }}")), "WF0105", 17, 36).GetMessage());
+            DiagnosticAssert.SingleError(Build(Take("take.int", "${{ inputs.i + * }}")), "WF0105", 17, 36).GetMessage());
 
     [Fact]
     public void WF0106_condition_must_be_boolean()
         => Assert.Equal("Step 't': 'if' must be a boolean expression, but this one is of type 'int'",
-            Single(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.i }}\n    with: { value: 1 }\n"), "WF0106", 17, 9).GetMessage());
+            DiagnosticAssert.SingleError(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.i }}\n    with: { value: 1 }\n"), "WF0106", 17, 9).GetMessage());
 
     [Fact]
     public void WF0107_always_step_reading_a_maybe_skipped_output()
@@ -90,7 +78,7 @@ public sealed class ExpressionDiagnosticTests
             """;
 
         Assert.Equal("Step 't' reads the output of step 'maybe', which may not have run (skipped, or failed under on_error: continue). Write '... ?? <fallback>' to say what to use then.",
-            Single(Build(steps + "\n"), "WF0107", 22, 25).GetMessage());
+            DiagnosticAssert.SingleError(Build(steps + "\n"), "WF0107", 22, 25).GetMessage());
 
         var guarded = Build(steps.Replace("steps.maybe.output.Id }}", "steps.maybe.output.Id ?? 'none' }}") + "\n");
         Assert.Empty(guarded.WorkflowDiagnostics);
@@ -100,22 +88,22 @@ public sealed class ExpressionDiagnosticTests
     [Fact]
     public void WF0108_unknown_input_type()
         => Assert.StartsWith("Input 'x' has type 'Nope.Missing', which names no C# type.",
-            Single(WorkflowTestHost.Build(TestSources.Actions, ("f.workflow.yaml", "name: f\ninputs:\n  x: Nope.Missing\nsteps:\n  - id: a\n    action: build\n")), "WF0108", 3, 6).GetMessage());
+            DiagnosticAssert.SingleError(WorkflowTestHost.Build(TestSources.Actions, ("f.workflow.yaml", "name: f\ninputs:\n  x: Nope.Missing\nsteps:\n  - id: a\n    action: build\n")), "WF0108", 3, 6).GetMessage());
 
     [Fact]
     public void WF0109_output_that_reads_nothing()
         => Assert.StartsWith("Output 'x' reads no input and no step.",
-            Single(Build(string.Empty, "outputs:\n  x: hello\n"), "WF0109", 16, 6).GetMessage());
+            DiagnosticAssert.SingleError(Build(string.Empty, "outputs:\n  x: hello\n"), "WF0109", 16, 6).GetMessage());
 
     [Fact]
     public void WF0110_operator_not_defined_for_the_types()
         => Assert.Equal("Operator '<' cannot be applied to 'string' and 'int'.",
-            Single(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.s < 1 }}\n    with: { value: 1 }\n"), "WF0110", 17, 22).GetMessage());
+            DiagnosticAssert.SingleError(Build("  - id: t\n    action: take.int\n    if: ${{ inputs.s < 1 }}\n    with: { value: 1 }\n"), "WF0110", 17, 22).GetMessage());
 
     [Fact]
     public void WF0111_step_without_output()
         => Assert.Equal("Step 'b' has no output: its action 'build' returns nothing",
-            Single(Build("  - id: b\n    action: build\n" + Take("take.string", "${{ steps.b.output }}").Replace("- id: t", "- id: t2")), "WF0111", 19, 31).GetMessage());
+            DiagnosticAssert.SingleError(Build("  - id: b\n    action: build\n" + Take("take.string", "${{ steps.b.output }}").Replace("- id: t", "- id: t2")), "WF0111", 19, 31).GetMessage());
 
     [Theory]
     [InlineData("inputs.i", "take.long", true)]
