@@ -36,7 +36,8 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         var options = context.Options;
 
         // Both computed once per compilation, on first use, and shared by every callback.
-        var actions = new Lazy<IReadOnlyList<(IMethodSymbol Method, ActionSpec Spec)>>(() => FindActions(compilation, attributeType));
+        var actions = new Lazy<IReadOnlyList<(IMethodSymbol Method, ActionSpec Spec)>>(
+            () => FindActions(compilation, attributeType).Concat(ReferencedActionReader.Read(compilation)).ToList());
         var workflows = new Lazy<Dictionary<string, ImmutableArray<Diagnostic>>>(() => AnalyzeWorkflows(compilation, options, actions.Value));
 
         context.RegisterAdditionalFileAction(fileContext =>

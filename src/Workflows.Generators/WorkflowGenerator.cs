@@ -37,14 +37,22 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (text, cancellationToken) => WorkflowDocumentParser.Parse(text.Path, text.GetText(cancellationToken)?.ToString()))
             .WithTrackingName(Steps.Documents);
 
-        var actions = context.SyntaxProvider
+        var sourceActions = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 ActionMethodReader.AttributeMetadataName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (context, _) => ReadAction(context))
             .Where(static action => action is not null)
-            .Collect()
-            .Select(static (actions, _) => new ActionCatalog(actions!))
+            .Collect();
+
+        // Referenced assemblies' actions (built-ins, shared libraries): re-read per compilation, but only the
+        // types each assembly lists, and the result is data, so nothing downstream reruns unless it changed.
+        var referencedActions = context.CompilationProvider
+            .Select(static (compilation, _) => ReferencedActionReader.Read(compilation).Select(a => a.Spec).ToEquatableArray());
+
+        var actions = sourceActions
+            .Combine(referencedActions)
+            .Select(static (pair, _) => new ActionCatalog(pair.Left.Select(a => a!).Concat(pair.Right)))
             .WithTrackingName(Steps.Actions);
 
         var defaultNamespace = context.AnalyzerConfigOptionsProvider

@@ -50,10 +50,13 @@ internal static class WorkflowTestHost
     });
 
     public static CSharpCompilation CreateCompilation(params string[] sources)
+        => CreateCompilation(sources, Enumerable.Empty<MetadataReference>());
+
+    public static CSharpCompilation CreateCompilation(string[] sources, IEnumerable<MetadataReference> additionalReferences)
         => CSharpCompilation.Create(
             "TestApp",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Source{i}.cs")),
-            s_references.Value,
+            s_references.Value.Concat(additionalReferences),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static AnalyzerConfigOptionsProvider Options(string? rootNamespace = RootNamespace)
@@ -73,9 +76,9 @@ internal static class WorkflowTestHost
     public static BuildResult Build(string csharp, params (string Path, string Text)[] workflows)
         => Build(new[] { csharp }, workflows);
 
-    public static BuildResult Build(string[] csharp, (string Path, string Text)[] workflows, string? rootNamespace = RootNamespace)
+    public static BuildResult Build(string[] csharp, (string Path, string Text)[] workflows, string? rootNamespace = RootNamespace, MetadataReference[]? additionalReferences = null)
     {
-        var compilation = CreateCompilation(csharp);
+        var compilation = CreateCompilation(csharp, additionalReferences ?? System.Array.Empty<MetadataReference>());
         var files = workflows.Select(w => (AdditionalText)new InMemoryAdditionalText(w.Path, w.Text)).ToImmutableArray();
         var options = Options(rootNamespace);
         var driver = CreateDriver(files, options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
