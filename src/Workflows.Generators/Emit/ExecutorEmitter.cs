@@ -316,7 +316,7 @@ internal static class ExecutorEmitter
         w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
         w.Line("return recorder is null");
         w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
-        w.Line($"    : RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken);");
+        w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
         w.Close();
 
         var result = spec.Outputs.Count > 0 ? "global::Workflows.WorkflowRunResult<Outputs>" : "global::Workflows.WorkflowRunResult";
@@ -332,42 +332,15 @@ internal static class ExecutorEmitter
         w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: true)!;");
         if (spec.Outputs.Count > 0)
         {
-            w.Line($"var outputs = await RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"var outputs = await recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken)).ConfigureAwait(false);");
             w.Line($"return new {result}(outputs, recorder.Report);");
         }
         else
         {
-            w.Line($"await RunRecordedAsync({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
+            w.Line($"await recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken)).ConfigureAwait(false);");
             w.Line($"return new {result}(recorder.Report);");
         }
 
-        w.Close();
-
-        w.Line();
-        w.Line("/// <summary>The run, with its end reported to the recorder.</summary>");
-        w.Open($"private async {Returns(spec)} RunRecordedAsync({InputsParameter(spec)}{Recorder} recorder, {CancellationToken} cancellationToken)");
-        w.Open("try");
-        if (spec.Outputs.Count > 0)
-        {
-            w.Line($"var outputs = await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
-            w.Line("recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);");
-            w.Line("return outputs;");
-        }
-        else
-        {
-            w.Line($"await {Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken).ConfigureAwait(false);");
-            w.Line("recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);");
-        }
-
-        w.Close();
-        w.Open("catch (global::Workflows.WorkflowFailedException failure)");
-        w.Line("failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));");
-        w.Line("throw;");
-        w.Close();
-        w.Open("catch (global::System.Exception exception)");
-        w.Line($"recorder.Complete({Recorder}.StatusOf(exception), exception);");
-        w.Line("throw;");
-        w.Close();
         w.Close();
 
         if (spec.Timeout is { } timeout)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -238,6 +239,46 @@ public sealed class RunRecorder
         }
 
         return Report;
+    }
+
+    /// <summary>Awaits a run and reports how it ended: its outcome, or the exception it throws (with the report attached to a <see cref="WorkflowFailedException"/>).</summary>
+    public async ValueTask<TOutputs> TrackAsync<TOutputs>(ValueTask<TOutputs> run)
+    {
+        try
+        {
+            var outputs = await run.ConfigureAwait(false);
+            Complete(WorkflowRunStatus.Succeeded);
+            return outputs;
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+            throw;
+        }
+    }
+
+    /// <summary>Awaits a run without outputs and reports how it ended.</summary>
+    public async ValueTask TrackAsync(ValueTask run)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+            Complete(WorkflowRunStatus.Succeeded);
+        }
+        catch (Exception exception)
+        {
+            Fail(exception);
+            throw;
+        }
+    }
+
+    private void Fail(Exception exception)
+    {
+        var report = Complete(StatusOf(exception), exception);
+        if (exception is WorkflowFailedException failure)
+        {
+            failure.WithReport(report);
+        }
     }
 
     /// <summary>The run's status for an exception that ended it.</summary>

@@ -83,7 +83,7 @@ namespace TestApp
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
             return recorder is null
                 ? RunCoreAsync(inputs, recorder: null, cancellationToken)
-                : RunRecordedAsync(inputs, recorder, cancellationToken);
+                : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));
         }
 
         /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
@@ -92,29 +92,8 @@ namespace TestApp
         {
             global::System.ArgumentNullException.ThrowIfNull(inputs);
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: true)!;
-            var outputs = await RunRecordedAsync(inputs, recorder, cancellationToken).ConfigureAwait(false);
+            var outputs = await recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken)).ConfigureAwait(false);
             return new global::Workflows.WorkflowRunResult<Outputs>(outputs, recorder.Report);
-        }
-
-        /// <summary>The run, with its end reported to the recorder.</summary>
-        private async global::System.Threading.Tasks.ValueTask<Outputs> RunRecordedAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder recorder, global::System.Threading.CancellationToken cancellationToken)
-        {
-            try
-            {
-                var outputs = await RunCoreAsync(inputs, recorder, cancellationToken).ConfigureAwait(false);
-                recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);
-                return outputs;
-            }
-            catch (global::Workflows.WorkflowFailedException failure)
-            {
-                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));
-                throw;
-            }
-            catch (global::System.Exception exception)
-            {
-                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception), exception);
-                throw;
-            }
         }
 
         #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.

@@ -89,7 +89,7 @@ namespace TestApp
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
             return recorder is null
                 ? RunWithinTimeoutAsync(recorder: null, cancellationToken)
-                : RunRecordedAsync(recorder, cancellationToken);
+                : recorder.TrackAsync(RunWithinTimeoutAsync(recorder, cancellationToken));
         }
 
         /// <summary>Runs the workflow like <see cref="RunAsync"/> and reports what each step did.</summary>
@@ -97,28 +97,8 @@ namespace TestApp
         public async global::System.Threading.Tasks.ValueTask<global::Workflows.WorkflowRunResult> RunWithReportAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: true)!;
-            await RunRecordedAsync(recorder, cancellationToken).ConfigureAwait(false);
+            await recorder.TrackAsync(RunWithinTimeoutAsync(recorder, cancellationToken)).ConfigureAwait(false);
             return new global::Workflows.WorkflowRunResult(recorder.Report);
-        }
-
-        /// <summary>The run, with its end reported to the recorder.</summary>
-        private async global::System.Threading.Tasks.ValueTask RunRecordedAsync(global::Workflows.Runtime.RunRecorder recorder, global::System.Threading.CancellationToken cancellationToken)
-        {
-            try
-            {
-                await RunWithinTimeoutAsync(recorder, cancellationToken).ConfigureAwait(false);
-                recorder.Complete(global::Workflows.WorkflowRunStatus.Succeeded);
-            }
-            catch (global::Workflows.WorkflowFailedException failure)
-            {
-                failure.WithReport(recorder.Complete(global::Workflows.WorkflowRunStatus.Failed, failure));
-                throw;
-            }
-            catch (global::System.Exception exception)
-            {
-                recorder.Complete(global::Workflows.Runtime.RunRecorder.StatusOf(exception), exception);
-                throw;
-            }
         }
 
         /// <summary>The workflow's timeout, 1h30m: past it the run is cancelled and fails with a TimeoutException.</summary>
