@@ -22,6 +22,7 @@ internal sealed class WorkflowBinder
     private readonly ActionCatalog _catalog;
     private readonly ResolvedInputTypes _inputTypes;
     private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly TypeCatalog _types;
 
     private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes)
     {
@@ -29,6 +30,7 @@ internal sealed class WorkflowBinder
         _catalog = catalog;
         _inputTypes = inputTypes;
         _diagnostics = new List<DiagnosticInfo>(document.Diagnostics);
+        _types = new TypeCatalog(catalog.Actions.SelectMany(a => a.Types).Concat(inputTypes.Shapes));
     }
 
     /// <param name="document">The parsed file.</param>
@@ -58,7 +60,7 @@ internal sealed class WorkflowBinder
         var acyclic = CheckCycles(steps, dependencies, dependencySpans);
         var batches = acyclic ? BatchPlanner.Plan(dependencies) : EquatableArray<EquatableArray<int>>.Empty;
 
-        var types = new TypeCatalog(_catalog.Actions.SelectMany(a => a.Types).Concat(_inputTypes.Shapes));
+        var types = _types;
         var (inputs, inputTypeNames) = BindInputs(types);
 
         var identifiers = new HashSet<string>(StringComparer.Ordinal);
@@ -632,7 +634,7 @@ internal sealed class WorkflowBinder
             foreach (var name in written.On)
             {
                 var resolved = _inputTypes.Find(name.Value);
-                var shape = resolved?.Name is { } typeName ? _catalog.Actions.SelectMany(a => a.Types).Concat(_inputTypes.Shapes).FirstOrDefault(t => t.Name == typeName) : null;
+                var shape = resolved?.Name is { } typeName ? _types.Find(typeName) : null;
                 var isException = resolved?.Name == "global::System.Exception" || (shape?.Supertypes.Contains("global::System.Exception") ?? false);
                 if (resolved?.Declaration is not { } declaration || !isException)
                 {

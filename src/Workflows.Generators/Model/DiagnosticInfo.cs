@@ -23,7 +23,4 @@ internal sealed record DiagnosticInfo(string Id, SourceSpan Span, EquatableArray
 
         return Diagnostic.Create(Descriptor, Span.ToLocation(), args);
     }
-
-    /// <summary>The message as the compiler would print it (used by the command-line validator and tests).</summary>
-    public string FormatMessage() => ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 }
