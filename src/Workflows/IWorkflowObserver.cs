@@ -58,4 +58,9 @@ public interface IWorkflowObserver
     void StepCompensated(string workflowName, string stepId)
     {
     }
+
+    /// <summary>A step wrote a message (the <c>log</c> action, or <see cref="StepContext.Log"/>).</summary>
+    void StepMessage(string workflowName, string stepId, string message)
+    {
+    }
 }
