@@ -21,6 +21,26 @@ public sealed class WorkflowOptions
     /// <summary>Logs runs and steps (category of your choosing). Null, or a logger with nothing enabled, costs nothing.</summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>
+    /// How many steps of a run may run at once, and the default bound of <c>foreach</c> items. Null (the
+    /// default) takes the workflow's <c>max_parallel:</c>, else no bound. 1 runs the steps one at a time in
+    /// the static batch order.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
+    public int? MaxDegreeOfParallelism
+    {
+        get => field;
+        init
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be at least 1, or null for the workflow's default.");
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>Receives a <see cref="WorkflowProgress"/> after every step. Null (the default) costs nothing.</summary>
     public IProgress<WorkflowProgress>? Progress { get; init; }
 }

@@ -68,6 +68,15 @@ public sealed class StepReport
 
     /// <summary>The action's exception, for a failed step.</summary>
     public Exception? Exception { get; internal set; }
+
+    /// <summary>
+    /// For a <c>foreach</c> step that failed: the indexes of the items that failed, in order (all of them under
+    /// <c>on_error: continue</c>; the first under fail-fast). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<int> FailedItems => Exception is ForEachFailedException failed ? failed.FailedItems : Array.Empty<int>();
+
+    /// <summary>For a step that runs another workflow (<c>workflow:</c>): that run's own report, once it started.</summary>
+    public WorkflowRunReport? Workflow { get; internal set; }
 }
 
 /// <summary>How a step ended.</summary>

@@ -16,7 +16,8 @@ internal sealed record WorkflowDocument(
     EquatableArray<StepDocument> Steps,
     DurationValue? Timeout,
     EquatableArray<StepDocument> OnFailure,
-    EquatableArray<DiagnosticInfo> Diagnostics)
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    int? MaxParallel = null)
 {
     public string FileName => System.IO.Path.GetFileName(FilePath);
 
@@ -50,7 +51,14 @@ internal sealed record StepDocument(
     RetryDocument? Retry,
     bool ContinueOnError,
     CompensationDocument? Compensate,
-    SourceSpan Span);
+    SourceSpan Span,
+    LocatedString? Workflow = null,
+    ArgumentValue? ForEach = null,
+    int? MaxParallel = null)
+{
+    /// <summary>What the step calls: its action, or the workflow it runs (<c>workflow:</c>).</summary>
+    public LocatedString? Target => Action ?? Workflow;
+}
 
 /// <summary>A step's <c>compensate:</c>: the action that undoes it when the workflow later fails.</summary>
 internal sealed record CompensationDocument(LocatedString? Action, EquatableArray<StepArgument> With, SourceSpan Span);

@@ -64,6 +64,7 @@ internal sealed class WorkflowDocumentParser
         var steps = EquatableArray<StepDocument>.Empty;
         DurationValue? timeout = null;
         var onFailure = EquatableArray<StepDocument>.Empty;
+        int? maxParallel = null;
         var sawSteps = false;
 
         foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
@@ -109,6 +110,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.OnFailure:
                     onFailure = ParseSteps(value, WorkflowSchema.OnFailure);
                     break;
+                case WorkflowSchema.MaxParallel:
+                    maxParallel = ParseMaxParallel(value, "The workflow's 'max_parallel'");
+                    break;
             }
         }
 
@@ -122,7 +126,24 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure);
+        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel };
+    }
+
+    /// <summary>A whole number of at least 1, or null after reporting why it is not.</summary>
+    private int? ParseMaxParallel(YamlNode node, string what)
+    {
+        if (RequireString(node, what) is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+        {
+            return value;
+        }
+
+        Report(DiagnosticDescriptors.SchemaViolation, text.Span, $"{what} must be a whole number of at least 1 (how many may run at once), not '{text.Value}'.");
+        return null;
     }
 
     private WorkflowDocument Result(
@@ -299,6 +320,10 @@ internal sealed class WorkflowDocumentParser
         RetryDocument? retry = null;
         var continueOnError = false;
         CompensationDocument? compensate = null;
+        LocatedString? workflow = null;
+        ArgumentValue? forEach = null;
+        int? maxParallel = null;
+        SourceSpan? maxParallelSpan = null;
         var idWasWritten = false;
 
         foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
@@ -345,6 +370,16 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.StepCompensate:
                     compensate = ParseCompensation(value);
                     break;
+                case WorkflowSchema.StepWorkflow:
+                    workflow = RequireString(value, "A step's 'workflow'");
+                    break;
+                case WorkflowSchema.StepForEach:
+                    forEach = Value(value);
+                    break;
+                case WorkflowSchema.StepMaxParallel:
+                    maxParallel = ParseMaxParallel(value, "A step's 'max_parallel'");
+                    maxParallelSpan = Span(value);
+                    break;
             }
         }
 
@@ -354,12 +389,27 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "This step has no 'id'. Add 'id: <name>'; other steps use it in depends_on.");
         }
 
-        if (action is null && !mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepAction }))
+        var wroteAction = mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepAction });
+        var wroteWorkflow = mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepWorkflow });
+        if (!wroteAction && !wroteWorkflow)
         {
-            Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true), $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method.");
+            Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true),
+                $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method, or 'workflow: <name>' to run another workflow.");
+        }
+        else if (wroteAction && wroteWorkflow && workflow is { } both)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, both.Span, $"Step '{stepName}' has both 'action' and 'workflow'. A step either calls an action or runs a workflow: keep one.");
+            workflow = null;
         }
 
-        return id is { } stepId ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true)) : null;
+        if (maxParallelSpan is { } unusedLimit && forEach is null && !wroteWorkflow)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, unusedLimit, $"Step '{stepName}' has 'max_parallel' but no 'foreach'. It bounds how many items of a foreach run at once; remove it or add 'foreach'.");
+        }
+
+        return id is { } stepId
+            ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true), workflow, forEach, maxParallel)
+            : null;
     }
 
     private EquatableArray<LocatedString> ParseDependsOn(YamlNode node, string? wrongKind = null)

@@ -11,6 +11,7 @@ internal static class WorkflowSchema
     public const string Outputs = "outputs";
     public const string Timeout = "timeout";
     public const string OnFailure = "on_failure";
+    public const string MaxParallel = "max_parallel";
 
     public const string InputType = "type";
     public const string InputRequired = "required";
@@ -28,6 +29,9 @@ internal static class WorkflowSchema
     public const string StepRetry = "retry";
     public const string StepOnError = "on_error";
     public const string StepCompensate = "compensate";
+    public const string StepWorkflow = "workflow";
+    public const string StepForEach = "foreach";
+    public const string StepMaxParallel = "max_parallel";
 
     public const string CompensateAction = "action";
     public const string CompensateWith = "with";
@@ -39,7 +43,7 @@ internal static class WorkflowSchema
     public const string RetryJitter = "jitter";
     public const string RetryOn = "on";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, Steps, OnFailure };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, MaxParallel, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 
@@ -47,5 +51,5 @@ internal static class WorkflowSchema
 
     public static readonly string[] InputKeys = { InputType, InputRequired, InputDefault, InputDescription };
 
-    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepDependsOn, StepIf, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate };
+    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepWorkflow, StepDependsOn, StepIf, StepForEach, StepMaxParallel, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate };
 }

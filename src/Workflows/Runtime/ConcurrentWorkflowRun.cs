@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace Workflows.Runtime;
 
@@ -20,12 +21,18 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
     private readonly string _workflowName;
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly StepThrottle? _throttle;
     private WorkflowFailedException? _failure;
 
     /// <summary>Starts the shared state of a run.</summary>
-    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken, RunRecorder? recorder = null)
+    /// <param name="workflowName">The workflow's name, for failures.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="recorder">The run's recorder, when someone listens.</param>
+    /// <param name="maxParallel">How many steps may call their actions at once; less than 1 for no bound.</param>
+    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken, RunRecorder? recorder = null, int maxParallel = -1)
     {
         _workflowName = workflowName;
+        _throttle = maxParallel >= 1 ? new StepThrottle(maxParallel) : null;
         Recorder = recorder;
         _callerToken = cancellationToken;
         CancellationToken = Token;
@@ -46,6 +53,15 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
 
     /// <summary>True once a step failed or the caller cancelled: steps not yet started must not start.</summary>
     protected bool IsStopping => IsCancellationRequested;
+
+    /// <summary>
+    /// Waits until the step at <paramref name="position"/> (in the static batch order) may run under the run's
+    /// bound. Completes at once when the run has none. Every call must be matched by <see cref="Exit"/>.
+    /// </summary>
+    protected ValueTask EnterAsync(int position) => _throttle is null ? default : _throttle.EnterAsync(position);
+
+    /// <summary>The step at <paramref name="position"/> is done (or skipped): the next may run.</summary>
+    protected void Exit(int position) => _throttle?.Exit(position);
 
     /// <summary>
     /// Records that step <paramref name="step"/> threw on its last attempt. Returns true when the run goes on

@@ -77,6 +77,26 @@ public sealed class RunRecorder
             : null;
     }
 
+    /// <summary>
+    /// A recorder for a workflow run as step <paramref name="callerStep"/> of another run: when the caller
+    /// records a report, this run's report nests in the caller's step. Null when nobody listens.
+    /// </summary>
+    public static RunRecorder? StartNested(WorkflowDescriptor descriptor, WorkflowOptions? options, RunRecorder? caller, int callerStep)
+    {
+        if (caller is null)
+        {
+            return Start(descriptor, options, withReport: false);
+        }
+
+        var recorder = new RunRecorder(descriptor, options ?? WorkflowOptions.Default);
+        lock (caller._gate)
+        {
+            caller.Report.Steps[callerStep].Workflow = recorder.Report;
+        }
+
+        return recorder;
+    }
+
     /// <summary>Step <paramref name="step"/> (its index in the file) calls its action.</summary>
     public void Started(int step)
     {
