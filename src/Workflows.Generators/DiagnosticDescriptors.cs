@@ -133,6 +133,36 @@ internal static class DiagnosticDescriptors
         "Invalid duration",
         "'{0}' is not a valid duration: {1}. Write for example 500ms, 10s, 5m or 1h30m.");
 
+    public static readonly DiagnosticDescriptor ForEachNotEnumerable = Error(
+        "WF0301",
+        "foreach needs a collection",
+        "Step '{0}': foreach needs a collection (an array, a list or another IEnumerable<T>), not '{1}'");
+
+    public static readonly DiagnosticDescriptor LoopVariableOutsideForEach = Error(
+        "WF0302",
+        "item or index used outside a foreach step",
+        "'{0}' is only defined in the with: of a step that has foreach. Add 'foreach: ${{{{ ... }}}}' to the step, or read inputs or steps instead.");
+
+    public static readonly DiagnosticDescriptor UnboundedForEach = Warning(
+        "WF0303",
+        "foreach without max_parallel runs every item at once",
+        "Step '{0}' fans out over a collection of unknown size with no bound: every item may run at once. Add 'max_parallel: N' to the step or the workflow (WorkflowOptions.MaxDegreeOfParallelism also bounds it).");
+
+    public static readonly DiagnosticDescriptor UnknownWorkflow = Error(
+        "WF0304",
+        "Step runs an unknown workflow",
+        "Step '{0}' runs workflow '{1}', which is no workflow of this project{2}");
+
+    public static readonly DiagnosticDescriptor WorkflowCallCycle = Error(
+        "WF0305",
+        "Workflows run each other in a cycle",
+        "Workflows run each other in a cycle: {0}. A workflow cannot run itself, directly or through others.");
+
+    public static readonly DiagnosticDescriptor CalledWorkflowInvalid = Error(
+        "WF0306",
+        "Step runs a workflow that has errors",
+        "Step '{0}' runs workflow '{1}', which has errors (see {2}). Fix those first.");
+
     public static readonly DiagnosticDescriptor InvalidMaxAttempts = Error(
         "WF0202",
         "retry.max_attempts is less than 1",
@@ -175,6 +205,7 @@ internal static class DiagnosticDescriptors
         MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
         CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
+        ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();
@@ -194,4 +225,7 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Error(string id, string title, string message)
         => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 }

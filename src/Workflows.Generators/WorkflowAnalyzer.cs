@@ -141,10 +141,10 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             .ToList();
 
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
-        foreach (var document in documents)
+        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims);
+        for (var i = 0; i < documents.Count; i++)
         {
-            var binding = WorkflowBinder.Bind(document, catalog, inputTypes, defaultNamespace, claims);
-            result[document.FilePath] = binding.Diagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();
+            result[documents[i].FilePath] = bindings[i].Diagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();
         }
 
         return result;

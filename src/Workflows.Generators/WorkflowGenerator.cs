@@ -28,6 +28,7 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         public const string Claims = nameof(Claims);
         public const string InputTypes = nameof(InputTypes);
         public const string Specs = nameof(Specs);
+        public const string CompositeSpecs = nameof(CompositeSpecs);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -75,7 +76,9 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (pair, _) => InputTypeResolver.Resolve(pair.Right, pair.Left))
             .WithTrackingName(Steps.InputTypes);
 
-        var specs = documents
+        // Workflows that run no other workflow bind alone, so editing one rebinds only it.
+        var simpleBindings = documents
+            .Where(static document => !WorkflowBinder.RunsWorkflows(document))
             .Combine(actions)
             .Combine(inputTypes)
             .Combine(defaultNamespace)
@@ -83,10 +86,46 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (input, _) =>
             {
                 var ((((document, catalog), types), ns), allClaims) = input;
-                return WorkflowBinder.Bind(document, catalog, types, ns, allClaims).Spec;
-            })
+                return WorkflowBinder.Bind(document, catalog, types, ns, allClaims);
+            });
+        var simpleSpecs = simpleBindings
+            .Select(static (binding, _) => binding.Spec)
             .WithTrackingName(Steps.Specs);
 
+        // Workflows that run others bind together, callees first, against the signatures of the simple ones:
+        // those change only when a simple workflow's inputs, outputs or constructor do.
+        var signatures = simpleBindings
+            .Select(static (binding, _) => binding.Signature)
+            .Where(static signature => signature is not null)
+            .Collect()
+            .Select(static (all, _) => all.Select(s => s!).OrderBy(s => s.FilePath, System.StringComparer.Ordinal).ToEquatableArray());
+        var compositeSpecs = documents
+            .Where(static document => WorkflowBinder.RunsWorkflows(document))
+            .Collect()
+            .Select(static (all, _) => all.OrderBy(d => d.FilePath, System.StringComparer.Ordinal).ToEquatableArray())
+            .Combine(signatures)
+            .Combine(actions)
+            .Combine(inputTypes)
+            .Combine(defaultNamespace)
+            .Combine(claims)
+            .SelectMany(static (input, _) =>
+            {
+                var (((((composites, known), catalog), types), ns), allClaims) = input;
+                return composites.Count == 0
+                    ? ImmutableArray<WorkflowSpec?>.Empty
+                    : WorkflowSetBinder.Bind(composites, known, catalog, types, ns, allClaims).Select(b => b.Spec).ToImmutableArray();
+            })
+            .WithTrackingName(Steps.CompositeSpecs);
+
+        // Docs are opt-in (WorkflowsDocsDirectory): the page rides in a comment that the package's targets copy out.
+        var docsEnabled = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsDocsDirectory", out var directory) && !string.IsNullOrWhiteSpace(directory));
+        RegisterOutputs(context, simpleSpecs, docsEnabled);
+        RegisterOutputs(context, compositeSpecs, docsEnabled);
+    }
+
+    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<WorkflowSpec?> specs, IncrementalValueProvider<bool> docsEnabled)
+    {
         context.RegisterSourceOutput(specs, static (context, spec) =>
         {
             if (spec is not null)
@@ -95,9 +134,6 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             }
         });
 
-        // Docs are opt-in (WorkflowsDocsDirectory): the page rides in a comment that the package's targets copy out.
-        var docsEnabled = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsDocsDirectory", out var directory) && !string.IsNullOrWhiteSpace(directory));
         context.RegisterSourceOutput(specs.Combine(docsEnabled), static (context, pair) =>
         {
             if (pair.Left is { } spec && pair.Right)

@@ -47,7 +47,7 @@ public sealed class AllocationTests
         // One object per run: the nested Run class, which is also the run's CancellationTokenSource.
         // No Task, no state machine box, no linked token source.
         var perRun = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
-        Assert.InRange(perRun, 1, 144); // 136 bytes on x64 today
+        Assert.InRange(perRun, 1, 152); // 144 bytes on x64 today (136 before the MaxDegreeOfParallelism throttle field)
     }
 
     private static void Run(SyncDiamondWorkflow workflow)

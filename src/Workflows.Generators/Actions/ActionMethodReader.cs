@@ -133,7 +133,7 @@ internal static class ActionMethodReader
     private static ActionParameter ReadParameter(IParameterSymbol parameter)
     {
         var type = parameter.Type;
-        var role = IsCancellationToken(type) ? ParameterRole.CancellationToken : ParameterRole.Value;
+        var role = IsCancellationToken(type) ? ParameterRole.CancellationToken : IsStepContext(type) ? ParameterRole.StepContext : ParameterRole.Value;
         var underlying = type;
         var isNullableValueType = false;
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
@@ -215,6 +215,9 @@ internal static class ActionMethodReader
 
     private static bool IsInTasksNamespace(INamedTypeSymbol type)
         => type.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+    private static bool IsStepContext(ITypeSymbol type)
+        => type is INamedTypeSymbol { Name: "StepContext", ContainingNamespace: { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static bool IsCancellationToken(ITypeSymbol type)
         => type is INamedTypeSymbol { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };

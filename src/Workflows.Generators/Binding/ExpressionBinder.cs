@@ -275,6 +275,7 @@ internal sealed class ExpressionBinder
     private BoundExpression? Bind(ExpressionSyntax node) => node switch
     {
         LiteralExpression literal => BindLiteral(literal),
+        IdentifierExpression { Name: "item" or "index" } loopVariable => BindLoopVariable(loopVariable),
         IdentifierExpression identifier => Fail(identifier, identifier.Name is "inputs" or "steps"
             ? $"'{identifier.Name}' needs a name after it, as in {(identifier.Name == "inputs" ? "inputs.<name>" : "steps.<id>.output")}."
             : $"Unknown name '{identifier.Name}'. Expressions read inputs.<name> and steps.<id>.output."),
@@ -285,6 +286,25 @@ internal sealed class ExpressionBinder
         BinaryExpression binary => BindBinary(binary),
         _ => Fail(node, "Unsupported expression."),
     };
+
+    /// <summary>
+    /// Set while binding the <c>with:</c> of a <c>foreach</c> step: the element type, which <c>item</c> takes
+    /// (<c>index</c> is the item's position). Null elsewhere, where both are errors.
+    /// </summary>
+    public string? LoopItemType { get; set; }
+
+    private BoundExpression? BindLoopVariable(IdentifierExpression identifier)
+    {
+        if (LoopItemType is not { } itemType)
+        {
+            Report(DiagnosticDescriptors.LoopVariableOutsideForEach, _source.SpanOf(identifier.Start, identifier.Name.Length), identifier.Name);
+            return null;
+        }
+
+        return identifier.Name == "item"
+            ? new BoundExpression("item", itemType)
+            : new BoundExpression("index", TypeCatalog.Int);
+    }
 
     private static BoundExpression BindLiteral(LiteralExpression literal)
     {

@@ -9,7 +9,8 @@ using Workflows.Generators.Types;
 namespace Workflows.Generators.Binding;
 
 /// <summary>What binding a document produced: a spec when the workflow is valid, and every diagnostic.</summary>
-internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <param name="Signature">What steps of other workflows that run this one need; null when the file has no usable name.</param>
+internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WorkflowSignature? Signature = null);
 
 /// <summary>
 /// The validator: checks a parsed workflow against the compilation's actions, types and the other workflow
@@ -23,13 +24,17 @@ internal sealed class WorkflowBinder
     private readonly ResolvedInputTypes _inputTypes;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly TypeCatalog _types;
+    private readonly WorkflowScope _scope;
+    private readonly List<ChildWorkflowSpec> _children = new();
 
-    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes)
+    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, WorkflowScope scope)
     {
         _document = document;
         _catalog = catalog;
         _inputTypes = inputTypes;
+        _scope = scope;
         _diagnostics = new List<DiagnosticInfo>(document.Diagnostics);
+        _diagnostics.AddRange(scope.Diagnostics);
         _types = new TypeCatalog(catalog.Actions.SelectMany(a => a.Types).Concat(inputTypes.Shapes));
     }
 
@@ -38,8 +43,12 @@ internal sealed class WorkflowBinder
     /// <param name="inputTypes">The C# types the compilation's workflow inputs name.</param>
     /// <param name="defaultNamespace">The namespace for workflows without <c>namespace:</c>.</param>
     /// <param name="claims">The generated types of every workflow file in the compilation, for WF0007.</param>
-    public static BindingResult Bind(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, string defaultNamespace, IReadOnlyList<TypeClaim> claims)
-        => new WorkflowBinder(document, catalog, inputTypes).BindCore(defaultNamespace, claims);
+    /// <param name="scope">The workflows its <c>workflow:</c> steps may run; <see cref="WorkflowScope.Empty"/> when it runs none.</param>
+    public static BindingResult Bind(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, string defaultNamespace, IReadOnlyList<TypeClaim> claims, WorkflowScope? scope = null)
+        => new WorkflowBinder(document, catalog, inputTypes, scope ?? WorkflowScope.Empty).BindCore(defaultNamespace, claims);
+
+    /// <summary>True when a step of the document runs another workflow.</summary>
+    public static bool RunsWorkflows(WorkflowDocument document) => document.Steps.Any(s => s.Workflow is not null);
 
     /// <summary>The type names a document's inputs write, for <see cref="InputTypeResolver"/>.</summary>
     public static IEnumerable<string> InputTypeNames(WorkflowDocument document)
@@ -72,8 +81,11 @@ internal sealed class WorkflowBinder
         foreach (var entry in indexById)
         {
             var (id, index) = (entry.Key, entry.Value);
-            var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0] : null;
-            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, action?.OutputTypeName,
+            var action = steps[index].Action is { } name && _catalog.Find(name.Value) is { Count: 1 } found ? found[0]
+                : steps[index].Workflow is { } called && _scope.Find(called.Value) is { IsValid: true } signature ? WorkflowAction(signature)
+                : null;
+            var outputType = action?.OutputTypeName is { } single && steps[index].ForEach is not null ? types.ArrayOf(single) : action?.OutputTypeName;
+            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, outputType,
                 StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index),
                 steps[index].ContinueOnError ? StepSpec.FailedVariableOf(stepIdentifiers[index]) : null));
         }
@@ -95,13 +107,14 @@ internal sealed class WorkflowBinder
             }
         }
 
-        var outputs = BindOutputs(expressions);
+        var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
         var diagnostics = _diagnostics.ToEquatableArray();
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
-            return new BindingResult(null, diagnostics);
+            var invalid = _document.Name is { } name ? WorkflowSignature.Invalid(name.Value, _document.FilePath) : null;
+            return new BindingResult(null, diagnostics, invalid);
         }
 
         var workflow = new WorkflowSpec(
@@ -116,8 +129,53 @@ internal sealed class WorkflowBinder
             Steps: stepSpecs.ToEquatableArray(),
             Batches: batches,
             Timeout: _document.Timeout is { } timeout ? new DurationSpec(timeout.Ticks, timeout.Text) : null,
-            OnFailure: onFailure.ToEquatableArray());
-        return new BindingResult(workflow, diagnostics);
+            OnFailure: onFailure.ToEquatableArray(),
+            Children: _children.ToEquatableArray(),
+            MaxParallel: _document.MaxParallel);
+        return new BindingResult(workflow, diagnostics, Signature(workflow, inputTypeNames, outputMembers));
+    }
+
+    /// <summary>What steps of other workflows see of this one.</summary>
+    private WorkflowSignature Signature(WorkflowSpec workflow, Dictionary<string, string> inputTypeNames, List<MemberShape> outputMembers)
+    {
+        var className = "global::" + workflow.Namespace + "." + workflow.ClassName;
+        var parameters = workflow.Inputs.Select(input =>
+        {
+            var typeName = inputTypeNames[input.Name];
+            var shape = _types.Find(typeName);
+            return new ActionParameter(input.Name, input.Type, typeName, _types.Display(typeName), ParameterRole.Value, LiteralKindOf(shape),
+                _types.AcceptsNull(typeName) || input.Type.EndsWith("?", StringComparison.Ordinal), IsOptional: !input.IsRequired,
+                shape?.EnumMembers ?? EquatableArray<string>.Empty);
+        });
+        var outputs = workflow.Outputs.Count == 0
+            ? null
+            : new TypeShape(className + ".Outputs", workflow.ClassName + ".Outputs", TypeCategory.Other, IsValueType: false, ElementType: null, IsIndexable: false,
+                CountMember: null, outputMembers.ToEquatableArray(), new EquatableArray<string>(new[] { TypeCatalog.Object }), EquatableArray<string>.Empty);
+        return new WorkflowSignature(workflow.WorkflowName, _document.FilePath, className, parameters.ToEquatableArray(),
+            workflow.Inputs.Select(i => i.PropertyName).ToEquatableArray(), outputs, workflow.Hosts);
+    }
+
+    /// <summary>A workflow seen as an action: its inputs are the parameters, its <c>Outputs</c> the output.</summary>
+    private ActionSpec WorkflowAction(WorkflowSignature signature)
+    {
+        if (signature.Outputs is { } shape && _types.Find(shape.Name) is null)
+        {
+            _types.Add(shape);
+        }
+
+        return new ActionSpec(
+            Name: signature.Name,
+            MethodDisplay: signature.ClassName + ".RunAsStepAsync",
+            ContainingType: signature.ClassName!,
+            ContainingTypeName: signature.ClassName!.Substring(signature.ClassName.LastIndexOf('.') + 1),
+            MethodName: "RunAsStepAsync",
+            IsStatic: false,
+            Parameters: signature.Inputs,
+            ReturnKind: signature.Outputs is null ? ActionReturnKind.ValueTask : ActionReturnKind.ValueTaskOfT,
+            OutputType: signature.Outputs?.Name,
+            OutputTypeName: signature.Outputs?.Name,
+            Types: EquatableArray<TypeShape>.Empty,
+            Error: null);
     }
 
     private (List<InputSpec> Inputs, Dictionary<string, string> TypeNames) BindInputs(TypeCatalog types)
@@ -209,8 +267,9 @@ internal sealed class WorkflowBinder
         return result;
     }
 
-    private List<OutputSpec>? BindOutputs(ExpressionBinder expressions)
+    private List<OutputSpec>? BindOutputs(ExpressionBinder expressions, out List<MemberShape> members)
     {
+        members = new List<MemberShape>();
         var outputs = new List<OutputSpec>();
         var properties = new HashSet<string>(StringComparer.Ordinal);
         var ok = true;
@@ -244,7 +303,9 @@ internal sealed class WorkflowBinder
             }
 
             var type = bound.Type + (bound.MaybeNull && !bound.Type.EndsWith("?", StringComparison.Ordinal) ? "?" : string.Empty);
-            outputs.Add(new OutputSpec(output.Name.Value, UniqueIdentifier(Identifiers.ToPascalCase(output.Name.Value), properties), type, bound.Code));
+            var property = UniqueIdentifier(Identifiers.ToPascalCase(output.Name.Value), properties);
+            outputs.Add(new OutputSpec(output.Name.Value, property, type, bound.Code));
+            members.Add(new MemberShape(property, bound.Type, bound.MaybeNull));
         }
 
         return ok ? outputs : null;
@@ -324,6 +385,11 @@ internal sealed class WorkflowBinder
 
             // Reading steps.X makes X a dependency. Unknown ids are reported when the expression is bound.
             var values = step.With.Select(w => (Value: w.Value, Bare: false)).ToList();
+            if (step.ForEach is { } source)
+            {
+                values.Add((source, false));
+            }
+
             if (step.If is { } condition)
             {
                 values.Add((condition, true));
@@ -397,26 +463,45 @@ internal sealed class WorkflowBinder
             }
         }
 
-        if (step.Action is not { } actionName)
+        var childIndex = -1;
+        ActionSpec? action;
+        if (step.Workflow is { } workflowName)
+        {
+            action = FindWorkflow(step.Id.Value, workflowName, hosts, out childIndex);
+        }
+        else if (step.Action is { } actionName)
+        {
+            action = FindAction(step.Id.Value, actionName);
+        }
+        else
         {
             return null;
         }
 
-        if (FindAction(step.Id.Value, actionName) is not { } action)
+        var forEachOk = true;
+        var forEach = step.ForEach is { } source && action is not null ? BindForEach(step, source, action, runsAlways, expressions, out forEachOk) : null;
+        if (action is null)
         {
             return null;
         }
 
+        expressions.LoopItemType = forEach?.ItemType;
         var arguments = BindArguments(step, action, runsAlways, expressions);
+        expressions.LoopItemType = null;
+        if (childIndex >= 0 && arguments is not null)
+        {
+            arguments = WorkflowArguments(_scope.Find(step.Workflow!.Value.Value)!, arguments);
+        }
+
         var resilience = BindResilience(step, out var resilienceOk);
         var compensationOk = true;
         var compensation = step.Compensate is { } compensate ? BindCompensation(step, compensate, dependencies, expressions, hosts, out compensationOk) : null;
-        if (arguments is null || !conditionBound || !resilienceOk || !compensationOk)
+        if (arguments is null || !conditionBound || !resilienceOk || !compensationOk || !forEachOk)
         {
             return null;
         }
 
-        var hostIndex = HostIndex(action, hosts);
+        var hostIndex = childIndex >= 0 ? -1 : HostIndex(action, hosts);
 
         return new StepSpec(
             Id: step.Id.Value,
@@ -427,7 +512,7 @@ internal sealed class WorkflowBinder
             ContainingType: action.ContainingType,
             MethodName: action.MethodName,
             ReturnKind: action.ReturnKind,
-            OutputType: action.OutputType,
+            OutputType: action.OutputType is { } output && forEach is not null ? output + "[]" : action.OutputType,
             Arguments: arguments.ToEquatableArray(),
             Dependencies: dependencies.ToEquatableArray(),
             Condition: condition,
@@ -436,8 +521,112 @@ internal sealed class WorkflowBinder
             ContinueOnError: step.ContinueOnError,
             Compensation: compensation,
             ConditionReadsInputsOnly: condition is not null && step.If is { } written2
-                && !ExpressionBinder.ReferencedSteps(written2, bare: true).Any() && !ExpressionBinder.CallsStatusFunction(written2));
+                && !ExpressionBinder.ReferencedSteps(written2, bare: true).Any() && !ExpressionBinder.CallsStatusFunction(written2),
+            ForEach: forEach,
+            ChildIndex: childIndex);
     }
+
+    /// <summary>
+    /// A step's <c>foreach:</c>: an expression giving a collection, whose element type <c>item</c> takes.
+    /// Warns (WF0303) when nothing bounds how many items run at once.
+    /// </summary>
+    private ForEachSpec? BindForEach(StepDocument step, ArgumentValue source, ActionSpec action, bool runsAlways, ExpressionBinder expressions, out bool ok)
+    {
+        ok = false;
+        if (!source.Text.Contains("${{") || source.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, source.Span,
+                $"Step '{step.Id.Value}': foreach must be a ${{{{ }}}} expression that gives a collection, as in 'foreach: ${{{{ steps.list.output }}}}'.");
+            return null;
+        }
+
+        var bound = expressions.BindValue(source);
+        if (bound is null || (runsAlways && !ReportUnguardedReads(bound, $"Step '{step.Id.Value}'")))
+        {
+            return null;
+        }
+
+        if (_types.ElementOf(bound.Type) is not { } element)
+        {
+            Report(DiagnosticDescriptors.ForEachNotEnumerable, source.Span, step.Id.Value, expressions.Display(bound.Type));
+            return null;
+        }
+
+        if (step.Compensate is { } compensate)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, compensate.Span, $"Step '{step.Id.Value}' has both 'foreach' and 'compensate'; compensations undo whole steps. Move the item's work into a workflow and compensate there.");
+            return null;
+        }
+
+        if (step.MaxParallel is null && _document.MaxParallel is null)
+        {
+            Report(DiagnosticDescriptors.UnboundedForEach, source.Span, step.Id.Value);
+        }
+
+        ok = true;
+        var code = bound.MaybeNull ? "(" + bound.Code + "!)" : bound.Code;
+        return new ForEachSpec(code, element, action.OutputType, step.MaxParallel);
+    }
+
+    /// <summary>The workflow a <c>workflow:</c> step runs, seen as an action; null after reporting why there is none.</summary>
+    private ActionSpec? FindWorkflow(string stepId, LocatedString name, List<HostSpec> hosts, out int childIndex)
+    {
+        childIndex = -1;
+        var signature = _scope.Find(name.Value);
+        if (signature is null)
+        {
+            var hint = NameSuggester.Hint(name.Value, _scope.Names, otherwise: ". Workflows are the *.workflow.yaml files of the project, by their name:.");
+            Report(DiagnosticDescriptors.UnknownWorkflow, name.Span, stepId, name.Value, hint);
+            return null;
+        }
+
+        if (!signature.IsValid)
+        {
+            if (!_scope.Silent.Contains(name.Value))
+            {
+                Report(DiagnosticDescriptors.CalledWorkflowInvalid, name.Span, stepId, name.Value, System.IO.Path.GetFileName(signature.FilePath));
+            }
+
+            return null;
+        }
+
+        var className = signature.ClassName!;
+        childIndex = _children.FindIndex(c => c.ClassName == className);
+        if (childIndex < 0)
+        {
+            var hostIndexes = signature.Hosts.Select(host =>
+            {
+                var index = hosts.FindIndex(h => h.Type == host.Type);
+                if (index < 0)
+                {
+                    index = hosts.Count;
+                    hosts.Add(CreateHost(host.Type, host.ParameterName.TrimStart('@'), hosts));
+                }
+
+                return index;
+            });
+            var field = "_" + Identifiers.ToCamelCase(className.Substring(className.LastIndexOf('.') + 1));
+            childIndex = _children.Count;
+            _children.Add(new ChildWorkflowSpec(className, field, hostIndexes.ToEquatableArray(), signature.Inputs.Count > 0));
+        }
+
+        return WorkflowAction(signature);
+    }
+
+    /// <summary>A workflow's arguments set properties of its <c>Inputs</c> record, by the property's name.</summary>
+    private static List<ArgumentSpec> WorkflowArguments(WorkflowSignature signature, List<ArgumentSpec> arguments)
+        => arguments.Select(argument =>
+        {
+            for (var i = 0; i < signature.Inputs.Count; i++)
+            {
+                if (Identifiers.Escape(signature.Inputs[i].Name) == argument.ParameterName)
+                {
+                    return argument with { ParameterName = signature.InputProperties[i] };
+                }
+            }
+
+            return argument;
+        }).ToList();
 
     /// <summary>
     /// WF0207: the longest a step can take (every attempt timing out, every delay at its longest) against the
@@ -586,7 +775,7 @@ internal sealed class WorkflowBinder
                 }
             }
 
-            var unsupported = new[] { (step.If?.Span, "if"), (step.Timeout?.Span, "timeout"), (step.Retry?.Span, "retry"), (step.Compensate?.Span, "compensate") };
+            var unsupported = new[] { (step.If?.Span, "if"), (step.Timeout?.Span, "timeout"), (step.Retry?.Span, "retry"), (step.Compensate?.Span, "compensate"), (step.ForEach?.Span, "foreach"), (step.Workflow?.Span, "workflow") };
             foreach (var (span, key) in unsupported)
             {
                 if (span is { } at)
@@ -705,6 +894,10 @@ internal sealed class WorkflowBinder
             {
                 arguments.Add(new ArgumentSpec(name, ArgumentSource.CancellationToken, string.Empty));
             }
+            else if (parameter.Role == ParameterRole.StepContext)
+            {
+                arguments.Add(new ArgumentSpec(name, ArgumentSource.StepContext, string.Empty));
+            }
             else if (bound.TryGetValue(parameter.Name, out var value))
             {
                 arguments.Add(new ArgumentSpec(name, ArgumentSource.Value, value.Expression));
@@ -787,14 +980,18 @@ internal sealed class WorkflowBinder
             typeName = typeName.Substring(1);
         }
 
-        var baseName = Identifiers.ToCamelCase(typeName);
+        return CreateHost(action.ContainingType, Identifiers.ToCamelCase(typeName), hosts);
+    }
+
+    private static HostSpec CreateHost(string type, string baseName, List<HostSpec> hosts)
+    {
         var name = baseName;
         for (var n = 2; hosts.Exists(h => h.ParameterName == Identifiers.Escape(name)); n++)
         {
             name = baseName + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new HostSpec(action.ContainingType, "_" + name, Identifiers.Escape(name));
+        return new HostSpec(type, "_" + name, Identifiers.Escape(name));
     }
 
     private static string UniqueIdentifier(string candidate, HashSet<string> used)

@@ -47,6 +47,11 @@ internal static class ExecutorEmitter
         EmitDescriptor(w, spec);
         EmitPipelines(w, spec);
         EmitConstructor(w, spec);
+        if (!spec.IsSequential || spec.Steps.Any(s => s.ForEach is { MaxParallel: null }))
+        {
+            EmitMaxParallel(w, spec);
+        }
+
         EmitInputsAndOutputs(w, spec);
         var plan = new RunPlan(spec);
         if (spec.IsSequential)
@@ -109,6 +114,11 @@ internal static class ExecutorEmitter
             w.Line($"private readonly {host.Type} {host.FieldName};");
         }
 
+        foreach (var child in spec.Children)
+        {
+            w.Line($"private readonly {child.ClassName} {child.FieldName};");
+        }
+
         w.Line("private readonly global::Workflows.WorkflowOptions _options;");
         var resilient = spec.Steps.Where(s => s.Resilience is not null).ToList();
         if (spec.UsesTime)
@@ -140,6 +150,12 @@ internal static class ExecutorEmitter
         }
 
         w.Line("_options = options ?? global::Workflows.WorkflowOptions.Default;");
+        foreach (var child in spec.Children)
+        {
+            var arguments = child.HostIndexes.Select(i => spec.Hosts[i].FieldName).Append("_options");
+            w.Line($"{child.FieldName} = new {child.ClassName}({string.Join(", ", arguments)});");
+        }
+
         if (spec.UsesTime)
         {
             w.Line("_timeProvider = _options.TimeProvider;");
@@ -151,6 +167,14 @@ internal static class ExecutorEmitter
         }
 
         w.Close();
+    }
+
+    private static void EmitMaxParallel(SourceWriter w, WorkflowSpec spec)
+    {
+        var fallback = spec.MaxParallel is { } bound ? bound.ToString(System.Globalization.CultureInfo.InvariantCulture) + " /* max_parallel */" : "global::Workflows.Runtime.ForEach.Unbounded";
+        w.Line();
+        w.Line("/// <summary>How many steps (and foreach items) may run at once: the options' bound, else the workflow's.</summary>");
+        w.Line($"private int MaxParallel => _options.MaxDegreeOfParallelism ?? {fallback};");
     }
 
     private static void EmitPipelines(SourceWriter w, WorkflowSpec spec)
@@ -343,6 +367,15 @@ internal static class ExecutorEmitter
 
         w.Close();
 
+        w.Line();
+        w.Line("/// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>");
+        w.Open($"internal {Returns(spec)} RunAsStepAsync({InputsParameter(spec)}{Recorder}? caller, int callerStep, {CancellationToken} cancellationToken)");
+        w.Line($"var recorder = {Recorder}.StartNested(Descriptor, _options, caller, callerStep);");
+        w.Line("return recorder is null");
+        w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
+        w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
+        w.Close();
+
         if (spec.Timeout is { } timeout)
         {
             w.Line();
@@ -513,7 +546,7 @@ internal static class ExecutorEmitter
         {
             w.Line($"// on_failure: {step.Id}");
             w.Open("try");
-            w.Line(CallStatement(spec, step, "this.", "global::System.Threading.CancellationToken.None", storeOutput: false));
+            w.Line(CallStatement(spec, step, "this.", "global::System.Threading.CancellationToken.None", "null", storeOutput: false));
             w.Close();
             w.Open("catch (global::System.Exception exception)");
             w.Line($"failure.AddCleanupFailure(new global::Workflows.WorkflowCleanupFailure({Literal(step.Id)}, global::Workflows.WorkflowCleanupKind.OnFailure, exception));");
@@ -535,7 +568,7 @@ internal static class ExecutorEmitter
             return;
         }
 
-        var call = Call(spec, undo.HostIndex, undo.ContainingType, undo.MethodName, undo.Arguments, instance, "undoToken");
+        var call = Call(spec, undo.HostIndex, undo.ContainingType, undo.MethodName, undo.Arguments, instance, "undoToken", StepContext(step, instance, "undoToken", "1", "-1"));
         var lambda = undo.ReturnKind switch
         {
             ActionReturnKind.Void => $"undoToken => {{ {call}; return {ValueTask}.CompletedTask; }}",
@@ -558,13 +591,17 @@ internal static class ExecutorEmitter
         }
 
         w.Line($"{recorder}?.Started({index});");
-        if (step.Resilience is not null)
+        if (step.ForEach is not null)
         {
-            EmitResilientCall(w, spec, step, instance, token, recorder, storeOutput);
+            EmitForEachCall(w, spec, step, instance, token, recorder, storeOutput);
+        }
+        else if (step.Resilience is not null)
+        {
+            EmitResilientCall(w, spec, step, instance, token, recorder, storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty, step.AttemptsVariable, "-1");
         }
         else
         {
-            w.Line(CallStatement(spec, step, instance, token, storeOutput));
+            w.Line(CallStatement(spec, step, instance, token, recorder, storeOutput));
         }
 
         if (plan.IsSucceededRead(step))
@@ -602,10 +639,12 @@ internal static class ExecutorEmitter
     /// The action called through the step's Polly pipeline, counting attempts. The pooled context carries the
     /// run's recorder to the pipeline's retry callback.
     /// </summary>
-    private static void EmitResilientCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, bool storeOutput)
+    /// <param name="store">What comes before the awaited pipeline: an assignment, <c>return </c>, or nothing.</param>
+    /// <param name="attempts">The variable that counts the attempts.</param>
+    /// <param name="itemIndex">C# for the foreach item's index; -1 outside a foreach.</param>
+    private static void EmitResilientCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, string store, string attempts, string itemIndex)
     {
-        var call = Call(spec, step, instance, "attempt.CancellationToken");
-        var store = storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty;
+        var call = Call(spec, step, instance, "attempt.CancellationToken", recorder, attempts, itemIndex);
         var pipeline = instance + step.InstancePipelineField;
         w.Line($"var resilienceContext = global::Polly.ResilienceContextPool.Shared.Get({token});");
         w.Open($"if ({recorder} is not null)");
@@ -618,27 +657,27 @@ internal static class ExecutorEmitter
             case ActionReturnKind.Void:
                 w.Line($"await {pipeline}.ExecuteAsync(attempt =>");
                 w.Line("{");
-                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    {attempts}++;");
                 w.Line($"    {call};");
                 w.Line($"    return {ValueTask}.CompletedTask;");
                 break;
             case ActionReturnKind.Value:
                 w.Line($"{store}await {pipeline}.ExecuteAsync(attempt =>");
                 w.Line("{");
-                w.Line($"    {step.AttemptsVariable}++;");
-                w.Line($"    return new {ValueTask}<{step.OutputType}>({call});");
+                w.Line($"    {attempts}++;");
+                w.Line($"    return new {ValueTask}<{step.ForEach?.ItemOutputType ?? step.OutputType}>({call});");
                 break;
             case ActionReturnKind.Task:
             case ActionReturnKind.ValueTask:
                 w.Line($"await {pipeline}.ExecuteAsync(async attempt =>");
                 w.Line("{");
-                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    {attempts}++;");
                 w.Line($"    await {call}.ConfigureAwait(false);");
                 break;
             default:
                 w.Line($"{store}await {pipeline}.ExecuteAsync(async attempt =>");
                 w.Line("{");
-                w.Line($"    {step.AttemptsVariable}++;");
+                w.Line($"    {attempts}++;");
                 w.Line($"    return await {call}.ConfigureAwait(false);");
                 break;
         }
@@ -647,7 +686,57 @@ internal static class ExecutorEmitter
         w.Close();
         w.Open("finally");
         w.Line("global::Polly.ResilienceContextPool.Shared.Return(resilienceContext);");
+        if (attempts != step.AttemptsVariable)
+        {
+            w.Line($"global::Workflows.Runtime.ForEach.RecordAttempts(ref {step.AttemptsVariable}, {attempts});");
+        }
+
         w.Close();
+    }
+
+    /// <summary>
+    /// A foreach step: the action called once per item through the runtime's bounded loop, with the item's
+    /// own retry and timeout. The step's output is the array of results, in input order.
+    /// </summary>
+    private static void EmitForEachCall(SourceWriter w, WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, bool storeOutput)
+    {
+        var forEach = step.ForEach!;
+        var store = storeOutput && step.HasOutput ? step.OutputVariable + " = " : step.HasOutput ? "_ = " : string.Empty;
+        var typeArguments = forEach.ItemOutputType is { } output ? $"<{forEach.ItemType}, {output}>" : $"<{forEach.ItemType}>";
+        var maxParallel = forEach.MaxParallel is { } bound
+            ? bound.ToString(System.Globalization.CultureInfo.InvariantCulture) + " /* max_parallel */"
+            : instance + "MaxParallel";
+        w.Line($"{store}await global::Workflows.Runtime.ForEach.RunAsync{typeArguments}(");
+        w.Line($"    {forEach.Source},");
+        w.Line($"    {maxParallel},");
+        w.Line($"    continueOnError: {(step.ContinueOnError ? "true" : "false")},");
+        if (step.Resilience is not null)
+        {
+            w.Line($"    async ({forEach.ItemType} item, int index, {CancellationToken} itemToken) =>");
+            w.Line("    {");
+            w.Indent++;
+            w.Indent++;
+            w.Line("var itemAttempts = 0;");
+            EmitResilientCall(w, spec, step, instance, "itemToken", recorder, step.ReturnKind is ActionReturnKind.Void or ActionReturnKind.Task or ActionReturnKind.ValueTask ? string.Empty : "return ", "itemAttempts", "index");
+            w.Indent--;
+            w.Indent--;
+            w.Line("    },");
+        }
+        else
+        {
+            var call = Call(spec, step, instance, "itemToken", recorder, "1", "index");
+            var body = step.ReturnKind switch
+            {
+                ActionReturnKind.Void => $"{{ {call}; return default; }}",
+                ActionReturnKind.Value => $"new {ValueTask}<{forEach.ItemOutputType}>({call})",
+                ActionReturnKind.Task => $"new {ValueTask}({call})",
+                ActionReturnKind.TaskOfT => $"new {ValueTask}<{forEach.ItemOutputType}>({call})",
+                _ => call,
+            };
+            w.Line($"    ({forEach.ItemType} item, int index, {CancellationToken} itemToken) => {body},");
+        }
+
+        w.Line($"    {token}).ConfigureAwait(false);");
     }
 
     private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)
@@ -720,7 +809,7 @@ internal static class ExecutorEmitter
 
         w.Line();
         w.Line($"internal Run({spec.ClassName} workflow, {InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)");
-        w.Open("    : base(WorkflowName, cancellationToken, recorder)");
+        w.Open("    : base(WorkflowName, cancellationToken, recorder, workflow.MaxParallel)");
         w.Line("_workflow = workflow;");
         if (spec.Inputs.Count > 0)
         {
@@ -767,27 +856,36 @@ internal static class ExecutorEmitter
         EmitReturnOutputs(w, spec);
         w.Close();
 
-        foreach (var step in spec.Steps)
+        // Positions in the static batch order: with MaxDegreeOfParallelism = 1, steps take turns in it.
+        var position = 0;
+        var positions = new int[spec.Steps.Count];
+        foreach (var index in spec.Batches.SelectMany(b => b))
         {
-            EmitConcurrentStep(w, spec, plan, step);
+            positions[index] = position++;
+        }
+
+        for (var i = 0; i < spec.Steps.Count; i++)
+        {
+            EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i]);
         }
 
         w.Close();
     }
 
-    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step)
+    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position)
     {
-        var isAsync = step.Dependencies.Count > 0 || IsAwaited(step.ReturnKind) || step.Resilience is not null;
         w.Line();
-        w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: action {Xml(Quote(step.ActionName))}.</summary>");
-        w.Open($"private {(isAsync ? "async " : string.Empty)}{Task} {step.Identifier}StepAsync()");
+        w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: {(step.RunsWorkflow ? "workflow" : "action")} {Xml(Quote(step.ActionName))}.</summary>");
+        w.Open($"private async {Task} {step.Identifier}StepAsync()");
         foreach (var dependency in step.Dependencies)
         {
             w.Line($"await {Field(spec.Steps[dependency])}.ConfigureAwait(false);");
         }
 
+        w.Line($"await EnterAsync({position}).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any");
         w.Open("if (IsStopping)");
-        w.Line(isAsync ? "return;" : $"return {Task}.CompletedTask;");
+        w.Line($"Exit({position});");
+        w.Line("return;");
         w.Close();
         w.Line();
         w.Open("try");
@@ -807,18 +905,15 @@ internal static class ExecutorEmitter
         }
 
         w.Close();
-        if (!isAsync)
-        {
-            w.Line();
-            w.Line($"return {Task}.CompletedTask;");
-        }
-
+        w.Open("finally");
+        w.Line($"Exit({position});");
+        w.Close();
         w.Close();
     }
 
-    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, bool storeOutput = true)
+    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, bool storeOutput = true)
     {
-        var call = Call(spec, step, instance, token);
+        var call = Call(spec, step, instance, token, recorder, "1", "-1");
         var store = storeOutput ? step.OutputVariable : "_";
         return step.ReturnKind switch
         {
@@ -829,10 +924,27 @@ internal static class ExecutorEmitter
         };
     }
 
-    private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token)
-        => Call(spec, step.HostIndex, step.ContainingType, step.MethodName, step.Arguments, instance, token);
+    /// <param name="attempt">C# for the attempt number, for a <c>StepContext</c>.</param>
+    /// <param name="itemIndex">C# for the foreach item's index; -1 outside a foreach.</param>
+    private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, string attempt, string itemIndex)
+    {
+        if (!step.RunsWorkflow)
+        {
+            return Call(spec, step.HostIndex, step.ContainingType, step.MethodName, step.Arguments, instance, token, StepContext(step, instance, token, attempt, itemIndex));
+        }
 
-    private static string Call(WorkflowSpec spec, int hostIndex, string containingType, string methodName, EquatableArray<ArgumentSpec> stepArguments, string instance, string token)
+        // Another workflow: its Inputs record from the with: values; its report nests in this step's.
+        var child = spec.Children[step.ChildIndex];
+        var inputs = child.HasInputs
+            ? $"new {child.ClassName}.Inputs {{ {string.Join(", ", step.Arguments.Select(a => a.ParameterName + " = " + a.Expression))} }}, "
+            : string.Empty;
+        return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {IndexOf(spec, step)}, {token})";
+    }
+
+    private static string StepContext(StepSpec step, string instance, string token, string attempt, string itemIndex)
+        => $"new global::Workflows.StepContext(WorkflowName, {Literal(step.Id)}, {attempt}, {instance}_options, {token}, {itemIndex})";
+
+    private static string Call(WorkflowSpec spec, int hostIndex, string containingType, string methodName, EquatableArray<ArgumentSpec> stepArguments, string instance, string token, string stepContext)
     {
         var target = hostIndex < 0 ? containingType : instance + spec.Hosts[hostIndex].FieldName;
         var arguments = new StringBuilder();
@@ -844,7 +956,12 @@ internal static class ExecutorEmitter
             }
 
             arguments.Append(argument.ParameterName).Append(": ");
-            arguments.Append(argument.Source == ArgumentSource.CancellationToken ? token : argument.Expression);
+            arguments.Append(argument.Source switch
+            {
+                ArgumentSource.CancellationToken => token,
+                ArgumentSource.StepContext => stepContext,
+                _ => argument.Expression,
+            });
         }
 
         return $"{target}.{methodName}({arguments})";

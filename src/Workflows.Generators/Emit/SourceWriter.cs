@@ -8,6 +8,13 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    /// <summary>The current depth, for code laid out inside an expression (a lambda's body).</summary>
+    public int Indent
+    {
+        get => _indent;
+        set => _indent = value;
+    }
+
     public SourceWriter Line(string text = "")
     {
         if (text.Length > 0)

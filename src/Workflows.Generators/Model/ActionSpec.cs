@@ -41,6 +41,9 @@ internal enum ParameterRole
 
     /// <summary>Receives the run's cancellation token.</summary>
     CancellationToken,
+
+    /// <summary>Receives a <c>Workflows.StepContext</c>: run, step, attempt, item, options.</summary>
+    StepContext,
 }
 
 /// <summary>Which YAML literals a parameter accepts.</summary>

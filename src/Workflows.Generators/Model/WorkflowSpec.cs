@@ -17,7 +17,9 @@ internal sealed record WorkflowSpec(
     EquatableArray<StepSpec> Steps,
     EquatableArray<EquatableArray<int>> Batches,
     DurationSpec? Timeout,
-    EquatableArray<StepSpec> OnFailure)
+    EquatableArray<StepSpec> OnFailure,
+    EquatableArray<ChildWorkflowSpec> Children = default,
+    int? MaxParallel = null)
 {
     /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
     public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
@@ -74,8 +76,13 @@ internal sealed record StepSpec(
     ResilienceSpec? Resilience,
     bool ContinueOnError,
     CompensationSpec? Compensation = null,
-    bool ConditionReadsInputsOnly = false)
+    bool ConditionReadsInputsOnly = false,
+    ForEachSpec? ForEach = null,
+    int ChildIndex = -1)
 {
+    /// <summary>True when the step runs another workflow (<c>workflow:</c>) rather than an action.</summary>
+    public bool RunsWorkflow => ChildIndex >= 0;
+
     public bool IsStatic => HostIndex < 0;
 
     public bool HasOutput => OutputType is not null;
@@ -109,6 +116,20 @@ internal sealed record StepSpec(
     private static string CamelOf(string identifier) => char.ToLowerInvariant(identifier[0]) + identifier.Substring(1);
 }
 
+/// <summary>A step's <c>foreach:</c>: the collection, its item type, and the bound on items at once.</summary>
+/// <param name="Source">C# for the collection.</param>
+/// <param name="ItemType">The element type: the lambda's <c>item</c>.</param>
+/// <param name="ItemOutputType">The action's output type; the step's output is an array of it.</param>
+/// <param name="MaxParallel">The step's <c>max_parallel:</c>, or null for the run's default.</param>
+internal sealed record ForEachSpec(string Source, string ItemType, string? ItemOutputType, int? MaxParallel);
+
+/// <summary>Another workflow that steps of this one run; the instance is built in the constructor.</summary>
+/// <param name="ClassName">The child's fully qualified class.</param>
+/// <param name="FieldName">The field holding the instance.</param>
+/// <param name="HostIndexes">Which of this workflow's hosts the child's constructor takes, in order.</param>
+/// <param name="HasInputs">True when the child takes an <c>Inputs</c> record.</param>
+internal sealed record ChildWorkflowSpec(string ClassName, string FieldName, EquatableArray<int> HostIndexes, bool HasInputs);
+
 /// <summary>A named argument of the action call.</summary>
 internal sealed record ArgumentSpec(string ParameterName, ArgumentSource Source, string Expression);
 
@@ -119,6 +140,9 @@ internal enum ArgumentSource
 
     /// <summary>The run's cancellation token.</summary>
     CancellationToken,
+
+    /// <summary>A <c>Workflows.StepContext</c> for this call.</summary>
+    StepContext,
 }
 
 /// <summary>A duration: its value and how the workflow file wrote it (for messages).</summary>

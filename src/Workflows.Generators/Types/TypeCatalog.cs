@@ -40,6 +40,8 @@ internal sealed class TypeCatalog
         ["float"] = new[] { "double" },
     };
 
+    private static readonly string[] s_arrayInterfaces = { "IEnumerable", "IReadOnlyCollection", "IReadOnlyList", "ICollection", "IList" };
+
     private readonly Dictionary<string, TypeShape> _shapes = new(StringComparer.Ordinal);
 
     public TypeCatalog(IEnumerable<TypeShape> shapes)
@@ -56,6 +58,27 @@ internal sealed class TypeCatalog
     }
 
     public TypeShape? Find(string name) => _shapes.TryGetValue(name, out var shape) ? shape : null;
+
+    /// <summary>Adds a shape the compilation does not have as a symbol yet: a generated type, an array.</summary>
+    public void Add(TypeShape shape) => _shapes[shape.Name] = shape;
+
+    /// <summary>The name of <c>T[]</c>, adding its shape when it is new (a <c>foreach</c> step's output).</summary>
+    public string ArrayOf(string element)
+    {
+        var name = element + "[]";
+        if (!_shapes.ContainsKey(name))
+        {
+            var interfaces = s_arrayInterfaces.Select(i => "global::System.Collections.Generic." + i + "<" + element + ">");
+            _shapes[name] = new TypeShape(name, Display(element) + "[]", TypeCategory.Array, IsValueType: false, element, IsIndexable: true, "Length",
+                EquatableArray<MemberShape>.Empty, new[] { "global::System.Array", Object }.Concat(interfaces).ToEquatableArray(), EquatableArray<string>.Empty);
+        }
+
+        return name;
+    }
+
+    /// <summary>The element type when <paramref name="name"/> can be enumerated (strings aside), else null.</summary>
+    public string? ElementOf(string name)
+        => Find(name) is { ElementType: { } element, Category: not (TypeCategory.NullableValue or TypeCategory.String) } ? element : null;
 
     public static bool IsNumeric(string name) => Array.IndexOf(s_numericRank, name) >= 0;
 

@@ -47,6 +47,9 @@ namespace TestApp.Flows
             _options = options ?? global::Workflows.WorkflowOptions.Default;
         }
 
+        /// <summary>How many steps (and foreach items) may run at once: the options' bound, else the workflow's.</summary>
+        private int MaxParallel => _options.MaxDegreeOfParallelism ?? global::Workflows.Runtime.ForEach.Unbounded;
+
         /// <summary>
         /// Runs the workflow. Each step starts as soon as the steps it depends on have finished.
         /// </summary>
@@ -71,6 +74,15 @@ namespace TestApp.Flows
             return new global::Workflows.WorkflowRunResult(recorder.Report);
         }
 
+        /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
+        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        {
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            return recorder is null
+                ? RunCoreAsync(recorder: null, cancellationToken)
+                : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
+        }
+
         /// <summary>The run: every step starts as soon as its own dependencies are done.</summary>
         private global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
@@ -92,7 +104,7 @@ namespace TestApp.Flows
             private global::System.Threading.Tasks.Task _joinStep = null!;
 
             internal Run(FanOutInWorkflow workflow, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
-                : base(WorkflowName, cancellationToken, recorder)
+                : base(WorkflowName, cancellationToken, recorder, workflow.MaxParallel)
             {
                 _workflow = workflow;
             }
@@ -115,45 +127,59 @@ namespace TestApp.Flows
             }
 
             /// <summary>Step 'start': action 'build'.</summary>
-            private global::System.Threading.Tasks.Task StartStepAsync()
+            private async global::System.Threading.Tasks.Task StartStepAsync()
             {
-                if (IsStopping)
-                {
-                    return global::System.Threading.Tasks.Task.CompletedTask;
-                }
-
+                await EnterAsync(0).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 try
                 {
-                    Recorder?.Started(0);
-                    global::TestApp.Actions.Build();
-                    Recorder?.Succeeded(0, 1);
-                }
-                catch (global::System.Exception exception)
-                {
-                    Fail(0, "start", exception, 1);
-                }
+                    if (IsStopping)
+                    {
+                        return;
+                    }
 
-                return global::System.Threading.Tasks.Task.CompletedTask;
+                    try
+                    {
+                        Recorder?.Started(0);
+                        global::TestApp.Actions.Build();
+                        Recorder?.Succeeded(0, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(0, "start", exception, 1);
+                    }
+                }
+                finally
+                {
+                    Exit(0);
+                }
             }
 
             /// <summary>Step 'left': action 'notify'.</summary>
             private async global::System.Threading.Tasks.Task LeftStepAsync()
             {
                 await _startStep.ConfigureAwait(false);
-                if (IsStopping)
-                {
-                    return;
-                }
-
+                await EnterAsync(1).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 try
                 {
-                    Recorder?.Started(1);
-                    await _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken).ConfigureAwait(false);
-                    Recorder?.Succeeded(1, 1);
+                    if (IsStopping)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        Recorder?.Started(1);
+                        await _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken).ConfigureAwait(false);
+                        Recorder?.Succeeded(1, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(1, "left", exception, 1);
+                    }
                 }
-                catch (global::System.Exception exception)
+                finally
                 {
-                    Fail(1, "left", exception, 1);
+                    Exit(1);
                 }
             }
 
@@ -161,20 +187,28 @@ namespace TestApp.Flows
             private async global::System.Threading.Tasks.Task RightStepAsync()
             {
                 await _startStep.ConfigureAwait(false);
-                if (IsStopping)
-                {
-                    return;
-                }
-
+                await EnterAsync(2).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 try
                 {
-                    Recorder?.Started(2);
-                    _ = await global::TestApp.Actions.FetchAsync(orderId: "r-1").ConfigureAwait(false);
-                    Recorder?.Succeeded(2, 1);
+                    if (IsStopping)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        Recorder?.Started(2);
+                        _ = await global::TestApp.Actions.FetchAsync(orderId: "r-1").ConfigureAwait(false);
+                        Recorder?.Succeeded(2, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(2, "right", exception, 1);
+                    }
                 }
-                catch (global::System.Exception exception)
+                finally
                 {
-                    Fail(2, "right", exception, 1);
+                    Exit(2);
                 }
             }
 
@@ -183,20 +217,28 @@ namespace TestApp.Flows
             {
                 await _leftStep.ConfigureAwait(false);
                 await _rightStep.ConfigureAwait(false);
-                if (IsStopping)
-                {
-                    return;
-                }
-
+                await EnterAsync(3).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 try
                 {
-                    Recorder?.Started(3);
-                    await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
-                    Recorder?.Succeeded(3, 1);
+                    if (IsStopping)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        Recorder?.Started(3);
+                        await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
+                        Recorder?.Succeeded(3, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(3, "join", exception, 1);
+                    }
                 }
-                catch (global::System.Exception exception)
+                finally
                 {
-                    Fail(3, "join", exception, 1);
+                    Exit(3);
                 }
             }
         }

@@ -101,6 +101,15 @@ namespace TestApp
             return new global::Workflows.WorkflowRunResult(recorder.Report);
         }
 
+        /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
+        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        {
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            return recorder is null
+                ? RunWithinTimeoutAsync(recorder: null, cancellationToken)
+                : recorder.TrackAsync(RunWithinTimeoutAsync(recorder, cancellationToken));
+        }
+
         /// <summary>The workflow's timeout, 1h30m: past it the run is cancelled and fails with a TimeoutException.</summary>
         private async global::System.Threading.Tasks.ValueTask RunWithinTimeoutAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {

@@ -65,6 +65,15 @@ namespace TestApp
             return new global::Workflows.WorkflowRunResult(recorder.Report);
         }
 
+        /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
+        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        {
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            return recorder is null
+                ? RunCoreAsync(recorder: null, cancellationToken)
+                : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
+        }
+
         #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
         /// <summary>The run: one batch after another, each step awaited in turn.</summary>
         private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
