@@ -9,8 +9,9 @@ namespace Workflows.BuiltIns;
 /// <summary>
 /// The built-in <c>file.*</c> actions. Every path is relative to <see cref="WorkflowOptions.FileRoot"/> (the
 /// current directory when not set) and must stay inside it: absolute paths, <c>..</c> that climbs out and
-/// symbolic links that lead out fail with <see cref="WorkflowPathException"/>. Text is UTF-8 (without a byte
-/// order mark) unless <c>encoding</c> names another (<c>utf-16</c>, <c>utf-32</c>, <c>ascii</c>, <c>latin1</c>).
+/// symbolic links that lead out fail with <see cref="WorkflowPathException"/>. Text is UTF-8 unless
+/// <c>encoding</c> names another (<c>utf-16</c>, <c>utf-16BE</c>, <c>utf-32</c>, <c>ascii</c>, <c>latin1</c>);
+/// <c>file.write</c> writes no byte order mark, <c>file.read</c> honours one.
 /// </summary>
 public static class FileActions
 {
@@ -37,7 +38,7 @@ public static class FileActions
     /// <param name="content">The text to write.</param>
     /// <param name="context">The step.</param>
     /// <param name="overwrite">Replace an existing file (the default); when false an existing file fails the step.</param>
-    /// <param name="encoding">The text encoding; UTF-8 without a byte order mark by default.</param>
+    /// <param name="encoding">The text encoding; UTF-8 by default. No byte order mark is written.</param>
     /// <returns>The file's full path and length.</returns>
     [WorkflowAction("file.write", Description = "Writes a text file under the file root atomically (temporary file, then rename).")]
     public static async Task<FileResult> WriteAsync(string path, string content, StepContext context, bool overwrite = true, string? encoding = null)
@@ -57,7 +58,7 @@ public static class FileActions
     /// <param name="path">The file, relative to the file root.</param>
     /// <param name="content">The text to append.</param>
     /// <param name="context">The step.</param>
-    /// <param name="encoding">The text encoding; UTF-8 without a byte order mark by default.</param>
+    /// <param name="encoding">The text encoding; UTF-8 by default. No byte order mark is written.</param>
     /// <returns>The file's full path and length.</returns>
     [WorkflowAction("file.append", Description = "Appends text to a file under the file root, creating it if needed.")]
     public static async Task<FileResult> AppendAsync(string path, string content, StepContext context, string? encoding = null)
@@ -65,7 +66,13 @@ public static class FileActions
         ArgumentNullException.ThrowIfNull(content);
         var full = SandboxedPath.Resolve(context.Options, path, nameof(path));
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        await File.AppendAllTextAsync(full, content, GetEncoding(encoding), context.CancellationToken).ConfigureAwait(false);
+        var bytes = GetEncoding(encoding).GetBytes(content);
+        var stream = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(bytes, context.CancellationToken).ConfigureAwait(false);
+        }
+
         return new FileResult(full, new FileInfo(full).Length);
     }
 
