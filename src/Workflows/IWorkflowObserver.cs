@@ -59,7 +59,7 @@ public interface IWorkflowObserver
     {
     }
 
-    /// <summary>A step wrote a message (the <c>log</c> action, or <see cref="StepContext.Log"/>).</summary>
+    /// <summary>A step wrote a message (the <c>log</c> action, or <see cref="StepContext.Log(string)"/>).</summary>
     void StepMessage(string workflowName, string stepId, string message)
     {
     }

@@ -56,12 +56,18 @@ public readonly struct StepContext
     /// Writes a message from the step to the run's logger (Information) and observer
     /// (<see cref="IWorkflowObserver.StepMessage"/>).
     /// </summary>
-    public void Log(string message)
+    public void Log(string message) => Log(LogLevel.Information, message);
+
+    /// <summary>
+    /// Writes a message from the step to the run's logger at <paramref name="level"/> and to the observer
+    /// (<see cref="IWorkflowObserver.StepMessage"/>, whatever the level).
+    /// </summary>
+    public void Log(LogLevel level, string message)
     {
         var options = Options;
-        if (options.Logger is { } logger && logger.IsEnabled(LogLevel.Information))
+        if (options.Logger is { } logger && logger.IsEnabled(level))
         {
-            RunLog.StepMessage(logger, WorkflowName, StepId, message);
+            RunLog.StepMessage(logger, level, WorkflowName, StepId, message);
         }
 
         options.Observer?.StepMessage(WorkflowName, StepId, message);

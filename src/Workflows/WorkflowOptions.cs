@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows;
@@ -43,4 +44,25 @@ public sealed class WorkflowOptions
 
     /// <summary>Receives a <see cref="WorkflowProgress"/> after every step. Null (the default) costs nothing.</summary>
     public IProgress<WorkflowProgress>? Progress { get; init; }
+
+    /// <summary>
+    /// The directory the built-in <c>file.*</c> actions (and <c>process.run</c>'s <c>working_directory</c>)
+    /// are confined to. Paths in workflows are relative to it; absolute paths, <c>..</c> that climbs out of it
+    /// and symbolic links that lead out of it are rejected. Null (the default) means
+    /// <see cref="System.IO.Directory.GetCurrentDirectory"/> at the time of the call.
+    /// </summary>
+    public string? FileRoot { get; init; }
+
+    /// <summary>
+    /// The client the built-in <c>http.*</c> actions send requests through; pass one from
+    /// <c>IHttpClientFactory</c> to control handlers, proxies and lifetimes. Null (the default) means one
+    /// shared client, created on first use.
+    /// </summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>
+    /// Where <c>${{ secrets.NAME }}</c> reads secret values from. Null (the default) means environment
+    /// variables (<see cref="EnvironmentSecrets"/> without a prefix).
+    /// </summary>
+    public IWorkflowSecrets? Secrets { get; init; }
 }

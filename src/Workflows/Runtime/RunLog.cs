@@ -33,6 +33,6 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Step {Step} of {Workflow} compensated")]
     public static partial void StepCompensated(ILogger logger, string workflow, string step);
 
-    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "Step {Step} of {Workflow}: {Message}")]
-    public static partial void StepMessage(ILogger logger, string workflow, string step, string message);
+    [LoggerMessage(EventId = 16, Message = "Step {Step} of {Workflow}: {Message}")]
+    public static partial void StepMessage(ILogger logger, LogLevel level, string workflow, string step, string message);
 }
