@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Workflows.Durability;
+
+/// <summary>
+/// Where durable runs keep their state: runs, completed steps and events. One implementation per database
+/// (SQLite embedded, PostgreSQL shared); all behave the same, as the store conformance tests require.
+/// </summary>
+/// <remarks>
+/// Every write that changes a run's status or records a step is conditional on the caller still owning the
+/// run (its <c>owner</c> and an unexpired lease), so two processes can never both record a run's outcome,
+/// and a run is completed exactly once.
+/// </remarks>
+public interface IWorkflowStore
+{
+    /// <summary>
+    /// Creates the run, owned by <paramref name="owner"/> until <paramref name="leaseUntil"/>, unless a run with
+    /// the same id exists: then returns that run untouched (<see cref="StartResult.Created"/> false). Run ids
+    /// are idempotency keys.
+    /// </summary>
+    ValueTask<StartResult> StartRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>The run, or null when there is none with this id.</summary>
+    ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's step records, in the order they were recorded.</summary>
+    ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records completed (or failed) steps in one transaction, if <paramref name="owner"/> still holds the run's
+    /// lease. A step (run, step id, item index) is recorded once: recording it again returns false and changes
+    /// nothing. Returns false when the lease was lost (the caller must stop).
+    /// </summary>
+    ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a run the caller owns to a final status (<see cref="RunStatus.Succeeded"/>, <see cref="RunStatus.Failed"/>,
+    /// <see cref="RunStatus.Cancelled"/>) with its outputs or error, and releases it. Returns false when the run
+    /// is not <see cref="RunStatus.Running"/> or not owned by <paramref name="owner"/>: the outcome is recorded once.
+    /// </summary>
+    ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease of a run the caller owns; false when it no longer does.</summary>
+    ValueTask<bool> RenewLeaseAsync(string runId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> runs that need an owner: <see cref="RunStatus.Running"/> runs whose lease
+    /// expired before <paramref name="now"/> (their owner died) and <see cref="RunStatus.Pending"/> runs (resumed or
+    /// retried). Claimed runs are <see cref="RunStatus.Running"/>, owned by <paramref name="owner"/> until
+    /// <paramref name="leaseUntil"/>. Two concurrent callers never claim the same run.
+    /// </summary>
+    ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets a run's status to <paramref name="status"/> from the outside (pause, resume, cancel, retry), when the
+    /// run is in one of <paramref name="from"/>. Returns false when it was not. Clears the owner when moving to
+    /// <see cref="RunStatus.Pending"/> or a final status.
+    /// </summary>
+    ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the failed step records of a run (before it is retried from its failed steps).</summary>
+    ValueTask DeleteFailedStepsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs matching the query, newest first.</summary>
+    ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an event to the run's history.</summary>
+    ValueTask AppendEventAsync(RunEvent runEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>The run's events, oldest first.</summary>
+    ValueTask<IReadOnlyList<RunEvent>> GetEventsAsync(string runId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What starting a durable run needs to record.</summary>
+/// <param name="RunId">The caller's id (an idempotency key), or a new one.</param>
+/// <param name="WorkflowName">The workflow's <c>name:</c>.</param>
+/// <param name="DefinitionHash">A hash of the workflow's definition, to detect changes on resume.</param>
+/// <param name="InputsJson">The run's inputs as JSON; null when the workflow has none.</param>
+/// <param name="CreatedAt">When the run was started.</param>
+public sealed record NewRun(string RunId, string WorkflowName, string DefinitionHash, string? InputsJson, DateTimeOffset CreatedAt);
+
+/// <summary>The outcome of <see cref="IWorkflowStore.StartRunAsync"/>.</summary>
+/// <param name="Run">The run: new, or the one that already had this id.</param>
+/// <param name="Created">True when this call created it.</param>
+public sealed record StartResult(RunRecord Run, bool Created);
+
+/// <summary>A durable run as stored.</summary>
+public sealed record RunRecord(
+    string RunId,
+    string WorkflowName,
+    string DefinitionHash,
+    RunStatus Status,
+    string? InputsJson,
+    string? OutputsJson,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt,
+    string? Owner,
+    DateTimeOffset? LeaseUntil);
+
+/// <summary>One recorded step (or one item of a <c>foreach</c> step).</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="StepId">The step's id.</param>
+/// <param name="ItemIndex">The foreach item, or -1 for the whole step.</param>
+/// <param name="Signature">What the step was when recorded (action and output type), to refuse resuming a changed definition.</param>
+/// <param name="Attempts">How many attempts it took.</param>
+/// <param name="Status"><see cref="StepStatus.Succeeded"/>, <see cref="StepStatus.Failed"/> or <see cref="StepStatus.Skipped"/>.</param>
+/// <param name="OutputJson">Its output as JSON; null for steps without one.</param>
+/// <param name="Error">The failure's message, for a failed step.</param>
+/// <param name="StartedAt">When its first attempt started.</param>
+/// <param name="CompletedAt">When it finished.</param>
+public sealed record StepRecord(
+    string RunId,
+    string StepId,
+    int ItemIndex,
+    string Signature,
+    int Attempts,
+    StepStatus Status,
+    string? OutputJson,
+    string? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset CompletedAt);
+
+/// <summary>An entry of a run's history.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Sequence">Assigned by the store (0 when appending).</param>
+/// <param name="At">When it happened.</param>
+/// <param name="Kind">For example <c>started</c>, <c>step-completed</c>, <c>paused</c>.</param>
+/// <param name="StepId">The step it concerns, if any.</param>
+/// <param name="Detail">Free text: an error, a reason.</param>
+public sealed record RunEvent(string RunId, long Sequence, DateTimeOffset At, string Kind, string? StepId, string? Detail);
+
+/// <summary>A filter for <see cref="IWorkflowStore.ListRunsAsync"/>; null members match everything.</summary>
+public sealed record RunQuery(string? WorkflowName = null, RunStatus? Status = null, DateTimeOffset? CreatedAfter = null, DateTimeOffset? CreatedBefore = null, int Limit = 100);
+
+/// <summary>Where a durable run stands.</summary>
+public enum RunStatus
+{
+    /// <summary>Waiting for an owner: resumed, or retried, and not yet claimed.</summary>
+    Pending,
+
+    /// <summary>Owned by a process that runs it (or did, until its lease expires).</summary>
+    Running,
+
+    /// <summary>Paused: no new steps start; it resumes as <see cref="Pending"/>.</summary>
+    Paused,
+
+    /// <summary>Finished: every step succeeded or was skipped.</summary>
+    Succeeded,
+
+    /// <summary>Finished: a step failed. It can be retried from its failed steps.</summary>
+    Failed,
+
+    /// <summary>Finished: cancelled.</summary>
+    Cancelled,
+}
