@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Workflows;
 
@@ -77,6 +78,28 @@ public sealed class StepReport
 
     /// <summary>For a step that runs another workflow (<c>workflow:</c>): that run's own report, once it started.</summary>
     public WorkflowRunReport? Workflow { get; internal set; }
+
+    /// <summary>For a <c>foreach</c> step that runs another workflow: one report per item run so far, by item index.</summary>
+    public IReadOnlyList<WorkflowRunReport> ItemWorkflows
+    {
+        get
+        {
+            lock (_itemWorkflows)
+            {
+                return _itemWorkflows.Values.ToArray();
+            }
+        }
+    }
+
+    private readonly SortedList<int, WorkflowRunReport> _itemWorkflows = new();
+
+    internal void AddItemWorkflow(int itemIndex, WorkflowRunReport report)
+    {
+        lock (_itemWorkflows)
+        {
+            _itemWorkflows[itemIndex] = report;
+        }
+    }
 }
 
 /// <summary>How a step ended.</summary>

@@ -131,4 +131,41 @@ public sealed class SnapshotTests
         var problems = result.CompilerDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+    [Fact]
+    public void Fan_out_and_sub_workflow()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions,
+            ("flows/ship.workflow.yaml", """
+                name: ship-order
+                inputs:
+                  order_id: { type: string, required: true }
+                outputs:
+                  tracking: ${{ steps.fetch.output }}
+                steps:
+                  - id: fetch
+                    action: fetch
+                    with: { order_id: "${{ inputs.order_id }}" }
+                    retry: { max_attempts: 2, delay: 1s }
+                """),
+            ("flows/batch.workflow.yaml", """
+                name: ship-batch
+                inputs:
+                  orders: "string[]"
+                outputs:
+                  tracking: ${{ steps.ship.output }}
+                steps:
+                  - id: ship
+                    workflow: ship-order
+                    foreach: ${{ inputs.orders }}
+                    max_parallel: 4
+                    with: { order_id: "${{ item }}" }
+                  - id: tell
+                    action: notify
+                    depends_on: ship
+                    with: { message: "shipped ${{ length(steps.ship.output) }}" }
+                """));
+
+        AssertCompiles(result);
+        Snapshot.Match(result.GeneratedSource("TestApp.ShipBatchWorkflow.g.cs")!, "ShipBatchWorkflow.g.cs");
+    }
 }

@@ -34,6 +34,19 @@ public sealed class SubWorkflowTests
         Assert.Equal("ship-order", nested.WorkflowName);
         Assert.Equal(WorkflowRunStatus.Succeeded, nested.Status);
         Assert.Equal(new[] { StepStatus.Succeeded, StepStatus.Succeeded }, nested.Steps.Select(s => s.Status));
+        Assert.Null(result.Report["each"].Workflow);
+        Assert.Single(result.Report["each"].ItemWorkflows);
+    }
+
+    [Fact]
+    public async Task A_fan_out_of_workflows_reports_each_item_run()
+    {
+        var result = await new FulfilOrdersWorkflow(new Probe()).RunWithReportAsync(new FulfilOrdersWorkflow.Inputs { Orders = new[] { "o1", "o2", "o3" } });
+
+        var items = result.Report["each"].ItemWorkflows;
+        Assert.Equal(3, items.Count);
+        Assert.All(items, report => Assert.Equal(WorkflowRunStatus.Succeeded, report.Status));
+        Assert.All(items, report => Assert.Equal("ship-order", report.WorkflowName));
     }
 
     [Fact]

@@ -904,7 +904,7 @@ internal sealed class WorkflowBinder
             }
             else if (!parameter.IsOptional && !misspelt && !attempted.Contains(parameter.Name))
             {
-                var at = step.Action?.Span ?? step.Span;
+                var at = step.Target?.Span ?? step.Span;
                 Report(DiagnosticDescriptors.MissingParameter, at, step.Id.Value, action.Name, parameter.Name, parameter.TypeDisplay);
                 ok = false;
             }

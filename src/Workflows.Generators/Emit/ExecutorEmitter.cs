@@ -369,8 +369,8 @@ internal static class ExecutorEmitter
 
         w.Line();
         w.Line("/// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>");
-        w.Open($"internal {Returns(spec)} RunAsStepAsync({InputsParameter(spec)}{Recorder}? caller, int callerStep, {CancellationToken} cancellationToken)");
-        w.Line($"var recorder = {Recorder}.StartNested(Descriptor, _options, caller, callerStep);");
+        w.Open($"internal {Returns(spec)} RunAsStepAsync({InputsParameter(spec)}{Recorder}? caller, int callerStep, int callerItem, {CancellationToken} cancellationToken)");
+        w.Line($"var recorder = {Recorder}.StartNested(Descriptor, _options, caller, callerStep, callerItem);");
         w.Line("return recorder is null");
         w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
         w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
@@ -938,7 +938,7 @@ internal static class ExecutorEmitter
         var inputs = child.HasInputs
             ? $"new {child.ClassName}.Inputs {{ {string.Join(", ", step.Arguments.Select(a => a.ParameterName + " = " + a.Expression))} }}, "
             : string.Empty;
-        return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {IndexOf(spec, step)}, {token})";
+        return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {IndexOf(spec, step)}, {itemIndex}, {token})";
     }
 
     private static string StepContext(StepSpec step, string instance, string token, string attempt, string itemIndex)

@@ -81,7 +81,12 @@ public sealed class RunRecorder
     /// A recorder for a workflow run as step <paramref name="callerStep"/> of another run: when the caller
     /// records a report, this run's report nests in the caller's step. Null when nobody listens.
     /// </summary>
-    public static RunRecorder? StartNested(WorkflowDescriptor descriptor, WorkflowOptions? options, RunRecorder? caller, int callerStep)
+    /// <param name="descriptor">The called workflow.</param>
+    /// <param name="options">Its options.</param>
+    /// <param name="caller">The calling run's recorder, if it has one.</param>
+    /// <param name="callerStep">The calling step's index.</param>
+    /// <param name="callerItem">The foreach item of the calling step, or -1.</param>
+    public static RunRecorder? StartNested(WorkflowDescriptor descriptor, WorkflowOptions? options, RunRecorder? caller, int callerStep, int callerItem = -1)
     {
         if (caller is null)
         {
@@ -89,9 +94,17 @@ public sealed class RunRecorder
         }
 
         var recorder = new RunRecorder(descriptor, options ?? WorkflowOptions.Default);
-        lock (caller._gate)
+        var step = caller.Report.Steps[callerStep];
+        if (callerItem >= 0)
         {
-            caller.Report.Steps[callerStep].Workflow = recorder.Report;
+            step.AddItemWorkflow(callerItem, recorder.Report);
+        }
+        else
+        {
+            lock (caller._gate)
+            {
+                step.Workflow = recorder.Report;
+            }
         }
 
         return recorder;

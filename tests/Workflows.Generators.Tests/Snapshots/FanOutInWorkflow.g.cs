@@ -75,9 +75,9 @@ namespace TestApp.Flows
         }
 
         /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
-        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, int callerItem, global::System.Threading.CancellationToken cancellationToken)
         {
-            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
                 ? RunCoreAsync(recorder: null, cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
@@ -130,23 +130,21 @@ namespace TestApp.Flows
             private async global::System.Threading.Tasks.Task StartStepAsync()
             {
                 await EnterAsync(0).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(0);
+                    return;
+                }
+
                 try
                 {
-                    if (IsStopping)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        Recorder?.Started(0);
-                        global::TestApp.Actions.Build();
-                        Recorder?.Succeeded(0, 1);
-                    }
-                    catch (global::System.Exception exception)
-                    {
-                        Fail(0, "start", exception, 1);
-                    }
+                    Recorder?.Started(0);
+                    global::TestApp.Actions.Build();
+                    Recorder?.Succeeded(0, 1);
+                }
+                catch (global::System.Exception exception)
+                {
+                    Fail(0, "start", exception, 1);
                 }
                 finally
                 {
@@ -159,23 +157,21 @@ namespace TestApp.Flows
             {
                 await _startStep.ConfigureAwait(false);
                 await EnterAsync(1).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(1);
+                    return;
+                }
+
                 try
                 {
-                    if (IsStopping)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        Recorder?.Started(1);
-                        await _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken).ConfigureAwait(false);
-                        Recorder?.Succeeded(1, 1);
-                    }
-                    catch (global::System.Exception exception)
-                    {
-                        Fail(1, "left", exception, 1);
-                    }
+                    Recorder?.Started(1);
+                    await _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken).ConfigureAwait(false);
+                    Recorder?.Succeeded(1, 1);
+                }
+                catch (global::System.Exception exception)
+                {
+                    Fail(1, "left", exception, 1);
                 }
                 finally
                 {
@@ -188,23 +184,21 @@ namespace TestApp.Flows
             {
                 await _startStep.ConfigureAwait(false);
                 await EnterAsync(2).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(2);
+                    return;
+                }
+
                 try
                 {
-                    if (IsStopping)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        Recorder?.Started(2);
-                        _ = await global::TestApp.Actions.FetchAsync(orderId: "r-1").ConfigureAwait(false);
-                        Recorder?.Succeeded(2, 1);
-                    }
-                    catch (global::System.Exception exception)
-                    {
-                        Fail(2, "right", exception, 1);
-                    }
+                    Recorder?.Started(2);
+                    _ = await global::TestApp.Actions.FetchAsync(orderId: "r-1").ConfigureAwait(false);
+                    Recorder?.Succeeded(2, 1);
+                }
+                catch (global::System.Exception exception)
+                {
+                    Fail(2, "right", exception, 1);
                 }
                 finally
                 {
@@ -218,23 +212,21 @@ namespace TestApp.Flows
                 await _leftStep.ConfigureAwait(false);
                 await _rightStep.ConfigureAwait(false);
                 await EnterAsync(3).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(3);
+                    return;
+                }
+
                 try
                 {
-                    if (IsStopping)
-                    {
-                        return;
-                    }
-
-                    try
-                    {
-                        Recorder?.Started(3);
-                        await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
-                        Recorder?.Succeeded(3, 1);
-                    }
-                    catch (global::System.Exception exception)
-                    {
-                        Fail(3, "join", exception, 1);
-                    }
+                    Recorder?.Started(3);
+                    await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
+                    Recorder?.Succeeded(3, 1);
+                }
+                catch (global::System.Exception exception)
+                {
+                    Fail(3, "join", exception, 1);
                 }
                 finally
                 {

@@ -97,9 +97,9 @@ namespace TestApp
         }
 
         /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
-        internal global::System.Threading.Tasks.ValueTask<Outputs> RunAsStepAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        internal global::System.Threading.Tasks.ValueTask<Outputs> RunAsStepAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? caller, int callerStep, int callerItem, global::System.Threading.CancellationToken cancellationToken)
         {
-            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
                 ? RunCoreAsync(inputs, recorder: null, cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));

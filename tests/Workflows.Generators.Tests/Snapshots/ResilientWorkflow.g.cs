@@ -102,9 +102,9 @@ namespace TestApp
         }
 
         /// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>
-        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, global::System.Threading.CancellationToken cancellationToken)
+        internal global::System.Threading.Tasks.ValueTask RunAsStepAsync(global::Workflows.Runtime.RunRecorder? caller, int callerStep, int callerItem, global::System.Threading.CancellationToken cancellationToken)
         {
-            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep);
+            var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
                 ? RunWithinTimeoutAsync(recorder: null, cancellationToken)
                 : recorder.TrackAsync(RunWithinTimeoutAsync(recorder, cancellationToken));
