@@ -15,4 +15,9 @@ foreach (var step in result.Report.Steps)
     Console.WriteLine($"{step.Id}: {step.Status} after {step.Attempts} attempt(s)");
 }
 
-return result.Outputs.Total == 29.97m ? 0 : 1;
+// A fan-out of sub-workflows: each order runs aot-orders, two at a time; results come back in input order.
+var batch = await new AotBatchWorkflow(new ShopActions()).RunAsync(new AotBatchWorkflow.Inputs { Orders = ["B-1", "B-2", "B-3"] });
+Console.WriteLine($"batch labels: {string.Join(", ", batch.Labels)}");
+Console.WriteLine($"batch totals: {string.Join(" + ", Array.ConvertAll(batch.Runs, run => run.Total.ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
+
+return result.Outputs.Total == 29.97m && batch.Runs.Length == 3 ? 0 : 1;

@@ -12,6 +12,9 @@ public sealed class ShopActions
     [WorkflowAction("shop.ping")]
     public static void Ping() => Console.WriteLine("first step");
 
+    [WorkflowAction("shop.label")]
+    public static string Label(string orderId, int position) => $"{position + 1}:{orderId}";
+
     [WorkflowAction("shop.reserve")]
     public static string Reserve(string orderId, int quantity) => $"res-{orderId}-{quantity}";
 
