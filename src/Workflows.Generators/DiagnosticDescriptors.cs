@@ -163,6 +163,31 @@ internal static class DiagnosticDescriptors
         "Step runs a workflow that has errors",
         "Step '{0}' runs workflow '{1}', which has errors (see {2}). Fix those first.");
 
+    public static readonly DiagnosticDescriptor ScriptInjection = Error(
+        "WF0401",
+        "An expression inside a shell command can inject script",
+        "Step '{0}' builds a {1} command from a ${{{{ }}}} expression: a value containing quotes, ';' or '$(...)' would run as script. Pass it as an argument (args: [...], read as $1) or in environment:, and keep the command text constant.");
+
+    public static readonly DiagnosticDescriptor CredentialLiteral = Error(
+        "WF0402",
+        "A credential is written into the workflow file",
+        "Step '{0}': '{1}' looks like a credential written into the file, where everyone with the repository can read it. Use ${{{{ secrets.NAME }}}} instead.");
+
+    public static readonly DiagnosticDescriptor PlainHttp = Warning(
+        "WF0403",
+        "Plain http:// URL to a remote host",
+        "Step '{0}': '{1}' sends to http://{2} unencrypted. Use https://, or a loopback address for local services.");
+
+    public static readonly DiagnosticDescriptor PathLeavesRoot = Warning(
+        "WF0404",
+        "A file path leaves the file root",
+        "Step '{0}': {1} '{2}' {3}: file actions resolve paths under WorkflowOptions.FileRoot and refuse this at run time. Write a path relative to the root.");
+
+    public static readonly DiagnosticDescriptor SecretLogged = Warning(
+        "WF0405",
+        "A secret flows into a log or an output",
+        "{0} passes a ${{{{ secrets }}}} value into {1}. Secret values are masked where the library can see them, but not in what others do with them: do not log or return secrets.");
+
     public static readonly DiagnosticDescriptor InvalidMaxAttempts = Error(
         "WF0202",
         "retry.max_attempts is less than 1",
@@ -206,6 +231,7 @@ internal static class DiagnosticDescriptors
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
         CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
         ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,
+        ScriptInjection, CredentialLiteral, PlainHttp, PathLeavesRoot, SecretLogged,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

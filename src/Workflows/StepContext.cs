@@ -62,8 +62,10 @@ public readonly struct StepContext
     /// Writes a message from the step to the run's logger at <paramref name="level"/> and to the observer
     /// (<see cref="IWorkflowObserver.StepMessage"/>, whatever the level).
     /// </summary>
+    /// <remarks>Values of <c>${{ secrets.X }}</c> read so far are masked.</remarks>
     public void Log(LogLevel level, string message)
     {
+        message = SecretRedactor.Redact(message);
         var options = Options;
         if (options.Logger is { } logger && logger.IsEnabled(level))
         {

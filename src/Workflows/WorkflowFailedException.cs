@@ -16,9 +16,16 @@ public sealed class WorkflowFailedException : Exception
     }
 
     /// <summary>Creates the exception for a step that failed after <paramref name="attempts"/> tries.</summary>
+    /// <remarks>An inner exception whose message reveals a <c>${{ secrets.X }}</c> value is replaced by a <see cref="Runtime.RedactedException"/>.</remarks>
     public WorkflowFailedException(string workflowName, string stepId, int attempts, Exception innerException)
+        : this(workflowName, stepId, attempts, Runtime.SecretRedactor.Redact(innerException), redacted: true)
+    {
+    }
+
+    private WorkflowFailedException(string workflowName, string stepId, int attempts, Exception innerException, bool redacted)
         : base(FormatMessage(workflowName, stepId, attempts, innerException), innerException)
     {
+        _ = redacted;
         WorkflowName = workflowName;
         StepId = stepId;
         Attempts = attempts;

@@ -158,8 +158,62 @@ internal static class ActionMethodReader
             Literal: literal,
             AcceptsNull: acceptsNull,
             IsOptional: parameter.IsOptional || parameter.IsParams,
-            EnumMembers: enumMembers);
+            EnumMembers: enumMembers,
+            Element: role == ParameterRole.Value ? ReadElement(underlying) : null);
     }
+
+    private static readonly string[] s_arrayInterfaces = { "IEnumerable", "IReadOnlyCollection", "IReadOnlyList", "ICollection", "IList" };
+
+    private static readonly string[] s_dictionaryTypes = { "IReadOnlyDictionary", "IDictionary", "Dictionary" };
+
+    /// <summary>What a YAML list or mapping binds for a collection parameter; null for any other type.</summary>
+    private static CollectionElement? ReadElement(ITypeSymbol type)
+    {
+        ITypeSymbol element;
+        CollectionKind kind;
+        if (type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            (element, kind) = (array.ElementType, CollectionKind.Array);
+        }
+        else if (type is INamedTypeSymbol { IsGenericType: true } named && IsCollectionsGeneric(named))
+        {
+            var name = named.OriginalDefinition.Name;
+            if (named.TypeArguments.Length == 1 && System.Array.IndexOf(s_arrayInterfaces, name) >= 0)
+            {
+                (element, kind) = (named.TypeArguments[0], CollectionKind.Array);
+            }
+            else if (named.TypeArguments.Length == 1 && name == "List")
+            {
+                (element, kind) = (named.TypeArguments[0], CollectionKind.List);
+            }
+            else if (named.TypeArguments.Length == 2 && System.Array.IndexOf(s_dictionaryTypes, name) >= 0 && named.TypeArguments[0].SpecialType == SpecialType.System_String)
+            {
+                (element, kind) = (named.TypeArguments[1], CollectionKind.Dictionary);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        else
+        {
+            return null;
+        }
+
+        var underlying = element is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : element;
+        var literal = Classify(underlying);
+        return new CollectionElement(
+            kind,
+            element.ToDisplayString(s_typeFormat),
+            Types.TypeShapeReader.NameOf(element),
+            element.ToDisplayString(s_shortFormat),
+            literal,
+            !SymbolEqualityComparer.Default.Equals(underlying, element) || (element.IsReferenceType && element.NullableAnnotation == NullableAnnotation.Annotated),
+            literal == LiteralKind.Enum ? underlying.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray() : EquatableArray<string>.Empty);
+    }
+
+    private static bool IsCollectionsGeneric(INamedTypeSymbol type)
+        => type.ContainingNamespace is { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private static LiteralKind Classify(ITypeSymbol type)
     {

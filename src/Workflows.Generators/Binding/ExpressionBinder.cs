@@ -115,6 +115,11 @@ internal sealed class ExpressionBinder
         return new BoundExpression(InterpolatedLiteral(holes.ToString()), TypeCatalog.String, UnguardedReads: reads);
     }
 
+    /// <summary>True when the value reads a <c>secrets.NAME</c> anywhere (for the WF04xx checks).</summary>
+    public static bool ReadsSecrets(ArgumentValue value)
+        => value.Text.IndexOf("secrets", StringComparison.Ordinal) >= 0
+            && Walk(ParseAll(value)).Any(n => n is MemberAccessExpression { Target: IdentifierExpression { Name: "secrets" } });
+
     /// <summary>The step indexes an expression value reads, found without binding (they decide the batches).</summary>
     public static IEnumerable<string> ReferencedSteps(ArgumentValue value, bool bare)
     {
@@ -276,8 +281,8 @@ internal sealed class ExpressionBinder
     {
         LiteralExpression literal => BindLiteral(literal),
         IdentifierExpression { Name: "item" or "index" } loopVariable => BindLoopVariable(loopVariable),
-        IdentifierExpression identifier => Fail(identifier, identifier.Name is "inputs" or "steps"
-            ? $"'{identifier.Name}' needs a name after it, as in {(identifier.Name == "inputs" ? "inputs.<name>" : "steps.<id>.output")}."
+        IdentifierExpression identifier => Fail(identifier, identifier.Name is "inputs" or "steps" or "secrets"
+            ? $"'{identifier.Name}' needs a name after it, as in {(identifier.Name == "inputs" ? "inputs.<name>" : identifier.Name == "secrets" ? "secrets.<NAME>" : "steps.<id>.output")}."
             : $"Unknown name '{identifier.Name}'. Expressions read inputs.<name> and steps.<id>.output."),
         MemberAccessExpression member => BindMember(member),
         IndexExpression index => BindIndex(index),
@@ -339,6 +344,12 @@ internal sealed class ExpressionBinder
 
             case IdentifierExpression { Name: "steps" }:
                 return Fail(access, $"'steps.{access.Name}' needs '.output' after it.");
+
+            case IdentifierExpression { Name: "secrets" }:
+                // Read when the step runs, from WorkflowOptions.Secrets (environment variables by default).
+                return new BoundExpression(
+                    $"global::Workflows.Runtime.SecretRedactor.Get(_options, WorkflowName, {SymbolDisplay.FormatLiteral(access.Name, quote: true)})",
+                    TypeCatalog.String);
 
             case IdentifierExpression { Name: "failure" } when OnFailureStep is not null:
                 return access.Name switch

@@ -275,6 +275,7 @@ internal sealed class WorkflowBinder
         var ok = true;
         foreach (var output in _document.Outputs)
         {
+            SecurityChecker.CheckOutput(output, Report);
             if (!ExpressionBinder.ReadsAnything(output.Value))
             {
                 Report(DiagnosticDescriptors.OutputReadsNothing, output.Value.Span, output.Name.Value);
@@ -483,6 +484,11 @@ internal sealed class WorkflowBinder
         if (action is null)
         {
             return null;
+        }
+
+        if (childIndex < 0)
+        {
+            SecurityChecker.CheckStep(step, action.Name, Report);
         }
 
         expressions.LoopItemType = forEach?.ItemType;
@@ -874,9 +880,7 @@ internal sealed class WorkflowBinder
             }
 
             attempted.Add(parameter.Name);
-            var code = argument.Value.Text.Contains("${{")
-                ? BindExpressionArgument(step, parameter, argument.Value, runsAlways, expressions)
-                : BindLiteralArgument(step, parameter, argument.Value);
+            var code = BindArgument(step, parameter, argument.Value, runsAlways, expressions);
             if (code is null)
             {
                 ok = false;
@@ -911,6 +915,72 @@ internal sealed class WorkflowBinder
         }
 
         return ok ? arguments : null;
+    }
+
+    private string? BindArgument(StepDocument step, ActionParameter parameter, ArgumentValue value, bool runsAlways, ExpressionBinder expressions)
+        => value.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping ? BindCollectionArgument(step, parameter, value, runsAlways, expressions)
+            : value.Text.Contains("${{") ? BindExpressionArgument(step, parameter, value, runsAlways, expressions)
+            : BindLiteralArgument(step, parameter, value);
+
+    /// <summary>
+    /// A YAML list for an array or list parameter, or a mapping for a string-keyed dictionary: each item
+    /// bound like a single value of the element type (literals or expressions).
+    /// </summary>
+    private string? BindCollectionArgument(StepDocument step, ActionParameter parameter, ArgumentValue value, bool runsAlways, ExpressionBinder expressions)
+    {
+        var isList = value.Kind == ArgumentValueKind.List;
+        if (parameter.Element is not { } element || (element.Kind == CollectionKind.Dictionary) == isList)
+        {
+            var hint = parameter.Element is null ? "; write a single value"
+                : isList ? "; write a mapping of names to values" : "; write a list";
+            Report(DiagnosticDescriptors.InvalidArgumentValue, value.Span, step.Id.Value, value.Describe(), parameter.Name, parameter.TypeDisplay, hint);
+            return null;
+        }
+
+        var itemParameter = element.AsParameter(parameter.Name);
+        var ok = true;
+        var items = new List<string>();
+        if (isList)
+        {
+            foreach (var item in value.Items)
+            {
+                var code = item.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping
+                    ? ReportNested(item)
+                    : BindArgument(step, itemParameter, item, runsAlways, expressions);
+                ok &= code is not null;
+                items.Add(code ?? string.Empty);
+            }
+        }
+        else
+        {
+            foreach (var entry in value.Entries)
+            {
+                var code = entry.Value.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping
+                    ? ReportNested(entry.Value)
+                    : BindArgument(step, itemParameter, entry.Value, runsAlways, expressions);
+                ok &= code is not null;
+                items.Add("[" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(entry.Name.Value, quote: true) + "] = " + code);
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        return element.Kind switch
+        {
+            CollectionKind.Array when items.Count == 0 => $"global::System.Array.Empty<{element.Type}>()",
+            CollectionKind.Array => $"new {element.Type}[] {{ {string.Join(", ", items)} }}",
+            CollectionKind.List => $"new global::System.Collections.Generic.List<{element.Type}> {{ {string.Join(", ", items)} }}",
+            _ => $"new global::System.Collections.Generic.Dictionary<string, {element.Type}>(global::System.StringComparer.Ordinal) {{ {string.Join(", ", items)} }}",
+        };
+
+        string? ReportNested(ArgumentValue nested)
+        {
+            Report(DiagnosticDescriptors.InvalidArgumentValue, nested.Span, step.Id.Value, nested.Describe(), parameter.Name, parameter.TypeDisplay, "; items must be single values, not lists or mappings");
+            return null;
+        }
     }
 
     private string? BindLiteralArgument(StepDocument step, ActionParameter parameter, ArgumentValue value)

@@ -773,6 +773,7 @@ internal static class ExecutorEmitter
         w.Line("/// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>");
         w.Open("private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun");
         w.Line($"private readonly {spec.ClassName} _workflow;");
+        w.Line("private global::Workflows.WorkflowOptions _options => _workflow._options;");
         if (spec.Inputs.Count > 0)
         {
             w.Line("private readonly Inputs inputs;");

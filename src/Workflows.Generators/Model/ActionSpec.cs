@@ -32,7 +32,38 @@ internal sealed record ActionParameter(
     LiteralKind Literal,
     bool AcceptsNull,
     bool IsOptional,
-    EquatableArray<string> EnumMembers);
+    EquatableArray<string> EnumMembers,
+    CollectionElement? Element = null);
+
+/// <summary>
+/// For a collection parameter (<c>T[]</c>, <c>IReadOnlyList&lt;T&gt;</c>, <c>List&lt;T&gt;</c>, ... or
+/// <c>IReadOnlyDictionary&lt;string, T&gt;</c>, ...): what a YAML list or mapping binds, item by item.
+/// </summary>
+internal sealed record CollectionElement(
+    CollectionKind Kind,
+    string Type,
+    string TypeName,
+    string TypeDisplay,
+    LiteralKind Literal,
+    bool AcceptsNull,
+    EquatableArray<string> EnumMembers)
+{
+    /// <summary>The element as a parameter of its own, to bind one item like a single value.</summary>
+    public ActionParameter AsParameter(string name)
+        => new(name, Type, TypeName, TypeDisplay, ParameterRole.Value, Literal, AcceptsNull, IsOptional: false, EnumMembers);
+}
+
+internal enum CollectionKind
+{
+    /// <summary><c>T[]</c> or an interface an array implements: written as an array.</summary>
+    Array,
+
+    /// <summary><c>List&lt;T&gt;</c>.</summary>
+    List,
+
+    /// <summary>A string-keyed dictionary or an interface of one: written as a <c>Dictionary&lt;string, T&gt;</c>.</summary>
+    Dictionary,
+}
 
 internal enum ParameterRole
 {

@@ -101,7 +101,15 @@ internal sealed record StepArgument(LocatedString Name, ArgumentValue Value);
 /// A scalar-or-more value (a <c>with:</c> value, an <c>if:</c>, an output), kept as text until it is bound.
 /// </summary>
 /// <param name="Origin">Where the text's first character stands, when positions inside it are exact.</param>
-internal sealed record ArgumentValue(ArgumentValueKind Kind, string Text, SourceSpan Span, ContentOrigin? Origin = null)
+/// <param name="Items">For a list: its items.</param>
+/// <param name="Entries">For a mapping: its entries.</param>
+internal sealed record ArgumentValue(
+    ArgumentValueKind Kind,
+    string Text,
+    SourceSpan Span,
+    ContentOrigin? Origin = null,
+    EquatableArray<ArgumentValue> Items = default,
+    EquatableArray<StepArgument> Entries = default)
 {
     /// <summary>The span of characters <paramref name="start"/>..+<paramref name="length"/> of <see cref="Text"/>.</summary>
     public SourceSpan SpanOf(int start, int length)

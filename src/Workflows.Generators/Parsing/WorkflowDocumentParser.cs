@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Workflows.Generators.Common;
 using Workflows.Generators.Model;
@@ -664,7 +665,15 @@ internal sealed class WorkflowDocumentParser
         };
         var scalar = value as YamlScalar;
         ContentOrigin? origin = scalar?.ExactContentStart is { } start ? new ContentOrigin(start.Offset, start.Line, start.Column) : null;
-        return new ArgumentValue(kind, scalar?.Value ?? string.Empty, Span(value), origin);
+        return value switch
+        {
+            YamlSequence sequence => new ArgumentValue(kind, string.Empty, Span(value), Items: sequence.Items.Select(Value).ToEquatableArray()),
+            YamlMapping mapping => new ArgumentValue(kind, string.Empty, Span(value), Entries: mapping.Entries
+                .Where(e => e.Key is YamlScalar { IsNull: false })
+                .Select(e => new StepArgument(new LocatedString(((YamlScalar)e.Key).Value, Span(e.Key)), Value(e.Value)))
+                .ToEquatableArray()),
+            _ => new ArgumentValue(kind, scalar?.Value ?? string.Empty, Span(value), origin),
+        };
     }
 
     private LocatedString? RequireString(YamlNode node, string what)

@@ -151,6 +151,7 @@ public sealed class RunRecorder
     /// <summary>The step's action threw on its last attempt.</summary>
     public void Failed(int step, Exception exception, int attempts)
     {
+        exception = SecretRedactor.Redact(exception);
         var duration = Finish(step, StepStatus.Failed, attempts, exception);
         _observer?.StepFailed(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration, exception);
         if (_logger is not null)
@@ -182,6 +183,7 @@ public sealed class RunRecorder
     /// <summary>An attempt failed and Polly will retry it after <paramref name="delay"/>.</summary>
     public void Retrying(int step, int attempt, TimeSpan delay, Exception? exception)
     {
+        exception = exception is null ? null : SecretRedactor.Redact(exception);
         var activity = _stepActivities[step];
         activity?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
         {
@@ -220,6 +222,7 @@ public sealed class RunRecorder
     /// <summary>The run ended: steps still pending or running were cancelled.</summary>
     public WorkflowRunReport Complete(WorkflowRunStatus status, Exception? exception = null)
     {
+        exception = exception is null ? null : SecretRedactor.Redact(exception);
         lock (_gate)
         {
             foreach (var step in Report.Steps)

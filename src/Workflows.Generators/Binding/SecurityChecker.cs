@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Binding;
+
+/// <summary>
+/// The build-time security checks (WF04xx): script injection into a shell, credentials written into the
+/// file, plain-HTTP URLs, file paths that leave the root, and secrets flowing into logs or outputs.
+/// Each looks only at what the YAML says, so it never guesses about run-time values.
+/// </summary>
+internal static class SecurityChecker
+{
+    private static readonly string[] s_shellActions = { "process.run", "shell.execute" };
+
+    private static readonly string[] s_fileActions = { "file.read", "file.write", "file.append", "file.copy", "file.move", "file.delete", "file.exists" };
+
+    private static readonly char[] s_authorityEnd = { '/', '?', '#' };
+
+    private static readonly string[] s_pathParameters = { "path", "source", "destination", "workingdirectory" };
+
+    // Names whose literal value is a credential: password, api_key, client-secret, token, Authorization, ...
+    private static readonly Regex s_credentialName = new(
+        @"(pass(word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|authorization)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    // Well-known token formats, whatever the key is called.
+    private static readonly Regex s_credentialValue = new(
+        @"^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----.*)$|^(Bearer|Basic|token) [A-Za-z0-9._~+/=-]{12,}$",
+        RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+    /// <summary>Checks one step's <c>with:</c> against the action it calls.</summary>
+    public static void CheckStep(StepDocument step, string actionName, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        CheckShell(step, actionName, report);
+        foreach (var argument in step.With)
+        {
+            CheckValue(step, argument.Name.Value, argument.Value, report);
+            if (Array.IndexOf(s_fileActions, actionName) >= 0 || Array.IndexOf(s_shellActions, actionName) >= 0)
+            {
+                CheckPath(step, argument, report);
+            }
+        }
+
+        if (actionName == "log")
+        {
+            foreach (var argument in step.With.Where(a => ExpressionBinder.ReadsSecrets(a.Value)))
+            {
+                report(DiagnosticDescriptors.SecretLogged, argument.Value.Span, new[] { step.Id.Value, "the log" });
+            }
+        }
+    }
+
+    /// <summary>WF0405 for a workflow output computed from a secret.</summary>
+    public static void CheckOutput(OutputDocument output, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        if (ExpressionBinder.ReadsSecrets(output.Value))
+        {
+            report(DiagnosticDescriptors.SecretLogged, output.Value.Span, new[] { "Output '" + output.Name.Value + "'", "a workflow output (returned to the caller, and recorded by durable runs)" });
+        }
+    }
+
+    private static void CheckShell(StepDocument step, string actionName, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        if (Array.IndexOf(s_shellActions, actionName) < 0)
+        {
+            return;
+        }
+
+        var shell = step.With.FirstOrDefault(a => Normalize(a.Name.Value) == "shell")?.Value;
+        var command = step.With.FirstOrDefault(a => Normalize(a.Name.Value) == "command")?.Value;
+        if (shell is null || command is null || shell.Kind is ArgumentValueKind.Null || shell.Text.Length == 0 || !command.Text.Contains("${{"))
+        {
+            return;
+        }
+
+        report(DiagnosticDescriptors.ScriptInjection, command.Span, new[] { step.Id.Value, shell.Text });
+    }
+
+    private static void CheckValue(StepDocument step, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        switch (value.Kind)
+        {
+            case ArgumentValueKind.List:
+                foreach (var item in value.Items)
+                {
+                    CheckValue(step, name, item, report);
+                }
+
+                return;
+            case ArgumentValueKind.Mapping:
+                foreach (var entry in value.Entries)
+                {
+                    CheckValue(step, entry.Name.Value, entry.Value, report);
+                }
+
+                return;
+            case ArgumentValueKind.Null:
+                return;
+        }
+
+        var text = value.Text;
+        if (text.Length == 0 || text.Contains("${{"))
+        {
+            CheckUrl(step, name, value, report);
+            return;
+        }
+
+        if (s_credentialName.IsMatch(Normalize(name)) || s_credentialValue.IsMatch(text))
+        {
+            report(DiagnosticDescriptors.CredentialLiteral, value.Span, new[] { step.Id.Value, name });
+            return;
+        }
+
+        CheckUrl(step, name, value, report);
+    }
+
+    private static void CheckUrl(StepDocument step, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        var text = value.Text.Trim();
+        if (!text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var rest = text.Substring("http://".Length);
+        var end = rest.IndexOfAny(s_authorityEnd);
+        var authority = end < 0 ? rest : rest.Substring(0, end);
+        if (authority.Contains("${{"))
+        {
+            return; // the host is only known at run time
+        }
+
+        var host = authority.Substring(authority.LastIndexOf('@') + 1);
+        host = host.StartsWith("[", StringComparison.Ordinal) ? host.Substring(0, host.IndexOf(']') + 1) : host.Split(':')[0];
+        if (IsLoopback(host))
+        {
+            return;
+        }
+
+        report(DiagnosticDescriptors.PlainHttp, value.Span, new[] { step.Id.Value, name, host });
+    }
+
+    private static bool IsLoopback(string host)
+        => host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+            || host.StartsWith("127.", StringComparison.Ordinal)
+            || host == "[::1]";
+
+    private static void CheckPath(StepDocument step, StepArgument argument, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        var value = argument.Value;
+        if (Array.IndexOf(s_pathParameters, Normalize(argument.Name.Value)) < 0 || value.Kind is not (ArgumentValueKind.PlainScalar or ArgumentValueKind.QuotedScalar))
+        {
+            return;
+        }
+
+        var text = value.Text;
+        var absolute = text.StartsWith("/", StringComparison.Ordinal) || text.StartsWith("\\", StringComparison.Ordinal)
+            || (text.Length >= 2 && char.IsLetter(text[0]) && text[1] == ':');
+        var climbs = text.Split('/', '\\').Any(segment => segment == "..");
+        if (absolute || climbs)
+        {
+            report(DiagnosticDescriptors.PathLeavesRoot, value.Span, new[] { step.Id.Value, argument.Name.Value, text, absolute ? "is absolute" : "climbs out with '..'" });
+        }
+    }
+
+    private static string Normalize(string name) => name.Replace("_", string.Empty).Replace("-", string.Empty).ToLowerInvariant();
+}
