@@ -54,6 +54,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
             "buildTransitive/Workflows.props",
             "buildTransitive/Workflows.targets",
             "lib/net8.0/Workflows.dll",
+            "schema/workflow.schema.json",
         })
         {
             Assert.True(entries.Contains(expected), $"Missing {expected}. The package holds:{Environment.NewLine}{listing}");

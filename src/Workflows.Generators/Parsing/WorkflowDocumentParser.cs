@@ -18,8 +18,6 @@ internal sealed class WorkflowDocumentParser
     private static readonly Regex s_stepId = new("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_workflowName = new("^[A-Za-z][A-Za-z0-9 _.-]*$", RegexOptions.CultureInvariant);
 
-    private static readonly string[] s_backoffKinds = { "constant", "linear", "exponential" };
-
     private readonly string _path;
     private readonly List<DiagnosticInfo> _diagnostics = new();
 
@@ -544,9 +542,9 @@ internal sealed class WorkflowDocumentParser
         {
             case null:
                 return false;
-            case "fail":
+            case WorkflowSchema.OnErrorFail:
                 return false;
-            case "continue":
+            case WorkflowSchema.OnErrorContinue:
                 return true;
             default:
                 Report(DiagnosticDescriptors.SchemaViolation, text.Value.Span, $"'on_error' is 'fail' (the default) or 'continue', not '{text.Value.Value}'.");
@@ -600,17 +598,17 @@ internal sealed class WorkflowDocumentParser
                     var kind = RequireString(value, "'backoff'");
                     switch (kind?.Value)
                     {
-                        case "constant":
+                        case WorkflowSchema.BackoffConstant:
                             backoff = RetryBackoff.Constant;
                             break;
-                        case "linear":
+                        case WorkflowSchema.BackoffLinear:
                             backoff = RetryBackoff.Linear;
                             break;
-                        case "exponential":
+                        case WorkflowSchema.BackoffExponential:
                             backoff = RetryBackoff.Exponential;
                             break;
                         case { } other:
-                            Report(DiagnosticDescriptors.SchemaViolation, kind.Value.Span, $"'backoff' is constant, linear or exponential, not '{other}'{NameSuggester.Hint(other, s_backoffKinds, otherwise: ".")}".Replace("?.", "?"));
+                            Report(DiagnosticDescriptors.SchemaViolation, kind.Value.Span, $"'backoff' is constant, linear or exponential, not '{other}'{NameSuggester.Hint(other, WorkflowSchema.BackoffValues, otherwise: ".")}".Replace("?.", "?"));
                             ok = false;
                             break;
                     }

@@ -1,6 +1,6 @@
 namespace Workflows.Generators.Parsing;
 
-/// <summary>The keys a workflow file may use. Keep README's YAML reference in step with this file.</summary>
+/// <summary>The keys a workflow file may use. Keep README's YAML reference and src/Workflows/workflow.schema.json (checked by SchemaGuardTests) in step with this file.</summary>
 internal static class WorkflowSchema
 {
     public const string Name = "name";
@@ -43,6 +43,13 @@ internal static class WorkflowSchema
     public const string RetryJitter = "jitter";
     public const string RetryOn = "on";
 
+    public const string BackoffConstant = "constant";
+    public const string BackoffLinear = "linear";
+    public const string BackoffExponential = "exponential";
+
+    public const string OnErrorFail = "fail";
+    public const string OnErrorContinue = "continue";
+
     public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, MaxParallel, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
@@ -50,6 +57,12 @@ internal static class WorkflowSchema
     public static readonly string[] RetryKeys = { RetryMaxAttempts, RetryDelay, RetryBackoff, RetryMaxDelay, RetryJitter, RetryOn };
 
     public static readonly string[] InputKeys = { InputType, InputRequired, InputDefault, InputDescription };
+
+    /// <summary>The values of a retry's <c>backoff</c>.</summary>
+    public static readonly string[] BackoffValues = { BackoffConstant, BackoffLinear, BackoffExponential };
+
+    /// <summary>The values of a step's <c>on_error</c>; the first is the default.</summary>
+    public static readonly string[] OnErrorValues = { OnErrorFail, OnErrorContinue };
 
     public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepWorkflow, StepDependsOn, StepIf, StepForEach, StepMaxParallel, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate };
 }
