@@ -46,6 +46,7 @@ internal static class WorkflowTestHost
             .ToList();
         references.Add(MetadataReference.CreateFromFile(typeof(WorkflowActionAttribute).Assembly.Location));
         references.Add(MetadataReference.CreateFromFile(typeof(Polly.ResiliencePipeline).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location));
         return references.ToImmutableArray();
     });
 
