@@ -1,0 +1,616 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+using Workflows.Durability;
+
+namespace Workflows.Sqlite;
+
+/// <summary>
+/// The embedded durable-run store: one SQLite file in WAL mode, shared safely by the threads of a process and by
+/// several processes on one machine.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The schema (tables <c>runs</c>, <c>steps</c>, <c>events</c> and <c>schema_version</c>) is created on first use.
+/// Times are stored as Unix milliseconds (UTC), so they round to the millisecond. Every operation opens a pooled
+/// connection of its own; writes that read before they change (claims, step records) run in
+/// <c>BEGIN IMMEDIATE</c> transactions, so they are atomic across connections and processes.
+/// </para>
+/// <para>
+/// Leases are checked against the store's <see cref="TimeProvider"/> (the system clock unless given), except in
+/// <see cref="ClaimRunsAsync"/>, which takes the time from its caller. <see cref="RunQuery.CreatedAfter"/> is
+/// inclusive and <see cref="RunQuery.CreatedBefore"/> exclusive. The database uses <c>synchronous=NORMAL</c>: a
+/// committed write survives a crash of the process; an operating-system crash or power loss may lose the last
+/// commits (never half of one), which durable runs tolerate by running those steps again.
+/// </para>
+/// </remarks>
+public sealed class SqliteWorkflowStore : IWorkflowStore
+{
+    private const int SchemaVersion = 1;
+
+    private const string RunColumns =
+        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until";
+
+    private const string StepColumns =
+        "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
+
+    private readonly string connectionString;
+    private readonly TimeProvider timeProvider;
+    private readonly object initializeGate = new();
+    private Task? initializing;
+
+    /// <summary>A store in the SQLite file at <paramref name="path"/>, created (with its directory's file) when missing.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="timeProvider">The clock leases are checked against; the system clock when null.</param>
+    public SqliteWorkflowStore(string path, TimeProvider? timeProvider = null)
+        : this(BuildConnectionString(path), timeProvider, isConnectionString: true)
+    {
+    }
+
+    private SqliteWorkflowStore(string connectionString, TimeProvider? timeProvider, bool isConnectionString)
+    {
+        _ = isConnectionString;
+        this.connectionString = connectionString;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>A store from a Microsoft.Data.Sqlite connection string (pooling is turned on when not set).</summary>
+    /// <param name="connectionString">For example <c>Data Source=runs.db</c>.</param>
+    /// <param name="timeProvider">The clock leases are checked against; the system clock when null.</param>
+    public static SqliteWorkflowStore FromConnectionString(string connectionString, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("pooling", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Pooling = true;
+        }
+
+        return new SqliteWorkflowStore(builder.ToString(), timeProvider, isConnectionString: true);
+    }
+
+    private static string BuildConnectionString(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StartResult> StartRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        long now = Now();
+        bool created;
+        await using (var insert = Command(connection, transaction,
+            "INSERT INTO runs (" + RunColumns + ") VALUES ($id, $workflow, $hash, $status, $inputs, NULL, NULL, $created, $now, NULL, $owner, $lease) " +
+            "ON CONFLICT (run_id) DO NOTHING"))
+        {
+            insert.Parameters.AddWithValue("$id", run.RunId);
+            insert.Parameters.AddWithValue("$workflow", run.WorkflowName);
+            insert.Parameters.AddWithValue("$hash", run.DefinitionHash);
+            insert.Parameters.AddWithValue("$status", StatusText(RunStatus.Running));
+            insert.Parameters.AddWithValue("$inputs", (object?)run.InputsJson ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$created", run.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$now", now);
+            insert.Parameters.AddWithValue("$owner", owner);
+            insert.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
+            created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+
+        var record = await ReadRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The run '{run.RunId}' vanished while it was being started.");
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StartResult(record, created);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadRunAsync(connection, null, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT " + StepColumns + " FROM steps WHERE run_id = $id ORDER BY recorded");
+        command.Parameters.AddWithValue("$id", runId);
+        var steps = new List<StepRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            steps.Add(new StepRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                ParseStepStatus(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                Time(reader.GetInt64(8)),
+                Time(reader.GetInt64(9))));
+        }
+
+        return steps;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>All or nothing: when one of <paramref name="steps"/> is already recorded, none is, and the result is false.</remarks>
+    public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(steps);
+        foreach (var step in steps)
+        {
+            if (step.RunId != runId)
+            {
+                throw new ArgumentException($"The step '{step.StepId}' belongs to the run '{step.RunId}', not '{runId}'.", nameof(steps));
+            }
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        long now = Now();
+        if (!await TouchOwnedRunAsync(connection, transaction, runId, owner, now, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO steps (" + StepColumns + ", recorded) VALUES ($run, $step, $item, $signature, $attempts, $status, $output, $error, $started, $completed, " +
+            "(SELECT IFNULL(MAX(recorded), 0) + 1 FROM steps WHERE run_id = $run)) " +
+            "ON CONFLICT (run_id, step_id, item_index) DO NOTHING");
+        var run = insert.Parameters.Add("$run", SqliteType.Text);
+        var stepId = insert.Parameters.Add("$step", SqliteType.Text);
+        var item = insert.Parameters.Add("$item", SqliteType.Integer);
+        var signature = insert.Parameters.Add("$signature", SqliteType.Text);
+        var attempts = insert.Parameters.Add("$attempts", SqliteType.Integer);
+        var status = insert.Parameters.Add("$status", SqliteType.Text);
+        var output = insert.Parameters.Add("$output", SqliteType.Text);
+        var error = insert.Parameters.Add("$error", SqliteType.Text);
+        var started = insert.Parameters.Add("$started", SqliteType.Integer);
+        var completed = insert.Parameters.Add("$completed", SqliteType.Integer);
+        foreach (var step in steps)
+        {
+            run.Value = runId;
+            stepId.Value = step.StepId;
+            item.Value = step.ItemIndex;
+            signature.Value = step.Signature;
+            attempts.Value = step.Attempts;
+            status.Value = StatusText(step.Status);
+            output.Value = (object?)step.OutputJson ?? DBNull.Value;
+            error.Value = (object?)step.Error ?? DBNull.Value;
+            started.Value = step.StartedAt.ToUnixTimeMilliseconds();
+            completed.Value = step.CompletedAt.ToUnixTimeMilliseconds();
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                // Already recorded: the transaction rolls back when disposed, nothing changes.
+                return false;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (!IsFinal(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A run completes as Succeeded, Failed or Cancelled.");
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        long now = Now();
+        await using var command = Command(connection, null,
+            "UPDATE runs SET status = $status, outputs = $outputs, error = $error, completed_at = $now, updated_at = $now, owner = NULL, lease_until = NULL " +
+            "WHERE run_id = $id AND status = $running AND owner = $owner AND lease_until > $now");
+        command.Parameters.AddWithValue("$status", StatusText(status));
+        command.Parameters.AddWithValue("$outputs", (object?)outputsJson ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)errorMessage ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
+        command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RenewLeaseAsync(string runId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "UPDATE runs SET lease_until = $lease, updated_at = $now WHERE run_id = $id AND owner = $owner");
+        command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", Now());
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The oldest runs are claimed first. A lease that ends exactly at <paramref name="now"/> has expired.</remarks>
+    public async ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (max == 0)
+        {
+            return Array.Empty<RunRecord>();
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = Command(connection, transaction,
+            "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
+            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            (workflowName is null ? "" : "AND workflow = $workflow ") +
+            "ORDER BY created_at, run_id LIMIT $max) " +
+            "RETURNING " + RunColumns);
+        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
+        command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updated", Now());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$max", max);
+        if (workflowName is not null)
+        {
+            command.Parameters.AddWithValue("$workflow", workflowName);
+        }
+
+        var claimed = new List<RunRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(ReadRun(reader));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        claimed.Sort(static (a, b) =>
+        {
+            int byTime = a.CreatedAt.CompareTo(b.CreatedAt);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.RunId, b.RunId);
+        });
+        return claimed;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(from);
+        if (from.Count == 0)
+        {
+            return false;
+        }
+
+        bool release = status == RunStatus.Pending || IsFinal(status);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new List<string>(from.Count);
+        await using var command = Command(connection, null, "");
+        for (int i = 0; i < from.Count; i++)
+        {
+            string name = "$from" + i.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(name);
+            command.Parameters.AddWithValue(name, StatusText(from[i]));
+        }
+
+        string completedAt = IsFinal(status) ? "$now" : status == RunStatus.Pending ? "NULL" : "completed_at";
+        command.CommandText =
+            "UPDATE runs SET status = $status, updated_at = $now, completed_at = " + completedAt +
+            (release ? ", owner = NULL, lease_until = NULL" : "") +
+            " WHERE run_id = $id AND status IN (" + string.Join(", ", parameters) + ")";
+        command.Parameters.AddWithValue("$status", StatusText(status));
+        command.Parameters.AddWithValue("$now", Now());
+        command.Parameters.AddWithValue("$id", runId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DeleteFailedStepsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status = $failed");
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$failed", StatusText(StepStatus.Failed));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "");
+        var where = new List<string>();
+        if (query.WorkflowName is not null)
+        {
+            where.Add("workflow = $workflow");
+            command.Parameters.AddWithValue("$workflow", query.WorkflowName);
+        }
+
+        if (query.Status is { } status)
+        {
+            where.Add("status = $status");
+            command.Parameters.AddWithValue("$status", StatusText(status));
+        }
+
+        if (query.CreatedAfter is { } after)
+        {
+            where.Add("created_at >= $after");
+            command.Parameters.AddWithValue("$after", after.ToUnixTimeMilliseconds());
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            where.Add("created_at < $before");
+            command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        }
+
+        command.CommandText = "SELECT " + RunColumns + " FROM runs" +
+            (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where)) +
+            " ORDER BY created_at DESC, run_id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        var runs = new List<RunRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask AppendEventAsync(RunEvent runEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runEvent);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "INSERT INTO events (run_id, at, kind, step_id, detail) VALUES ($run, $at, $kind, $step, $detail)");
+        command.Parameters.AddWithValue("$run", runEvent.RunId);
+        command.Parameters.AddWithValue("$at", runEvent.At.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$kind", runEvent.Kind);
+        command.Parameters.AddWithValue("$step", (object?)runEvent.StepId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$detail", (object?)runEvent.Detail ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RunEvent>> GetEventsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "SELECT run_id, sequence, at, kind, step_id, detail FROM events WHERE run_id = $run ORDER BY sequence");
+        command.Parameters.AddWithValue("$run", runId);
+        var events = new List<RunEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new RunEvent(
+                reader.GetString(0),
+                reader.GetInt64(1),
+                Time(reader.GetInt64(2)),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return events;
+    }
+
+    private long Now() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = text;
+        return command;
+    }
+
+    /// <summary>Takes the run's write lock (first write of the transaction) if the owner still holds an unexpired lease.</summary>
+    private static async ValueTask<bool> TouchOwnedRunAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, string owner, long now, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            "UPDATE runs SET updated_at = $now WHERE run_id = $id AND owner = $owner AND lease_until > $now");
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static async ValueTask<RunRecord?> ReadRunAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT " + RunColumns + " FROM runs WHERE run_id = $id");
+        command.Parameters.AddWithValue("$id", runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+    }
+
+    private static RunRecord ReadRun(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        ParseRunStatus(reader.GetString(3)),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        Time(reader.GetInt64(7)),
+        Time(reader.GetInt64(8)),
+        reader.IsDBNull(9) ? null : Time(reader.GetInt64(9)),
+        reader.IsDBNull(10) ? null : reader.GetString(10),
+        reader.IsDBNull(11) ? null : Time(reader.GetInt64(11)));
+
+    private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var schemaReady = initializing;
+        if (schemaReady is not { IsCompletedSuccessfully: true })
+        {
+            lock (initializeGate)
+            {
+                if (initializing is null || initializing.IsFaulted || initializing.IsCanceled)
+                {
+                    initializing = InitializeAsync();
+                }
+
+                schemaReady = initializing;
+            }
+
+            await schemaReady.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
+            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the schema once per store (CREATE ... IF NOT EXISTS, so once per file in effect).</summary>
+    private async Task InitializeAsync()
+    {
+        var cancellationToken = CancellationToken.None;
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL;"))
+        {
+            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var schema = Command(connection, transaction, Schema))
+        {
+            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var version = Command(connection, transaction, "SELECT MAX(version) FROM schema_version"))
+        {
+            object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (found is null or DBNull)
+            {
+                version.CommandText = "INSERT INTO schema_version (version) VALUES (" + SchemaVersion.ToString(CultureInfo.InvariantCulture) + ")";
+                await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (Convert.ToInt64(found, CultureInfo.InvariantCulture) > SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The workflow store's schema is version {found}; this version of Workflows.Sqlite knows version {SchemaVersion}. Update the package.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id TEXT NOT NULL PRIMARY KEY,
+            workflow TEXT NOT NULL,
+            definition_hash TEXT NOT NULL,
+            status TEXT NOT NULL,
+            inputs TEXT NULL,
+            outputs TEXT NULL,
+            error TEXT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            completed_at INTEGER NULL,
+            owner TEXT NULL,
+            lease_until INTEGER NULL);
+        CREATE INDEX IF NOT EXISTS runs_claim ON runs (status, lease_until);
+        CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
+        CREATE INDEX IF NOT EXISTS runs_workflow_created ON runs (workflow, created_at);
+        CREATE TABLE IF NOT EXISTS steps (
+            run_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            item_index INTEGER NOT NULL,
+            signature TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            output TEXT NULL,
+            error TEXT NULL,
+            started_at INTEGER NOT NULL,
+            completed_at INTEGER NOT NULL,
+            recorded INTEGER NOT NULL,
+            PRIMARY KEY (run_id, step_id, item_index));
+        CREATE INDEX IF NOT EXISTS steps_recorded ON steps (run_id, recorded);
+        CREATE TABLE IF NOT EXISTS events (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            step_id TEXT NULL,
+            detail TEXT NULL);
+        CREATE INDEX IF NOT EXISTS events_run ON events (run_id, sequence);
+        """;
+
+    private static bool IsFinal(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
+
+    private static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Pending => "pending",
+        RunStatus.Running => "running",
+        RunStatus.Paused => "paused",
+        RunStatus.Succeeded => "succeeded",
+        RunStatus.Failed => "failed",
+        RunStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
+    };
+
+    private static RunStatus ParseRunStatus(string text) => text switch
+    {
+        "pending" => RunStatus.Pending,
+        "running" => RunStatus.Running,
+        "paused" => RunStatus.Paused,
+        "succeeded" => RunStatus.Succeeded,
+        "failed" => RunStatus.Failed,
+        "cancelled" => RunStatus.Cancelled,
+        _ => throw new InvalidOperationException($"Unknown run status '{text}' in the workflow store."),
+    };
+
+    private static string StatusText(StepStatus status) => status.ToString().ToLowerInvariant();
+
+    private static StepStatus ParseStepStatus(string text) =>
+        Enum.TryParse<StepStatus>(text, ignoreCase: true, out var status)
+            ? status
+            : throw new InvalidOperationException($"Unknown step status '{text}' in the workflow store.");
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using Npgsql;
+using Workflows.Durability;
+using Workflows.PostgreSql;
+using Xunit;
+
+namespace Workflows.Durability.Tests;
+
+/// <summary>
+/// The conformance tests on PostgreSQL: a new schema per test, dropped afterwards. The server comes from the
+/// <c>WORKFLOWS_POSTGRES</c> connection string (default: 127.0.0.1:5432, postgres/postgres, as .ci/postgres.sh
+/// sets it up). When no server answers these tests fail: they are never skipped.
+/// </summary>
+public sealed class PostgreSqlStoreTests : StoreConformanceTests
+{
+    private static readonly string ConnectionString =
+        Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } configured
+            ? configured
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+
+    private readonly string schema = "wf_test_" + Guid.NewGuid().ToString("N");
+    private readonly List<PostgreSqlWorkflowStore> stores = [];
+
+    protected override Task<IWorkflowStore> CreateStoreAsync() => Task.FromResult(OpenAnother());
+
+    protected override IWorkflowStore OpenAnother()
+    {
+        var store = new PostgreSqlWorkflowStore(ConnectionString, schema);
+        lock (stores)
+        {
+            stores.Add(store);
+        }
+
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task The_tables_are_in_the_configured_schema()
+    {
+        await Store.GetRunAsync("none");
+
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name");
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        var tables = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["events", "runs", "schema_version", "steps"], tables);
+    }
+
+    [Fact]
+    public void A_schema_name_that_is_not_an_identifier_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new PostgreSqlWorkflowStore(ConnectionString, "x\"; DROP TABLE runs; --"));
+    }
+
+    [Fact]
+    public async Task The_default_schema_is_workflows()
+    {
+        await using var store = new PostgreSqlWorkflowStore(ConnectionString);
+        Assert.Equal("workflows", store.Schema);
+    }
+}
