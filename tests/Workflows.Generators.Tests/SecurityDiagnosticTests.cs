@@ -239,4 +239,21 @@ public sealed class SecurityDiagnosticTests
         Assert.Equal((7, 14), (found[1].Item1, found[1].Item2));
         Assert.EndsWith("items must be single values, not lists or mappings", found[1].Item3);
     }
+    [Fact]
+    public void A_step_read_inside_a_list_item_is_a_dependency()
+    {
+        var result = Build("""
+            name: list-dependency
+            steps:
+              - id: fetch
+                action: fetch
+                with: { order_id: o-1 }
+              - id: run
+                action: process.run
+                with: { command: echo, args: ["${{ steps.fetch.output }}"], environment: { X: "${{ steps.fetch.output }}" } }
+            """);
+
+        Clean(result);
+        Assert.Contains("new global::Workflows.WorkflowStepDescriptor(\"run\", \"process.run\", new string[] { \"fetch\" })", result.GeneratedSource("TestApp.ListDependencyWorkflow.g.cs"));
+    }
 }

@@ -117,12 +117,24 @@ internal sealed class ExpressionBinder
 
     /// <summary>True when the value reads a <c>secrets.NAME</c> anywhere (for the WF04xx checks).</summary>
     public static bool ReadsSecrets(ArgumentValue value)
-        => value.Text.IndexOf("secrets", StringComparison.Ordinal) >= 0
-            && Walk(ParseAll(value)).Any(n => n is MemberAccessExpression { Target: IdentifierExpression { Name: "secrets" } });
+        => value.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping
+            ? value.Scalars().Any(ReadsSecrets)
+            : value.Text.IndexOf("secrets", StringComparison.Ordinal) >= 0
+                && Walk(ParseAll(value)).Any(n => n is MemberAccessExpression { Target: IdentifierExpression { Name: "secrets" } });
 
     /// <summary>The step indexes an expression value reads, found without binding (they decide the batches).</summary>
     public static IEnumerable<string> ReferencedSteps(ArgumentValue value, bool bare)
     {
+        if (value.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping)
+        {
+            foreach (var id in value.Scalars().SelectMany(item => ReferencedSteps(item, bare: false)))
+            {
+                yield return id;
+            }
+
+            yield break;
+        }
+
         var text = InterpolatedText.Split(value.Text);
         if (text.Error is not null)
         {

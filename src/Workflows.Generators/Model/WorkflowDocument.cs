@@ -117,6 +117,37 @@ internal sealed record ArgumentValue(
             ? new SourceSpan(Span.FilePath, origin.Offset + start, origin.Offset + start + length, origin.Line, origin.Column + start, origin.Line, origin.Column + start + length)
             : Span;
 
+    /// <summary>The scalar values inside: itself for a scalar, every item or entry value (at any depth) otherwise.</summary>
+    public System.Collections.Generic.IEnumerable<ArgumentValue> Scalars()
+    {
+        var pending = new System.Collections.Generic.Stack<ArgumentValue>();
+        pending.Push(this);
+        while (pending.Count > 0)
+        {
+            var value = pending.Pop();
+            switch (value.Kind)
+            {
+                case ArgumentValueKind.List:
+                    foreach (var item in value.Items)
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+                case ArgumentValueKind.Mapping:
+                    foreach (var entry in value.Entries)
+                    {
+                        pending.Push(entry.Value);
+                    }
+
+                    break;
+                default:
+                    yield return value;
+                    break;
+            }
+        }
+    }
+
     public string Describe() => Kind switch
     {
         ArgumentValueKind.Null => "null",

@@ -98,6 +98,7 @@ namespace TestApp.Flows
         private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun
         {
             private readonly FanOutInWorkflow _workflow;
+            private global::Workflows.WorkflowOptions _options => _workflow._options;
             private global::System.Threading.Tasks.Task _startStep = null!;
             private global::System.Threading.Tasks.Task _leftStep = null!;
             private global::System.Threading.Tasks.Task _rightStep = null!;
