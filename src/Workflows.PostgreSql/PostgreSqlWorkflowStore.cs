@@ -310,6 +310,29 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     }
 
     /// <inheritdoc />
+    public async ValueTask<RunRecord?> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One row: the update locks it, and a concurrent claimer re-checks the condition after the lock.
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now() " +
+            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3))) " +
+            "RETURNING run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until",
+            connection);
+        Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
+        Add(command, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        Add(command, owner, NpgsqlDbType.Text);
+        Add(command, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        Add(command, runId, NpgsqlDbType.Text);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);

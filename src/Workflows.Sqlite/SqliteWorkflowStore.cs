@@ -301,6 +301,37 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<RunRecord?> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var command = Command(connection, transaction,
+            "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
+            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            "RETURNING " + RunColumns);
+        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
+        command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updated", Now());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", runId);
+        RunRecord? claimed = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed = ReadRun(reader);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return claimed;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);

@@ -77,6 +77,44 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryClaimRun_takes_one_run_by_id_only_when_it_needs_an_owner()
+    {
+        await Store.StartRunAsync(NewRun("live"), "owner-a", Live);
+        await Store.StartRunAsync(NewRun("dead"), "owner-b", Expired);
+        await PendingRunAsync("pending");
+
+        Assert.Null(await Store.TryClaimRunAsync("live", "owner-c", Now, Live));
+        Assert.Null(await Store.TryClaimRunAsync("missing", "owner-c", Now, Live));
+        var dead = await Store.TryClaimRunAsync("dead", "owner-c", Now, Live);
+        var pending = await Store.TryClaimRunAsync("pending", "owner-c", Now, Live);
+
+        Assert.Equal(("owner-c", RunStatus.Running, (DateTimeOffset?)Live), (dead!.Owner, dead.Status, dead.LeaseUntil));
+        Assert.Equal(("owner-c", RunStatus.Running), (pending!.Owner, pending.Status));
+        Assert.Equal("owner-a", (await Store.GetRunAsync("live"))!.Owner);
+    }
+
+    [Fact]
+    public async Task TryClaimRun_races_have_one_winner()
+    {
+        await Store.StartRunAsync(NewRun("contested"), "dead-owner", Expired);
+        using var start = new Barrier(6);
+        var stores = Enumerable.Range(0, 6).Select(_ => OpenAnother()).ToArray();
+
+        var claims = await Task.WhenAll(stores.Select((store, i) => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            return await store.TryClaimRunAsync("contested", "claimer-" + i, Now, Live);
+        })));
+
+        var winner = Assert.Single(claims, c => c is not null);
+        Assert.Equal(winner!.Owner, (await Store.GetRunAsync("contested"))!.Owner);
+        foreach (var store in stores.OfType<IAsyncDisposable>())
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task StartRun_is_idempotent_by_run_id()
     {
         var first = await Store.StartRunAsync(NewRun("r1", inputs: "{\"n\":1}"), "owner-a", Live);

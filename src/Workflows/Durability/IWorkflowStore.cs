@@ -55,6 +55,13 @@ public interface IWorkflowStore
     ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Claims one run like <see cref="ClaimRunsAsync"/> does (when it is <see cref="RunStatus.Pending"/>, or
+    /// <see cref="RunStatus.Running"/> with a lease expired before <paramref name="now"/>): for resuming a run by
+    /// its id. Null when the run cannot be claimed (finished, paused, or owned by a live process).
+    /// </summary>
+    ValueTask<RunRecord?> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Sets a run's status to <paramref name="status"/> from the outside (pause, resume, cancel, retry), when the
     /// run is in one of <paramref name="from"/>. Returns false when it was not. Clears the owner when moving to
     /// <see cref="RunStatus.Pending"/> or a final status.
