@@ -65,4 +65,22 @@ public sealed class WorkflowOptions
     /// variables (<see cref="EnvironmentSecrets"/> without a prefix).
     /// </summary>
     public IWorkflowSecrets? Secrets { get; init; }
+
+    /// <summary>
+    /// Where durable runs keep their checkpoints (<c>Workflows.Sqlite</c>, <c>Workflows.PostgreSql</c>). With a
+    /// store, workflows that name a <c>json_context</c> run durably; null (the default) costs nothing.
+    /// </summary>
+    public Durability.IWorkflowStore? Store { get; init; }
+
+    /// <summary>
+    /// This process's name as the owner of the durable runs it executes. Default: machine name, process id and a
+    /// random suffix, unique per <see cref="WorkflowOptions"/> instance.
+    /// </summary>
+    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// How long a durable run stays owned without its owner renewing the lease (renewed every third of it).
+    /// Another process may resume the run once it expired. Default 30 seconds.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 }

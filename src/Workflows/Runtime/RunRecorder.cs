@@ -68,6 +68,21 @@ public sealed class RunRecorder
     /// <summary>The report being filled.</summary>
     public WorkflowRunReport Report { get; }
 
+    /// <summary>The durable run this run records into; null for a run that is not durable.</summary>
+    public Durability.DurableRun? Durable { get; private set; }
+
+    /// <summary>A recorder for a durable run: always one, since steps reach the run's checkpoints through it.</summary>
+    public static RunRecorder StartDurable(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport, Durability.DurableRun durable)
+        => new(descriptor, options ?? WorkflowOptions.Default) { Durable = durable };
+
+    /// <summary>A nested recorder (see <see cref="StartNested"/>) for a durable run of a called workflow.</summary>
+    public static RunRecorder StartNestedDurable(WorkflowDescriptor descriptor, WorkflowOptions? options, RunRecorder? caller, int callerStep, int callerItem, Durability.DurableRun durable)
+    {
+        var recorder = StartNested(descriptor, options, caller, callerStep, callerItem) ?? new RunRecorder(descriptor, options ?? WorkflowOptions.Default);
+        recorder.Durable = durable;
+        return recorder;
+    }
+
     /// <summary>A recorder when someone listens (a report, an observer, progress, a trace or metrics listener); else null.</summary>
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {

@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Workflows.Durability;
+
+/// <summary>
+/// One execution of a durable run by this process: it owns the run's lease (renewing it), knows which steps
+/// completed before (so they are restored, not run again), records each step as it completes, and records
+/// the run's outcome once. Not meant to be used directly: generated code drives it.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class DurableRun : IAsyncDisposable
+{
+    private readonly IWorkflowStore _store;
+    private readonly WorkflowOptions _options;
+    private readonly Dictionary<(string StepId, int Item), StepRecord> _completed;
+    private readonly CancellationTokenSource _stop;
+    private readonly ITimer _renewal;
+    private readonly string _workflowName;
+    private int _paused;
+    private int _cancelledByControl;
+    private int _leaseLost;
+
+    private DurableRun(IWorkflowStore store, WorkflowOptions options, string workflowName, RunRecord run, Dictionary<(string, int), StepRecord> completed, CancellationToken cancellationToken)
+    {
+        _store = store;
+        _options = options;
+        _workflowName = workflowName;
+        _completed = completed;
+        RunId = run.RunId;
+        InputsJson = run.InputsJson;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var period = TimeSpan.FromTicks(Math.Max(options.LeaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond));
+        _renewal = options.TimeProvider.CreateTimer(static state => _ = ((DurableRun)state!).RenewAsync(), this, period, period);
+    }
+
+    /// <summary>The run's id.</summary>
+    public string RunId { get; }
+
+    /// <summary>The inputs the run was started with (on resume, these win over the caller's).</summary>
+    public string? InputsJson { get; }
+
+    /// <summary>True when the run resumes steps completed by an earlier execution.</summary>
+    public bool IsResumed => _completed.Count > 0;
+
+    /// <summary>Cancelled by the caller, by a <c>cancel</c> of the run, or when the lease is lost.</summary>
+    public CancellationToken Token => _stop.Token;
+
+    /// <summary>
+    /// Starts or resumes run <paramref name="runId"/>: the run to execute, or (the id is an idempotency key) the
+    /// stored record of a run that already finished.
+    /// </summary>
+    /// <exception cref="WorkflowRunInProgressException">A live process owns the run.</exception>
+    /// <exception cref="WorkflowRunPausedException">The run is paused.</exception>
+    /// <exception cref="WorkflowDefinitionChangedException">Steps completed earlier no longer match the definition.</exception>
+    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        string definitionHash,
+        IReadOnlyList<string> stepSignatures,
+        string runId,
+        string? inputsJson,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' runs durably only with a store: set WorkflowOptions.Store.");
+        var now = options.TimeProvider.GetUtcNow();
+        var start = await store.StartRunAsync(new NewRun(runId, descriptor.Name, definitionHash, inputsJson, now), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var run = start.Run;
+        if (run.WorkflowName != descriptor.Name)
+        {
+            throw new InvalidOperationException($"Run id '{runId}' belongs to workflow '{run.WorkflowName}', not '{descriptor.Name}'. Run ids are unique across workflows.");
+        }
+
+        var completed = new Dictionary<(string, int), StepRecord>();
+        if (!start.Created)
+        {
+            switch (run.Status)
+            {
+                case RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled:
+                    return (null, run);
+                case RunStatus.Paused:
+                    throw new WorkflowRunPausedException(runId);
+            }
+
+            if (run.Owner != options.Owner || run.LeaseUntil <= now)
+            {
+                run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
+                    ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
+            }
+
+            foreach (var step in await store.GetStepsAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                if (step.Status == StepStatus.Succeeded)
+                {
+                    completed[(step.StepId, step.ItemIndex)] = step;
+                }
+            }
+
+            var changes = DefinitionChanges(descriptor, stepSignatures, completed.Values);
+            if (changes.Count > 0)
+            {
+                // Leave it for a process that still has the definition it started with.
+                await store.SetStatusAsync(runId, RunStatus.Pending, new[] { RunStatus.Running }, cancellationToken).ConfigureAwait(false);
+                throw new WorkflowDefinitionChangedException(descriptor.Name, runId, changes);
+            }
+        }
+
+        return (new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken), null);
+    }
+
+    /// <summary>What no longer matches: completed steps that are gone or whose action or output type changed.</summary>
+    private static List<string> DefinitionChanges(WorkflowDescriptor descriptor, IReadOnlyList<string> signatures, IEnumerable<StepRecord> completed)
+    {
+        var changes = new List<string>();
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in completed)
+        {
+            if (!reported.Add(record.StepId))
+            {
+                continue;
+            }
+
+            var index = IndexOf(descriptor, record.StepId);
+            if (index < 0)
+            {
+                changes.Add($"completed step '{record.StepId}' no longer exists");
+            }
+            else if (!string.Equals(signatures[index], record.Signature, StringComparison.Ordinal))
+            {
+                changes.Add($"step '{record.StepId}' was '{record.Signature}' and is now '{signatures[index]}'");
+            }
+        }
+
+        return changes;
+    }
+
+    private static int IndexOf(WorkflowDescriptor descriptor, string stepId)
+    {
+        for (var i = 0; i < descriptor.Steps.Count; i++)
+        {
+            if (descriptor.Steps[i].Id == stepId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The output of a step (or foreach item) completed by an earlier execution, if it was.</summary>
+    public bool TryGetCompleted(string stepId, int item, out string? outputJson)
+    {
+        if (_completed.Count > 0 && _completed.TryGetValue((stepId, item), out var record))
+        {
+            outputJson = record.OutputJson;
+            return true;
+        }
+
+        outputJson = null;
+        return false;
+    }
+
+    /// <summary>Throws when the run was paused: a step that has not started must not start.</summary>
+    public void ThrowIfPaused()
+    {
+        if (Volatile.Read(ref _paused) != 0)
+        {
+            throw new WorkflowRunPausedException(RunId);
+        }
+    }
+
+    /// <summary>Records a completed step (or item) before anything that depends on it starts.</summary>
+    /// <exception cref="WorkflowLeaseLostException">This process no longer owns the run.</exception>
+    public async ValueTask RecordAsync(string stepId, int item, string signature, int attempts, string? outputJson)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        var record = new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now);
+        if (!await _store.RecordStepsAsync(RunId, _options.Owner, new[] { record }, CancellationToken.None).ConfigureAwait(false))
+        {
+            LoseLease();
+            throw new WorkflowLeaseLostException(RunId);
+        }
+    }
+
+    /// <summary>The id of the durable run of a workflow that step <paramref name="stepId"/> runs.</summary>
+    public string ChildRunId(string stepId, int item) => item < 0 ? $"{RunId}/{stepId}" : $"{RunId}/{stepId}/{item}";
+
+    /// <summary>Records the run's success and its outputs.</summary>
+    public ValueTask SucceedAsync(string? outputsJson)
+        => CompleteAsync(RunStatus.Succeeded, outputsJson, null);
+
+    /// <summary>
+    /// Records how the run ended after <paramref name="exception"/>: failed, or cancelled by a <c>cancel</c> of the
+    /// run. A pause, the caller's cancellation (a process shutting down) or a lost lease record nothing: the run
+    /// stays resumable (released as <see cref="RunStatus.Pending"/>, or paused).
+    /// </summary>
+    public async ValueTask FailAsync(Exception exception, CancellationToken callerToken)
+    {
+        await _renewal.DisposeAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _leaseLost) != 0 || IsPause(exception))
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _cancelledByControl) != 0)
+        {
+            await CompleteAsync(RunStatus.Cancelled, null, "cancelled").ConfigureAwait(false);
+            return;
+        }
+
+        if (exception is OperationCanceledException && callerToken.IsCancellationRequested)
+        {
+            await _store.SetStatusAsync(RunId, RunStatus.Pending, new[] { RunStatus.Running }, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        await CompleteAsync(RunStatus.Failed, null, Runtime.SecretRedactor.Redact(exception.Message)).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the exception is (or wraps) the pause of this run.</summary>
+    public static bool IsPause(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is WorkflowRunPausedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask CompleteAsync(RunStatus status, string? outputsJson, string? error)
+    {
+        await _renewal.DisposeAsync().ConfigureAwait(false);
+        await _store.CompleteRunAsync(RunId, _options.Owner, status, outputsJson, error, CancellationToken.None).ConfigureAwait(false);
+        await _store.AppendEventAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), status.ToString().ToLowerInvariant(), null, error), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps the lease, and notices a pause or cancel requested through the store.</summary>
+    private async Task RenewAsync()
+    {
+        try
+        {
+            var now = _options.TimeProvider.GetUtcNow();
+            if (!await _store.RenewLeaseAsync(RunId, _options.Owner, now + _options.LeaseDuration).ConfigureAwait(false))
+            {
+                LoseLease();
+                return;
+            }
+
+            switch ((await _store.GetRunAsync(RunId).ConfigureAwait(false))?.Status)
+            {
+                case RunStatus.Paused:
+                    Volatile.Write(ref _paused, 1);
+                    break;
+                case RunStatus.Cancelled:
+                    Volatile.Write(ref _cancelledByControl, 1);
+                    _stop.Cancel();
+                    break;
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A store that is briefly unreachable: the next tick tries again; the lease covers two misses.
+        }
+    }
+
+    private void LoseLease()
+    {
+        Volatile.Write(ref _leaseLost, 1);
+        _stop.Cancel();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _renewal.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

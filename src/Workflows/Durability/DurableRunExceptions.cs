@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+
+namespace Workflows.Durability;
+
+/// <summary>A durable run cannot resume: steps it already completed no longer match the workflow's definition.</summary>
+public sealed class WorkflowDefinitionChangedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowDefinitionChangedException(string workflowName, string runId, IReadOnlyList<string> changes)
+        : base($"Run '{runId}' of workflow '{workflowName}' cannot resume: {string.Join("; ", changes)}. Completed steps must keep their id, action and output type; " +
+            "add new steps downstream instead, or finish the run with the definition it started with.")
+    {
+        WorkflowName = workflowName;
+        RunId = runId;
+        Changes = changes;
+    }
+
+    /// <summary>The workflow.</summary>
+    public string WorkflowName { get; }
+
+    /// <summary>The run that was refused.</summary>
+    public string RunId { get; }
+
+    /// <summary>What changed, one entry per completed step that no longer matches.</summary>
+    public IReadOnlyList<string> Changes { get; }
+}
+
+/// <summary>Another live process owns the durable run (its lease has not expired).</summary>
+public sealed class WorkflowRunInProgressException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowRunInProgressException(string runId, string? owner, DateTimeOffset? leaseUntil)
+        : base($"Run '{runId}' is being executed by '{owner}' (lease until {leaseUntil:O}). Wait for it, or for the lease to expire if that process died.")
+    {
+        RunId = runId;
+        Owner = owner;
+    }
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+
+    /// <summary>Its current owner.</summary>
+    public string? Owner { get; }
+}
+
+/// <summary>The durable run was paused (or is paused): no new step started; it continues once resumed.</summary>
+public sealed class WorkflowRunPausedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowRunPausedException(string runId)
+        : base($"Run '{runId}' is paused. Resume it (WorkflowRuns.ResumeAsync) and it continues where it stopped.") => RunId = runId;
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+}
+
+/// <summary>
+/// A durable run started earlier with this id had already failed or been cancelled: starting it again returns
+/// that outcome instead of running it twice. Retry it with <see cref="WorkflowRuns.RetryAsync(string, System.Threading.CancellationToken)"/>.
+/// </summary>
+public sealed class WorkflowRunFinishedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowRunFinishedException(RunRecord run)
+        : base($"Run '{run.RunId}' of workflow '{run.WorkflowName}' already ended {run.Status}{(run.Error is null ? "" : ": " + run.Error)}.") => Run = run;
+
+    /// <summary>The run as stored.</summary>
+    public RunRecord Run { get; }
+}
+
+/// <summary>This process lost ownership of the durable run (its lease expired and another process took it over).</summary>
+public sealed class WorkflowLeaseLostException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowLeaseLostException(string runId)
+        : base($"This process no longer owns run '{runId}': its lease expired and another process may have resumed it. Nothing more is recorded from here.") => RunId = runId;
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+}

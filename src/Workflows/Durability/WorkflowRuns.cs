@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Workflows.Durability;
+
+/// <summary>
+/// Controls and inspects durable runs in a store: pause, resume, cancel, retry, history. A process running
+/// the run notices pause and cancel when it next renews its lease (every third of
+/// <see cref="WorkflowOptions.LeaseDuration"/>): a pause lets running steps finish and starts no new one.
+/// </summary>
+public sealed class WorkflowRuns
+{
+    private static readonly RunStatus[] s_pausable = { RunStatus.Running, RunStatus.Pending };
+    private static readonly RunStatus[] s_paused = { RunStatus.Paused };
+    private static readonly RunStatus[] s_cancellable = { RunStatus.Running, RunStatus.Pending, RunStatus.Paused };
+    private static readonly RunStatus[] s_failed = { RunStatus.Failed };
+
+    private readonly IWorkflowStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the controller over a store.</summary>
+    public WorkflowRuns(IWorkflowStore store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Pauses a running or pending run; false when it is in no state to pause.</summary>
+    public ValueTask<bool> PauseAsync(string runId, CancellationToken cancellationToken = default)
+        => ChangeAsync(runId, RunStatus.Paused, s_pausable, "paused", cancellationToken);
+
+    /// <summary>Makes a paused run pending again: the next <c>RecoverAsync</c> (or a start with its id) continues it.</summary>
+    public ValueTask<bool> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+        => ChangeAsync(runId, RunStatus.Pending, s_paused, "resumed", cancellationToken);
+
+    /// <summary>Cancels a run that has not finished; a process running it stops its steps.</summary>
+    public ValueTask<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
+        => ChangeAsync(runId, RunStatus.Cancelled, s_cancellable, "cancelled", cancellationToken);
+
+    /// <summary>
+    /// Makes a failed run pending again, keeping its completed steps: when it continues, only the steps that
+    /// failed (and those after them) run.
+    /// </summary>
+    public async ValueTask<bool> RetryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if ((await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Status != RunStatus.Failed)
+        {
+            return false;
+        }
+
+        await _store.DeleteFailedStepsAsync(runId, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(runId, RunStatus.Pending, s_failed, "retried", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs matching the query, newest first.</summary>
+    public ValueTask<IReadOnlyList<RunRecord>> ListAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
+        => _store.ListRunsAsync(query ?? new RunQuery(), cancellationToken);
+
+    /// <summary>One run with its step records and history; null when there is no such run.</summary>
+    public async ValueTask<RunDetails?> GetAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var steps = await _store.GetStepsAsync(runId, cancellationToken).ConfigureAwait(false);
+        var events = await _store.GetEventsAsync(runId, cancellationToken).ConfigureAwait(false);
+        return new RunDetails(run, steps, events);
+    }
+
+    private async ValueTask<bool> ChangeAsync(string runId, RunStatus status, RunStatus[] from, string kind, CancellationToken cancellationToken)
+    {
+        if (!await _store.SetStatusAsync(runId, status, from, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await _store.AppendEventAsync(new RunEvent(runId, 0, _time.GetUtcNow(), kind, null, null), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}
+
+/// <summary>A run with its step records and history.</summary>
+public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, IReadOnlyList<RunEvent> Events);
