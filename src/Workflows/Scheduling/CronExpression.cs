@@ -566,7 +566,7 @@ public sealed class CronExpression
 
             if (step < 1 || step > spec.Max)
             {
-                error = new CronError(stepToken.Start, stepToken.Length, $"{spec.Name}: step {step} is out of range 1-{spec.Max}");
+                error = new CronError(stepToken.Start, stepToken.Length, $"{spec.Name}: step {Slice(text, stepToken)} is out of range 1-{spec.Max}");
                 return false;
             }
         }
@@ -621,8 +621,8 @@ public sealed class CronExpression
 
                 if (low > high)
                 {
-                    var hint = spec.Names == DayNames ? " (Sunday is 0 and also 7: FRI-SUN is 5-7)" : "";
-                    error = new CronError(range.Start, range.Length, $"{spec.Name}: range {low}-{high} is reversed: the start must not be after the end{hint}");
+                    var hint = spec.Names == DayNames && high == 0 ? $" (Sunday is also 7: write {Slice(text, lowToken)}-7)" : "";
+                    error = new CronError(range.Start, range.Length, $"{spec.Name}: range {Slice(text, range)} is reversed: the start must not be after the end{hint}");
                     return false;
                 }
             }
@@ -644,7 +644,7 @@ public sealed class CronExpression
         {
             if (value < spec.Min || value > spec.Max)
             {
-                error = new CronError(token.Start, token.Length, $"{spec.Name}: {value} is out of range {spec.Min}-{spec.Max}");
+                error = new CronError(token.Start, token.Length, $"{spec.Name}: {raw} is out of range {spec.Min}-{spec.Max}");
                 return false;
             }
 
