@@ -63,6 +63,14 @@ public class CronOccurrenceTests
     }
 
     [Fact]
+    public void The_start_of_the_calendar_is_a_valid_starting_point()
+    {
+        var first = CronExpression.Parse("0 0 1 1 *").GetOccurrences(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, NewYork).First();
+
+        Assert.Equal(new DateTimeOffset(2, 1, 1, 0, 0, 0, NewYork.GetUtcOffset(new DateTime(2, 1, 1))), first);
+    }
+
+    [Fact]
     public void The_31st_runs_only_in_months_that_have_it()
     {
         var days = Between("0 0 31 * *", "2025-01-31T12:00Z", "2026-02-01T00:00Z", Utc);

@@ -202,6 +202,13 @@ public sealed class CronExpression
             return null;
         }
 
+        // Keep local times representable: nothing can occur this early anyway.
+        var earliest = new DateTimeOffset(2, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        if (after < earliest)
+        {
+            after = earliest;
+        }
+
         var offset = zone.GetUtcOffset(after);
         var localTicks = after.UtcTicks + offset.Ticks;
         var floor = new DateTime(localTicks - (localTicks % TimeSpan.TicksPerMinute), DateTimeKind.Unspecified);
