@@ -188,6 +188,26 @@ internal static class DiagnosticDescriptors
         "A secret flows into a log or an output",
         "{0} passes a ${{{{ secrets }}}} value into {1}. Secret values are masked where the library can see them, but not in what others do with them: do not log or return secrets.");
 
+    public static readonly DiagnosticDescriptor DurableWithoutJsonContext = Error(
+        "WF0501",
+        "durable: true needs a json_context",
+        "Workflow '{0}' is durable, so its inputs, outputs and step outputs are stored as JSON: add 'json_context: <full name of a JsonSerializerContext>' listing their types with [JsonSerializable(typeof(...))]");
+
+    public static readonly DiagnosticDescriptor InvalidJsonContext = Error(
+        "WF0502",
+        "json_context does not name a JsonSerializerContext",
+        "json_context '{0}' {1}. Name a class deriving from System.Text.Json.Serialization.JsonSerializerContext, by its full name.");
+
+    public static readonly DiagnosticDescriptor TypeNotInJsonContext = Error(
+        "WF0503",
+        "A type a durable run stores is not in the json_context",
+        "{0} has type '{1}', which json_context '{2}' does not list. Add [JsonSerializable(typeof({1}))] to it, so durable runs can store it (AOT safe, no reflection).");
+
+    public static readonly DiagnosticDescriptor CalledWorkflowNotDurable = Error(
+        "WF0504",
+        "A durable workflow runs a workflow that cannot run durably",
+        "Step '{0}' runs workflow '{1}', which has no json_context, inside a durable workflow: its steps could not be checkpointed. Give '{1}' a json_context too.");
+
     public static readonly DiagnosticDescriptor InvalidMaxAttempts = Error(
         "WF0202",
         "retry.max_attempts is less than 1",
@@ -232,6 +252,7 @@ internal static class DiagnosticDescriptors
         CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
         ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,
         ScriptInjection, CredentialLiteral, PlainHttp, PathLeavesRoot, SecretLogged,
+        DurableWithoutJsonContext, InvalidJsonContext, TypeNotInJsonContext, CalledWorkflowNotDurable,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

@@ -141,7 +141,8 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             .ToList();
 
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
-        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims);
+        var jsonContexts = Types.JsonContextResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.JsonContextNames));
+        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims, jsonContexts);
         for (var i = 0; i < documents.Count; i++)
         {
             result[documents[i].FilePath] = bindings[i].Diagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();

@@ -29,6 +29,7 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         public const string InputTypes = nameof(InputTypes);
         public const string Specs = nameof(Specs);
         public const string CompositeSpecs = nameof(CompositeSpecs);
+        public const string JsonContexts = nameof(JsonContexts);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -76,6 +77,14 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (pair, _) => InputTypeResolver.Resolve(pair.Right, pair.Left))
             .WithTrackingName(Steps.InputTypes);
 
+        // json_context classes, read from the compilation as data (their [JsonSerializable] types).
+        var jsonContexts = documents
+            .SelectMany(static (document, _) => WorkflowBinder.JsonContextNames(document))
+            .Collect()
+            .Combine(context.CompilationProvider)
+            .Select(static (pair, _) => JsonContextResolver.Resolve(pair.Right, pair.Left))
+            .WithTrackingName(Steps.JsonContexts);
+
         // Workflows that run no other workflow bind alone, so editing one rebinds only it.
         var simpleBindings = documents
             .Where(static document => !WorkflowBinder.RunsWorkflows(document))
@@ -83,10 +92,11 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Combine(inputTypes)
             .Combine(defaultNamespace)
             .Combine(claims)
+            .Combine(jsonContexts)
             .Select(static (input, _) =>
             {
-                var ((((document, catalog), types), ns), allClaims) = input;
-                return WorkflowBinder.Bind(document, catalog, types, ns, allClaims);
+                var (((((document, catalog), types), ns), allClaims), contexts) = input;
+                return WorkflowBinder.Bind(document, catalog, types, ns, allClaims, jsonContexts: contexts);
             });
         var simpleSpecs = simpleBindings
             .Select(static (binding, _) => binding.Spec)
@@ -108,12 +118,13 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Combine(inputTypes)
             .Combine(defaultNamespace)
             .Combine(claims)
+            .Combine(jsonContexts)
             .SelectMany(static (input, _) =>
             {
-                var (((((composites, known), catalog), types), ns), allClaims) = input;
+                var ((((((composites, known), catalog), types), ns), allClaims), contexts) = input;
                 return composites.Count == 0
                     ? ImmutableArray<WorkflowSpec?>.Empty
-                    : WorkflowSetBinder.Bind(composites, known, catalog, types, ns, allClaims).Select(b => b.Spec).ToImmutableArray();
+                    : WorkflowSetBinder.Bind(composites, known, catalog, types, ns, allClaims, contexts).Select(b => b.Spec).ToImmutableArray();
             })
             .WithTrackingName(Steps.CompositeSpecs);
 

@@ -25,10 +25,12 @@ internal sealed class WorkflowBinder
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly TypeCatalog _types;
     private readonly WorkflowScope _scope;
+    private readonly EquatableArray<JsonContextInfo> _jsonContexts;
     private readonly List<ChildWorkflowSpec> _children = new();
 
-    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, WorkflowScope scope)
+    private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, WorkflowScope scope, EquatableArray<JsonContextInfo> jsonContexts)
     {
+        _jsonContexts = jsonContexts;
         _document = document;
         _catalog = catalog;
         _inputTypes = inputTypes;
@@ -44,8 +46,20 @@ internal sealed class WorkflowBinder
     /// <param name="defaultNamespace">The namespace for workflows without <c>namespace:</c>.</param>
     /// <param name="claims">The generated types of every workflow file in the compilation, for WF0007.</param>
     /// <param name="scope">The workflows its <c>workflow:</c> steps may run; <see cref="WorkflowScope.Empty"/> when it runs none.</param>
-    public static BindingResult Bind(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, string defaultNamespace, IReadOnlyList<TypeClaim> claims, WorkflowScope? scope = null)
-        => new WorkflowBinder(document, catalog, inputTypes, scope ?? WorkflowScope.Empty).BindCore(defaultNamespace, claims);
+    /// <param name="jsonContexts">The compilation's <c>json_context</c> classes, for durable workflows.</param>
+    public static BindingResult Bind(
+        WorkflowDocument document,
+        ActionCatalog catalog,
+        ResolvedInputTypes inputTypes,
+        string defaultNamespace,
+        IReadOnlyList<TypeClaim> claims,
+        WorkflowScope? scope = null,
+        EquatableArray<JsonContextInfo> jsonContexts = default)
+        => new WorkflowBinder(document, catalog, inputTypes, scope ?? WorkflowScope.Empty, jsonContexts).BindCore(defaultNamespace, claims);
+
+    /// <summary>The <c>json_context</c> a document names, for <see cref="JsonContextResolver"/>.</summary>
+    public static IEnumerable<string> JsonContextNames(WorkflowDocument document)
+        => document.JsonContext is { } name ? new[] { name.Value } : Enumerable.Empty<string>();
 
     /// <summary>True when a step of the document runs another workflow.</summary>
     public static bool RunsWorkflows(WorkflowDocument document) => document.Steps.Any(s => s.Workflow is not null);
@@ -110,6 +124,8 @@ internal sealed class WorkflowBinder
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
+        var durable = stepSpecs.Count == steps.Count && outputs is not null ? BindDurable(stepSpecs, inputs, inputTypeNames, outputs, outputMembers) : null;
+
         var diagnostics = _diagnostics.ToEquatableArray();
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
@@ -131,7 +147,8 @@ internal sealed class WorkflowBinder
             Timeout: _document.Timeout is { } timeout ? new DurationSpec(timeout.Ticks, timeout.Text) : null,
             OnFailure: onFailure.ToEquatableArray(),
             Children: _children.ToEquatableArray(),
-            MaxParallel: _document.MaxParallel);
+            MaxParallel: _document.MaxParallel,
+            Durable: durable);
         return new BindingResult(workflow, diagnostics, Signature(workflow, inputTypeNames, outputMembers));
     }
 
@@ -152,7 +169,95 @@ internal sealed class WorkflowBinder
             : new TypeShape(className + ".Outputs", workflow.ClassName + ".Outputs", TypeCategory.Other, IsValueType: false, ElementType: null, IsIndexable: false,
                 CountMember: null, outputMembers.ToEquatableArray(), new EquatableArray<string>(new[] { TypeCatalog.Object }), EquatableArray<string>.Empty);
         return new WorkflowSignature(workflow.WorkflowName, _document.FilePath, className, parameters.ToEquatableArray(),
-            workflow.Inputs.Select(i => i.PropertyName).ToEquatableArray(), outputs, workflow.Hosts);
+            workflow.Inputs.Select(i => i.PropertyName).ToEquatableArray(), outputs, workflow.Hosts, Durable: workflow.Durable is not null);
+    }
+
+    /// <summary>
+    /// A workflow with a <c>json_context</c> can run durably: every type a run stores (inputs, step outputs,
+    /// outputs) must have metadata in that context or the runtime's built-in one (WF0503), and every workflow
+    /// it runs must be able to run durably too (WF0504).
+    /// </summary>
+    private DurableSpec? BindDurable(List<StepSpec> steps, List<InputSpec> inputs, Dictionary<string, string> inputTypeNames, List<OutputSpec> outputs, List<MemberShape> outputMembers)
+    {
+        if (_document.JsonContext is not { } written)
+        {
+            if (_document.RequiresDurable)
+            {
+                Report(DiagnosticDescriptors.DurableWithoutJsonContext, _document.Durable!.Value.Span, _document.Name?.Value ?? "?");
+            }
+
+            return null;
+        }
+
+        var context = _jsonContexts.FirstOrDefault(c => c.Written == written.Value);
+        if (context?.FullName is not { } contextName || !context.IsContext)
+        {
+            Report(DiagnosticDescriptors.InvalidJsonContext, written.Span, written.Value, context?.FullName is null ? "names no type" : "is not a JsonSerializerContext");
+            return null;
+        }
+
+        var covered = new HashSet<string>(context.Covered.Concat(JsonContextResolver.BuiltInCovered), StringComparer.Ordinal);
+        var needed = new List<(string What, string Type)>();
+        needed.AddRange(inputs.Select(i => ($"Input '{i.Name}'", inputTypeNames[i.Name])));
+        needed.AddRange(outputs.Select((o, i) => ($"Output '{o.Name}'", outputMembers[i].Type)));
+        foreach (var step in steps)
+        {
+            if (step.RunsWorkflow)
+            {
+                continue;
+            }
+
+            if (step.ItemOutputTypeName is { } outputType)
+            {
+                needed.Add(($"The output of step '{step.Id}'", outputType));
+            }
+        }
+
+        var ok = true;
+        foreach (var (what, type) in needed.Distinct())
+        {
+            if (!covered.Contains(type) && !covered.Contains(type.TrimEnd('?')))
+            {
+                Report(DiagnosticDescriptors.TypeNotInJsonContext, written.Span, what, _types.Display(type), written.Value);
+                ok = false;
+            }
+        }
+
+        foreach (var step in _document.Steps)
+        {
+            if (step.Workflow is { } called && _scope.Find(called.Value) is { IsValid: true, Durable: false })
+            {
+                Report(DiagnosticDescriptors.CalledWorkflowNotDurable, called.Span, step.Id.Value, called.Value);
+                ok = false;
+            }
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        var signatures = steps.Select(s => (s.RunsWorkflow ? "workflow " : string.Empty) + s.ActionName + " -> " + (s.OutputType ?? "void")).ToList();
+        var definition = new System.Text.StringBuilder();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            definition.Append(steps[i].Id).Append('|').Append(signatures[i]).Append('|').Append(string.Join(",", steps[i].Dependencies.Select(d => steps[d].Id))).Append('\n');
+        }
+
+        return new DurableSpec(contextName, _document.RequiresDurable, Fnv64(definition.ToString()), signatures.ToEquatableArray());
+    }
+
+    /// <summary>A stable 64-bit FNV-1a hash, as 16 hex digits: the same definition hashes the same on every machine.</summary>
+    private static string Fnv64(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A workflow seen as an action: its inputs are the parameters, its <c>Outputs</c> the output.</summary>
@@ -529,7 +634,8 @@ internal sealed class WorkflowBinder
             ConditionReadsInputsOnly: condition is not null && step.If is { } written2
                 && !ExpressionBinder.ReferencedSteps(written2, bare: true).Any() && !ExpressionBinder.CallsStatusFunction(written2),
             ForEach: forEach,
-            ChildIndex: childIndex);
+            ChildIndex: childIndex,
+            ItemOutputTypeName: action.OutputTypeName);
     }
 
     /// <summary>
@@ -613,7 +719,7 @@ internal sealed class WorkflowBinder
             });
             var field = "_" + Identifiers.ToCamelCase(className.Substring(className.LastIndexOf('.') + 1));
             childIndex = _children.Count;
-            _children.Add(new ChildWorkflowSpec(className, field, hostIndexes.ToEquatableArray(), signature.Inputs.Count > 0));
+            _children.Add(new ChildWorkflowSpec(className, field, hostIndexes.ToEquatableArray(), signature.Inputs.Count > 0, signature.Outputs is not null));
         }
 
         return WorkflowAction(signature);

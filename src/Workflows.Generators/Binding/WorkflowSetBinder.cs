@@ -23,7 +23,8 @@ internal static class WorkflowSetBinder
         ActionCatalog catalog,
         ResolvedInputTypes inputTypes,
         string defaultNamespace,
-        IReadOnlyList<TypeClaim> claims)
+        IReadOnlyList<TypeClaim> claims,
+        Common.EquatableArray<JsonContextInfo> jsonContexts = default)
     {
         var signatures = new Dictionary<string, WorkflowSignature>(StringComparer.Ordinal);
         foreach (var signature in known)
@@ -70,7 +71,7 @@ internal static class WorkflowSetBinder
         foreach (var index in CalleesFirst(calls))
         {
             var scope = new WorkflowScope(signatures, cycleDiagnostics[index], silent[index]);
-            var result = WorkflowBinder.Bind(documents[index], catalog, inputTypes, defaultNamespace, claims, scope);
+            var result = WorkflowBinder.Bind(documents[index], catalog, inputTypes, defaultNamespace, claims, scope, jsonContexts);
             results[index] = result;
             if (result.Signature is { } signature && documents[index].Name is { } name && byName.TryGetValue(name.Value, out var owner) && owner == index)
             {

@@ -53,6 +53,7 @@ internal static class ExecutorEmitter
         }
 
         EmitInputsAndOutputs(w, spec);
+        DurableEmitter.EmitMembers(w, spec);
         var plan = new RunPlan(spec);
         if (spec.IsSequential)
         {
@@ -336,6 +337,8 @@ internal static class ExecutorEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
+        DurableEmitter.EmitRunAsyncRedirect(w, spec);
+
         w.Line("// Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.");
         w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
         w.Line("return recorder is null");
@@ -370,6 +373,7 @@ internal static class ExecutorEmitter
         w.Line();
         w.Line("/// <summary>Runs the workflow as a step of another (<c>workflow:</c>): its report nests in the caller's step.</summary>");
         w.Open($"internal {Returns(spec)} RunAsStepAsync({InputsParameter(spec)}{Recorder}? caller, int callerStep, int callerItem, {CancellationToken} cancellationToken)");
+        DurableEmitter.EmitRunAsStepRedirect(w, spec);
         w.Line($"var recorder = {Recorder}.StartNested(Descriptor, _options, caller, callerStep, callerItem);");
         w.Line("return recorder is null");
         w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
@@ -395,7 +399,7 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null) || spec.HasCleanup;
+        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null || s.ForEach is not null) || spec.HasCleanup || spec.Durable is not null;
         EmitPublicRunMethods(w, spec);
         w.Line();
         if (!awaits)
@@ -568,7 +572,7 @@ internal static class ExecutorEmitter
             return;
         }
 
-        var call = Call(spec, undo.HostIndex, undo.ContainingType, undo.MethodName, undo.Arguments, instance, "undoToken", StepContext(step, instance, "undoToken", "1", "-1"));
+        var call = Call(spec, undo.HostIndex, undo.ContainingType, undo.MethodName, undo.Arguments, instance, "undoToken", StepContext(step, instance, "undoToken", "1", "-1", recorder: null));
         var lambda = undo.ReturnKind switch
         {
             ActionReturnKind.Void => $"undoToken => {{ {call}; return {ValueTask}.CompletedTask; }}",
@@ -591,6 +595,7 @@ internal static class ExecutorEmitter
         }
 
         w.Line($"{recorder}?.Started({index});");
+        var checkpointed = DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
         if (step.ForEach is not null)
         {
             EmitForEachCall(w, spec, step, instance, token, recorder, storeOutput);
@@ -602,6 +607,11 @@ internal static class ExecutorEmitter
         else
         {
             w.Line(CallStatement(spec, step, instance, token, recorder, storeOutput));
+        }
+
+        if (checkpointed)
+        {
+            DurableEmitter.EmitRecord(w, spec, step, recorder, Attempts(step), storeOutput);
         }
 
         if (plan.IsSucceededRead(step))
@@ -710,7 +720,48 @@ internal static class ExecutorEmitter
         w.Line($"    {forEach.Source},");
         w.Line($"    {maxParallel},");
         w.Line($"    continueOnError: {(step.ContinueOnError ? "true" : "false")},");
-        if (step.Resilience is not null)
+        if (DurableEmitter.IsDurableItem(spec, step))
+        {
+            // Each item is a checkpoint of its own: restored on resume, recorded when it completes.
+            var hasResult = forEach.ItemOutputType is not null;
+            w.Line($"    async ({forEach.ItemType} item, int index, {CancellationToken} itemToken) =>");
+            w.Line("    {");
+            w.Indent += 2;
+            DurableEmitter.EmitItemRestore(w, spec, step, recorder);
+            if (hasResult)
+            {
+                w.Line($"{forEach.ItemOutputType} result = default!;");
+            }
+
+            var attempts = "1";
+            if (step.Resilience is not null)
+            {
+                w.Line("var itemAttempts = 0;");
+                EmitResilientCall(w, spec, step, instance, "itemToken", recorder, hasResult ? "result = " : string.Empty, "itemAttempts", "index");
+                attempts = "itemAttempts";
+            }
+            else
+            {
+                var call = Call(spec, step, instance, "itemToken", recorder, "1", "index");
+                w.Line(step.ReturnKind switch
+                {
+                    ActionReturnKind.Void => call + ";",
+                    ActionReturnKind.Value => $"result = {call};",
+                    ActionReturnKind.Task or ActionReturnKind.ValueTask => $"await {call}.ConfigureAwait(false);",
+                    _ => $"result = await {call}.ConfigureAwait(false);",
+                });
+            }
+
+            DurableEmitter.EmitItemRecord(w, spec, step, recorder, attempts, hasResult ? "result" : null);
+            if (hasResult)
+            {
+                w.Line("return result;");
+            }
+
+            w.Indent -= 2;
+            w.Line("    },");
+        }
+        else if (step.Resilience is not null)
         {
             w.Line($"    async ({forEach.ItemType} item, int index, {CancellationToken} itemToken) =>");
             w.Line("    {");
@@ -931,7 +982,7 @@ internal static class ExecutorEmitter
     {
         if (!step.RunsWorkflow)
         {
-            return Call(spec, step.HostIndex, step.ContainingType, step.MethodName, step.Arguments, instance, token, StepContext(step, instance, token, attempt, itemIndex));
+            return Call(spec, step.HostIndex, step.ContainingType, step.MethodName, step.Arguments, instance, token, StepContext(step, instance, token, attempt, itemIndex, recorder));
         }
 
         // Another workflow: its Inputs record from the with: values; its report nests in this step's.
@@ -942,8 +993,8 @@ internal static class ExecutorEmitter
         return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {IndexOf(spec, step)}, {itemIndex}, {token})";
     }
 
-    private static string StepContext(StepSpec step, string instance, string token, string attempt, string itemIndex)
-        => $"new global::Workflows.StepContext(WorkflowName, {Literal(step.Id)}, {attempt}, {instance}_options, {token}, {itemIndex})";
+    private static string StepContext(StepSpec step, string instance, string token, string attempt, string itemIndex, string? recorder)
+        => $"new global::Workflows.StepContext(WorkflowName, {Literal(step.Id)}, {attempt}, {instance}_options, {token}, {itemIndex}{(recorder is null ? string.Empty : $", {recorder}?.Durable?.RunId")})";
 
     private static string Call(WorkflowSpec spec, int hostIndex, string containingType, string methodName, EquatableArray<ArgumentSpec> stepArguments, string instance, string token, string stepContext)
     {

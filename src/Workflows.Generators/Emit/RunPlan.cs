@@ -70,7 +70,8 @@ internal sealed class RunPlan
     /// <summary>A step that may be skipped, or that may fail without failing the run.</summary>
     private bool MayNotSucceed(int index) => _mayBeSkipped[index] || _spec.Steps[index].ContinueOnError;
 
-    public bool IsOutputRead(StepSpec step) => step.HasOutput && Mentions(step.OutputVariable);
+    /// <summary>True when the step's output is kept: something reads it, or a durable run records it.</summary>
+    public bool IsOutputRead(StepSpec step) => step.HasOutput && (_spec.Durable is not null || Mentions(step.OutputVariable));
 
     private bool Mentions(string identifier) => Regex.IsMatch(_allCode, @"\b" + Regex.Escape(identifier) + @"\b");
 

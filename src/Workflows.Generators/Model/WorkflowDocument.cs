@@ -17,8 +17,13 @@ internal sealed record WorkflowDocument(
     DurationValue? Timeout,
     EquatableArray<StepDocument> OnFailure,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    int? MaxParallel = null)
+    int? MaxParallel = null,
+    LocatedString? Durable = null,
+    LocatedString? JsonContext = null)
 {
+    /// <summary>True when the file says <c>durable: true</c>.</summary>
+    public bool RequiresDurable => Durable is { Value: "true" };
+
     public string FileName => System.IO.Path.GetFileName(FilePath);
 
     public bool HasErrors

@@ -20,7 +20,8 @@ internal sealed record WorkflowSignature(
     EquatableArray<ActionParameter> Inputs,
     EquatableArray<string> InputProperties,
     TypeShape? Outputs,
-    EquatableArray<HostSpec> Hosts)
+    EquatableArray<HostSpec> Hosts,
+    bool Durable = false)
 {
     public bool IsValid => ClassName is not null;
 

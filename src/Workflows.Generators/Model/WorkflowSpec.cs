@@ -19,7 +19,8 @@ internal sealed record WorkflowSpec(
     DurationSpec? Timeout,
     EquatableArray<StepSpec> OnFailure,
     EquatableArray<ChildWorkflowSpec> Children = default,
-    int? MaxParallel = null)
+    int? MaxParallel = null,
+    DurableSpec? Durable = null)
 {
     /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
     public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
@@ -78,7 +79,8 @@ internal sealed record StepSpec(
     CompensationSpec? Compensation = null,
     bool ConditionReadsInputsOnly = false,
     ForEachSpec? ForEach = null,
-    int ChildIndex = -1)
+    int ChildIndex = -1,
+    string? ItemOutputTypeName = null)
 {
     /// <summary>True when the step runs another workflow (<c>workflow:</c>) rather than an action.</summary>
     public bool RunsWorkflow => ChildIndex >= 0;
@@ -128,7 +130,14 @@ internal sealed record ForEachSpec(string Source, string ItemType, string? ItemO
 /// <param name="FieldName">The field holding the instance.</param>
 /// <param name="HostIndexes">Which of this workflow's hosts the child's constructor takes, in order.</param>
 /// <param name="HasInputs">True when the child takes an <c>Inputs</c> record.</param>
-internal sealed record ChildWorkflowSpec(string ClassName, string FieldName, EquatableArray<int> HostIndexes, bool HasInputs);
+internal sealed record ChildWorkflowSpec(string ClassName, string FieldName, EquatableArray<int> HostIndexes, bool HasInputs, bool HasOutputs = false);
+
+/// <summary>What durable runs of the workflow need: its JSON context and what identifies its definition.</summary>
+/// <param name="JsonContext">The <c>JsonSerializerContext</c> class, fully qualified.</param>
+/// <param name="Required"><c>durable: true</c>: a run without a store fails.</param>
+/// <param name="DefinitionHash">A hash of the steps, their actions, output types and dependencies.</param>
+/// <param name="StepSignatures">Per step (same order): action and output type, compared with completed steps on resume.</param>
+internal sealed record DurableSpec(string JsonContext, bool Required, string DefinitionHash, EquatableArray<string> StepSignatures);
 
 /// <summary>A named argument of the action call.</summary>
 internal sealed record ArgumentSpec(string ParameterName, ArgumentSource Source, string Expression);

@@ -64,6 +64,8 @@ internal sealed class WorkflowDocumentParser
         DurationValue? timeout = null;
         var onFailure = EquatableArray<StepDocument>.Empty;
         int? maxParallel = null;
+        LocatedString? durable = null;
+        LocatedString? jsonContext = null;
         var sawSteps = false;
 
         foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
@@ -112,6 +114,20 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.MaxParallel:
                     maxParallel = ParseMaxParallel(value, "The workflow's 'max_parallel'");
                     break;
+                case WorkflowSchema.Durable:
+                    if (value is YamlScalar { IsPlain: true, Value: "true" or "false" } flag)
+                    {
+                        durable = new LocatedString(flag.Value, Span(flag));
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.SchemaViolation, Span(value), "'durable' must be true or false.");
+                    }
+
+                    break;
+                case WorkflowSchema.JsonContext:
+                    jsonContext = RequireString(value, "'json_context'");
+                    break;
             }
         }
 
@@ -125,7 +141,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel };
+        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel, Durable = durable, JsonContext = jsonContext };
     }
 
     /// <summary>A whole number of at least 1, or null after reporting why it is not.</summary>

@@ -12,6 +12,8 @@ internal static class WorkflowSchema
     public const string Timeout = "timeout";
     public const string OnFailure = "on_failure";
     public const string MaxParallel = "max_parallel";
+    public const string Durable = "durable";
+    public const string JsonContext = "json_context";
 
     public const string InputType = "type";
     public const string InputRequired = "required";
@@ -50,7 +52,7 @@ internal static class WorkflowSchema
     public const string OnErrorFail = "fail";
     public const string OnErrorContinue = "continue";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, MaxParallel, Steps, OnFailure };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 

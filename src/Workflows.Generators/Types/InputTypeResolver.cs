@@ -59,7 +59,7 @@ internal static class InputTypeResolver
         return new ResolvedInputTypes(resolved.ToEquatableArray(), TypeShapeReader.Read(symbols));
     }
 
-    private static ITypeSymbol? Resolve(Compilation compilation, string name)
+    internal static ITypeSymbol? Resolve(Compilation compilation, string name)
     {
         if (name.EndsWith("[]", StringComparison.Ordinal))
         {

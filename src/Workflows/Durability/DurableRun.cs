@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -93,14 +94,7 @@ public sealed class DurableRun : IAsyncDisposable
                     ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
             }
 
-            foreach (var step in await store.GetStepsAsync(runId, cancellationToken).ConfigureAwait(false))
-            {
-                if (step.Status == StepStatus.Succeeded)
-                {
-                    completed[(step.StepId, step.ItemIndex)] = step;
-                }
-            }
-
+            completed = await CompletedStepsAsync(store, runId, cancellationToken).ConfigureAwait(false);
             var changes = DefinitionChanges(descriptor, stepSignatures, completed.Values);
             if (changes.Count > 0)
             {
@@ -111,6 +105,81 @@ public sealed class DurableRun : IAsyncDisposable
         }
 
         return (new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// Like <see cref="BeginAsync"/> for a run of a called workflow: when another process is running it (it was
+    /// resumed on its own), waits for it to finish or to be released, instead of failing the caller's step.
+    /// </summary>
+    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginOrWaitAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        string definitionHash,
+        IReadOnlyList<string> stepSignatures,
+        string runId,
+        string? inputsJson,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WorkflowRunInProgressException)
+            {
+                await Task.Delay(TimeSpan.FromTicks(Math.Max(options.LeaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond)), options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims this workflow's runs that need an owner, one at a time, each ready to continue. Runs whose completed
+    /// steps no longer match the definition are released and skipped.
+    /// </summary>
+    public static async IAsyncEnumerable<DurableRun> ClaimAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        IReadOnlyList<string> stepSignatures,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' recovers durable runs only with a store: set WorkflowOptions.Store.");
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var now = options.TimeProvider.GetUtcNow();
+            var claimed = await store.ClaimRunsAsync(options.Owner, now, now + options.LeaseDuration, 1, descriptor.Name, cancellationToken).ConfigureAwait(false);
+            if (claimed.Count == 0 || refused.Contains(claimed[0].RunId))
+            {
+                yield break;
+            }
+
+            var run = claimed[0];
+            var completed = await CompletedStepsAsync(store, run.RunId, cancellationToken).ConfigureAwait(false);
+            if (DefinitionChanges(descriptor, stepSignatures, completed.Values).Count > 0)
+            {
+                refused.Add(run.RunId);
+                await store.SetStatusAsync(run.RunId, RunStatus.Pending, new[] { RunStatus.Running }, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            yield return new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken);
+        }
+    }
+
+    private static async ValueTask<Dictionary<(string, int), StepRecord>> CompletedStepsAsync(IWorkflowStore store, string runId, CancellationToken cancellationToken)
+    {
+        var completed = new Dictionary<(string, int), StepRecord>();
+        foreach (var step in await store.GetStepsAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            if (step.Status == StepStatus.Succeeded)
+            {
+                completed[(step.StepId, step.ItemIndex)] = step;
+            }
+        }
+
+        return completed;
     }
 
     /// <summary>What no longer matches: completed steps that are gone or whose action or output type changed.</summary>
@@ -257,8 +326,8 @@ public sealed class DurableRun : IAsyncDisposable
 
             switch ((await _store.GetRunAsync(RunId).ConfigureAwait(false))?.Status)
             {
-                case RunStatus.Paused:
-                    Volatile.Write(ref _paused, 1);
+                case RunStatus.Paused when Interlocked.Exchange(ref _paused, 1) == 0:
+                    await _store.AppendEventAsync(new RunEvent(RunId, 0, now, "pausing", null, "noticed by " + _options.Owner)).ConfigureAwait(false);
                     break;
                 case RunStatus.Cancelled:
                     Volatile.Write(ref _cancelledByControl, 1);

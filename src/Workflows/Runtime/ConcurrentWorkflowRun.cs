@@ -51,8 +51,10 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
     /// <summary>The run's token: cancelled by the caller, or when a step fails.</summary>
     protected CancellationToken CancellationToken { get; }
 
-    /// <summary>True once a step failed or the caller cancelled: steps not yet started must not start.</summary>
-    protected bool IsStopping => IsCancellationRequested;
+    /// <summary>True once a step failed, the caller cancelled or the durable run was paused: steps not yet started must not start.</summary>
+    protected bool IsStopping => IsCancellationRequested || Volatile.Read(ref _pausing);
+
+    private bool _pausing;
 
     /// <summary>
     /// Waits until the step at <paramref name="position"/> (in the static batch order) may run under the run's
@@ -82,9 +84,18 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         }
 
         var failure = new WorkflowFailedException(_workflowName, stepId, attempts, exception);
+        var pause = exception is Durability.WorkflowRunPausedException;
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)
         {
-            first.AddOtherFailure(failure);
+            if (!pause)
+            {
+                first.AddOtherFailure(failure);
+            }
+        }
+        else if (pause)
+        {
+            // A pause lets running steps finish (and be recorded); only steps not yet started stop.
+            Volatile.Write(ref _pausing, true);
         }
         else
         {

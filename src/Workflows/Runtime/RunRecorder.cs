@@ -68,6 +68,9 @@ public sealed class RunRecorder
     /// <summary>The report being filled.</summary>
     public WorkflowRunReport Report { get; }
 
+    /// <summary>The id of step <paramref name="step"/>.</summary>
+    public string StepIdOf(int step) => _descriptor.Steps[step].Id;
+
     /// <summary>The durable run this run records into; null for a run that is not durable.</summary>
     public Durability.DurableRun? Durable { get; private set; }
 

@@ -1,0 +1,327 @@
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Emit;
+
+/// <summary>
+/// The members a workflow with a <c>json_context</c> gets for durable runs: its definition's identity, JSON
+/// for its inputs and outputs, <c>RunDurableAsync</c>, <c>RecoverAsync</c>, and the checkpoint around each
+/// step. Workflows without one get none of it, so their runs pay nothing.
+/// </summary>
+internal static class DurableEmitter
+{
+    private const string Durability = "global::Workflows.Durability";
+    private const string Json = "global::Workflows.Durability.DurableJson";
+    private const string CancellationToken = "global::System.Threading.CancellationToken";
+    private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
+
+    public static void EmitMembers(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Durable is not { } durable)
+        {
+            return;
+        }
+
+        var outputs = spec.Outputs.Count > 0 ? "Outputs" : null;
+        var returns = outputs is null ? ValueTask : $"{ValueTask}<Outputs>";
+        var inputsParameter = spec.Inputs.Count > 0 ? "Inputs inputs, " : string.Empty;
+
+        w.Line();
+        w.Line("/// <summary>Identifies the steps, actions, output types and dependencies a durable run started with.</summary>");
+        w.Line($"public const string DefinitionHash = {Literal(durable.DefinitionHash)};");
+        w.Line();
+        w.Line("/// <summary>Per step: its action and output type, compared with the steps a resumed run completed.</summary>");
+        w.Line($"private static readonly string[] s_stepSignatures = {{ {string.Join(", ", durable.StepSignatures.Select(Literal))} }};");
+        w.Line();
+        w.Line($"/// <summary>Source-generated JSON metadata only: <c>{Xml(durable.JsonContext)}</c>, then the runtime's built-in types.</summary>");
+        w.Line($"private static readonly global::System.Text.Json.JsonSerializerOptions s_json = {Json}.CreateOptions({durable.JsonContext}.Default);");
+
+        // Inputs and outputs as JSON objects, property by property (the JSON generator cannot see these records).
+        w.Line();
+        w.Open($"internal static string? SerializeInputs({(spec.Inputs.Count > 0 ? "Inputs inputs" : string.Empty)})");
+        if (spec.Inputs.Count == 0)
+        {
+            w.Line("return null;");
+        }
+        else
+        {
+            w.Line($"using var json = {Json}.BeginObject();");
+            foreach (var input in spec.Inputs)
+            {
+                w.Line($"json.Write<{input.Type}>({Literal(input.Name)}, inputs.{input.PropertyName}, s_json);");
+            }
+
+            w.Line("return json.Complete();");
+        }
+
+        w.Close();
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line();
+            w.Open("internal static Inputs DeserializeInputs(string json)");
+            w.Line($"using var document = {Json}.Parse(json);");
+            w.Open("return new Inputs");
+            foreach (var input in spec.Inputs)
+            {
+                w.Line($"{input.PropertyName} = {Json}.Read<{input.Type}>(document.RootElement, {Literal(input.Name)}, s_json),");
+            }
+
+            w.Close(";");
+            w.Close();
+        }
+
+        if (outputs is not null)
+        {
+            w.Line();
+            w.Open("internal static string SerializeOutputs(Outputs outputs)");
+            w.Line($"using var json = {Json}.BeginObject();");
+            foreach (var output in spec.Outputs)
+            {
+                w.Line($"json.Write<{output.Type}>({Literal(output.Name)}, outputs.{output.PropertyName}, s_json);");
+            }
+
+            w.Line("return json.Complete();");
+            w.Close();
+            w.Line();
+            w.Open("internal static Outputs DeserializeOutputs(string json)");
+            w.Line($"using var document = {Json}.Parse(json);");
+            w.Open("return new Outputs");
+            foreach (var output in spec.Outputs)
+            {
+                w.Line($"{output.PropertyName} = {Json}.Read<{output.Type}>(document.RootElement, {Literal(output.Name)}, s_json),");
+            }
+
+            w.Close(";");
+            w.Close();
+        }
+
+        var finishedResult = outputs is null ? "return;" : "return DeserializeOutputs(finished.OutputsJson!);";
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Runs the workflow durably as run <paramref name=\"runId\"/> in <see cref=\"global::Workflows.WorkflowOptions.Store\"/>: every");
+        w.Line("/// completed step is recorded before its dependents start, and a run resumed after a crash (same id) skips");
+        w.Line("/// the steps it completed. The id is an idempotency key: a run that already succeeded returns its outputs.");
+        w.Line("/// </summary>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowRunFinishedException\">The run already failed or was cancelled.</exception>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowRunInProgressException\">Another live process is running it.</exception>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowRunPausedException\">The run is (or was just) paused.</exception>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowDefinitionChangedException\">Steps it completed no longer match this definition.</exception>");
+        w.Open($"public async {returns} RunDurableAsync({inputsParameter}string runId, {CancellationToken} cancellationToken = default)");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
+        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken).ConfigureAwait(false);");
+        w.Open("if (finished is not null)");
+        w.Open($"if (finished.Status == {Durability}.RunStatus.Succeeded)");
+        w.Line(finishedResult);
+        w.Close();
+        w.Line();
+        w.Line($"throw new {Durability}.WorkflowRunFinishedException(finished);");
+        w.Close();
+        w.Line();
+        w.Line($"{(outputs is null ? string.Empty : "return ")}await RunDurableCoreAsync(durable!, recorder: null, cancellationToken).ConfigureAwait(false);");
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Resumes this workflow's durable runs that need an owner: left running by a process that died (lease");
+        w.Line("/// expired), resumed after a pause, or retried. Runs them one after another; returns how many completed.");
+        w.Line("/// </summary>");
+        w.Open($"public async global::System.Threading.Tasks.ValueTask<int> RecoverAsync({CancellationToken} cancellationToken = default)");
+        w.Line("var completed = 0;");
+        w.Line($"await foreach (var durable in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({Durability}.DurableRun.ClaimAsync(_options, Descriptor, s_stepSignatures, cancellationToken), false))");
+        w.Line("{");
+        w.Line("    try");
+        w.Line("    {");
+        w.Line("        await RunDurableCoreAsync(durable, recorder: null, cancellationToken).ConfigureAwait(false);");
+        w.Line("        completed++;");
+        w.Line("    }");
+        w.Line($"    catch (global::System.Exception exception) when (exception is not global::System.OperationCanceledException || !cancellationToken.IsCancellationRequested)");
+        w.Line("    {");
+        w.Line("        // Recorded in the store (failed, paused, or left for another owner); recovery goes on with the next run.");
+        w.Line("    }");
+        w.Line("}");
+        w.Line();
+        w.Line("return completed;");
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>One execution of a durable run: the run itself, its outcome recorded once.</summary>");
+        w.Open($"private async {returns} RunDurableCoreAsync({Durability}.DurableRun durable, global::Workflows.Runtime.RunRecorder? recorder, {CancellationToken} cancellationToken)");
+        w.Open("await using (global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(durable, false))");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("// On resume the stored inputs win: the run continues with what it started with.");
+            w.Line("var inputs = DeserializeInputs(durable.InputsJson!);");
+        }
+
+        w.Line("recorder ??= global::Workflows.Runtime.RunRecorder.StartDurable(Descriptor, _options, withReport: false, durable);");
+        w.Open("try");
+        var entry = spec.Timeout is null ? "RunCoreAsync" : "RunWithinTimeoutAsync";
+        var inputsArgument = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
+        if (outputs is null)
+        {
+            w.Line($"await recorder.TrackAsync({entry}({inputsArgument}recorder, durable.Token)).ConfigureAwait(false);");
+            w.Line("await durable.SucceedAsync(null).ConfigureAwait(false);");
+        }
+        else
+        {
+            w.Line($"var outputs = await recorder.TrackAsync({entry}({inputsArgument}recorder, durable.Token)).ConfigureAwait(false);");
+            w.Line("await durable.SucceedAsync(SerializeOutputs(outputs)).ConfigureAwait(false);");
+            w.Line("return outputs;");
+        }
+
+        w.Close();
+        w.Open("catch (global::System.Exception exception)");
+        w.Line("await durable.FailAsync(exception, cancellationToken).ConfigureAwait(false);");
+        w.Open($"if ({Durability}.DurableRun.IsPause(exception))");
+        w.Line($"throw new {Durability}.WorkflowRunPausedException(durable.RunId);");
+        w.Close();
+        w.Line();
+        w.Line("throw;");
+        w.Close();
+        w.Close();
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>A durable run of this workflow as a step of a durable caller: its id derives from the caller's.</summary>");
+        w.Open($"private async {returns} RunDurableAsStepAsync({inputsParameter}{Durability}.DurableRun caller, global::Workflows.Runtime.RunRecorder callerRecorder, int callerStep, int callerItem, {CancellationToken} cancellationToken)");
+        w.Line("var runId = caller.ChildRunId(callerRecorder.StepIdOf(callerStep), callerItem);");
+        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginOrWaitAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken).ConfigureAwait(false);");
+        w.Open("if (finished is not null)");
+        w.Open($"if (finished.Status == {Durability}.RunStatus.Succeeded)");
+        w.Line(finishedResult);
+        w.Close();
+        w.Line();
+        w.Line($"throw new {Durability}.WorkflowRunFinishedException(finished);");
+        w.Close();
+        w.Line();
+        w.Line($"var recorder = global::Workflows.Runtime.RunRecorder.StartNestedDurable(Descriptor, _options, callerRecorder, callerStep, callerItem, durable!);");
+        w.Line($"{(outputs is null ? string.Empty : "return ")}await RunDurableCoreAsync(durable!, recorder, cancellationToken).ConfigureAwait(false);");
+        w.Close();
+    }
+
+    /// <summary>In <c>RunAsync</c>: with a store, the run is durable (with a new id); <c>durable: true</c> requires one.</summary>
+    public static void EmitRunAsyncRedirect(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Durable is not { } durable)
+        {
+            return;
+        }
+
+        var inputs = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
+        w.Open("if (_options.Store is not null)");
+        w.Line($"return RunDurableAsync({inputs}global::System.Guid.NewGuid().ToString(\"N\"), cancellationToken);");
+        w.Close();
+        if (durable.Required)
+        {
+            w.Line();
+            w.Line($"throw new global::System.InvalidOperationException(\"Workflow '\" + WorkflowName + \"' is durable (durable: true): set WorkflowOptions.Store to a store.\");");
+        }
+
+        w.Line();
+    }
+
+    /// <summary>In <c>RunAsStepAsync</c>: a durable caller runs this workflow durably too.</summary>
+    public static void EmitRunAsStepRedirect(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Durable is null)
+        {
+            return;
+        }
+
+        var inputs = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
+        w.Open("if (caller?.Durable is { } durableCaller)");
+        w.Line($"return RunDurableAsStepAsync({inputs}durableCaller, caller, callerStep, callerItem, cancellationToken);");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>Restores a step completed by an earlier execution of the run instead of calling its action.</summary>
+    /// <returns>True when the caller must close the <c>else</c> block with <see cref="EmitRecord"/>.</returns>
+    public static bool EmitRestore(SourceWriter w, WorkflowSpec spec, StepSpec step, string recorder, bool storeOutput)
+    {
+        if (spec.Durable is null || step.ForEach is not null)
+        {
+            return false;
+        }
+
+        w.Open($"if ({recorder}?.Durable is {{ }} durable && durable.TryGetCompleted({Literal(step.Id)}, -1, out var restoredJson))");
+        if (step.HasOutput && storeOutput)
+        {
+            w.Line($"{step.OutputVariable} = {Deserialize(spec, step, "restoredJson!")};");
+        }
+        else
+        {
+            w.Line("_ = restoredJson;");
+        }
+
+        w.Close();
+        w.Open("else");
+        w.Line($"{recorder}?.Durable?.ThrowIfPaused();");
+        return true;
+    }
+
+    /// <summary>Records the completed step before anything that depends on it can start; closes the <c>else</c>.</summary>
+    public static void EmitRecord(SourceWriter w, WorkflowSpec spec, StepSpec step, string recorder, string attempts, bool storeOutput)
+    {
+        var index = IndexOf(spec, step);
+        var output = step.HasOutput && storeOutput ? Serialize(spec, step, step.OutputVariable) : "null";
+        w.Open($"if ({recorder}?.Durable is {{ }} checkpoint)");
+        w.Line($"await checkpoint.RecordAsync({Literal(step.Id)}, -1, s_stepSignatures[{index}], {attempts}, {output}).ConfigureAwait(false);");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>For a foreach item: restore it, or run it and record it.</summary>
+    public static bool IsDurableItem(WorkflowSpec spec, StepSpec step) => spec.Durable is not null && step.ForEach is not null;
+
+    public static void EmitItemRestore(SourceWriter w, WorkflowSpec spec, StepSpec step, string recorder)
+    {
+        w.Open($"if ({recorder}?.Durable is {{ }} durable && durable.TryGetCompleted({Literal(step.Id)}, index, out var restoredJson))");
+        w.Line(step.ForEach!.ItemOutputType is null ? "return;" : $"return {DeserializeItem(spec, step, "restoredJson!")};");
+        w.Close();
+        w.Line();
+        w.Line($"{recorder}?.Durable?.ThrowIfPaused();");
+    }
+
+    public static void EmitItemRecord(SourceWriter w, WorkflowSpec spec, StepSpec step, string recorder, string attempts, string? result)
+    {
+        var output = result is null ? "null" : SerializeItem(spec, step, result);
+        w.Open($"if ({recorder}?.Durable is {{ }} checkpoint)");
+        w.Line($"await checkpoint.RecordAsync({Literal(step.Id)}, index, s_stepSignatures[{IndexOf(spec, step)}], {attempts}, {output}).ConfigureAwait(false);");
+        w.Close();
+    }
+
+    private static string Serialize(WorkflowSpec spec, StepSpec step, string value)
+        => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.SerializeOutputs({value})" : $"{Json}.Serialize<{step.OutputType}>({value}, s_json)";
+
+    private static string Deserialize(WorkflowSpec spec, StepSpec step, string json)
+        => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.DeserializeOutputs({json})" : $"{Json}.Deserialize<{step.OutputType}>({json}, s_json)";
+
+    private static string SerializeItem(WorkflowSpec spec, StepSpec step, string value)
+        => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.SerializeOutputs({value})" : $"{Json}.Serialize<{step.ForEach!.ItemOutputType}>({value}, s_json)";
+
+    private static string DeserializeItem(WorkflowSpec spec, StepSpec step, string json)
+        => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.DeserializeOutputs({json})" : $"{Json}.Deserialize<{step.ForEach!.ItemOutputType}>({json}, s_json)";
+
+    private static int IndexOf(WorkflowSpec spec, StepSpec step)
+    {
+        for (var i = 0; i < spec.Steps.Count; i++)
+        {
+            if (ReferenceEquals(spec.Steps[i], step))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}
