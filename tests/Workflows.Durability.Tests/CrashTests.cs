@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Workflows.Durability;
+using Xunit;
+
+namespace Workflows.Durability.Tests;
+
+/// <summary>
+/// A child process runs a durable 31-step workflow (with a fan-out and a sub-workflow) and is killed with
+/// SIGKILL at random points, 25 times, restarting each time. The run must complete once, each step be recorded
+/// once, the outputs equal an uninterrupted run's, and no step recorded before a kill start again after it.
+/// </summary>
+public sealed class CrashTests : IDisposable
+{
+    private const int Kills = 25;
+    private static readonly TimeSpan s_guard = TimeSpan.FromMinutes(3);
+    private readonly string _directory = Directory.CreateTempSubdirectory("wf-crash-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task SQLite_run_survives_25_kills()
+    {
+        var path = Path.Combine(_directory, "crash.db");
+        await CrashAndResumeAsync("sqlite:" + path, () => new Sqlite.SqliteWorkflowStore(path), seed: 1);
+    }
+
+    [Fact]
+    public async Task PostgreSQL_run_survives_25_kills()
+    {
+        var schema = "wf_crash_" + Guid.NewGuid().ToString("N");
+        var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } configured
+            ? configured
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+        using var store = new PostgreSql.PostgreSqlWorkflowStore(connection, schema);
+        try
+        {
+            await CrashAndResumeAsync($"postgres:{connection};schema={schema}", () => store, seed: 2);
+        }
+        finally
+        {
+            await using var data = Npgsql.NpgsqlDataSource.Create(connection);
+            await using var drop = data.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private async Task CrashAndResumeAsync(string storeSpec, Func<IWorkflowStore> openStore, int seed)
+    {
+        var log = Path.Combine(_directory, $"actions-{seed}.log");
+        var runId = "crash-" + seed;
+        var reference = (await RunToEndAsync(storeSpec, "reference-" + seed, Path.Combine(_directory, $"reference-{seed}.log"))).Output;
+
+        var random = new Random(seed);
+        var snapshots = new List<(int KilledPid, HashSet<string> Completed)>();
+        string? output = null;
+        var deadline = DateTime.UtcNow + s_guard;
+        while (output is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the crash test did not finish in time");
+            var linesBefore = File.Exists(log) ? File.ReadAllLines(log).Length : 0;
+            var mode = snapshots.Count >= Kills ? int.MaxValue : random.Next(10) switch { < 3 => 0, < 8 => 1, _ => 2 };
+            using var process = Start(storeSpec, runId, log, hangAfterStarts: mode);
+            if (snapshots.Count >= Kills)
+            {
+                output = await FinishAsync(process);
+                break;
+            }
+
+            // Kill at a random point: during start-up and recovery (a random time after launch), or once one or two
+            // more actions have started (the worker holds any further start until it dies), a few ms later.
+            if (mode == 0)
+            {
+                await Task.Delay(random.Next(10, 150));
+            }
+            else
+            {
+                while (!process.HasExited && CountStarts(log, linesBefore) < mode)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the worker made no progress");
+                    await Task.Delay(2);
+                }
+
+                await Task.Delay(random.Next(0, 30));
+            }
+
+            if (process.HasExited)
+            {
+                output = await FinishAsync(process);
+                break;
+            }
+
+            process.Kill(); // SIGKILL: no finally blocks, no flushing, like a power cut
+            await process.WaitForExitAsync();
+            snapshots.Add((process.Id, await CompletedAsync(openStore(), runId)));
+        }
+
+        Assert.True(snapshots.Count >= Kills, $"only {snapshots.Count} kills happened before the run completed; log:\n{string.Join("\n", File.ReadAllLines(log).Where(l => !l.StartsWith("start s", StringComparison.Ordinal)))}");
+        Assert.Equal(reference, output);
+
+        var store = openStore();
+        var run = await store.GetRunAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, run!.Status);
+        Assert.Single(await store.GetEventsAsync(runId), e => e.Kind == "succeeded");
+        var completed = await CompletedAsync(store, runId);
+        var records = (await store.GetStepsAsync(runId)).Concat(await store.GetStepsAsync(runId + "/ship")).ToList();
+        Assert.Equal(records.Count, completed.Count); // no step recorded twice
+        Assert.Equal(30 + 6 + 3, records.Count);      // 30 plain steps (fan is recorded item by item) + 6 items + 3 in ship
+
+        // No step recorded before a kill started again in a later process.
+        var lines = File.ReadAllLines(log);
+        var processOrder = lines.Where(l => l.StartsWith("process ", StringComparison.Ordinal)).Select(l => int.Parse(l["process ".Length..])).ToList();
+        foreach (var (killedPid, before) in snapshots)
+        {
+            var later = new HashSet<int>(processOrder.SkipWhile(pid => pid != killedPid).Skip(1));
+            var restarted = lines
+                .Where(l => l.StartsWith("start ", StringComparison.Ordinal))
+                .Select(l => l.Split(' '))
+                .Where(parts => later.Contains(int.Parse(parts[2])) && before.Contains(parts[1]))
+                .Select(parts => parts[1])
+                .ToList();
+            Assert.True(restarted.Count == 0, $"steps completed before the kill of {killedPid} ran again: {string.Join(", ", restarted)}");
+        }
+    }
+
+    /// <summary>The steps recorded as completed, by the name their action logs (s05, list, fan#3, pack, ...).</summary>
+    private static async Task<HashSet<string>> CompletedAsync(IWorkflowStore store, string runId)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in await store.GetStepsAsync(runId))
+        {
+            names.Add(step.ItemIndex >= 0 ? $"{step.StepId}#{step.ItemIndex}" : step.StepId);
+        }
+
+        foreach (var step in await store.GetStepsAsync(runId + "/ship"))
+        {
+            names.Add(step.StepId);
+        }
+
+        return names;
+    }
+
+    private static int CountStarts(string log, int skipLines)
+    {
+        using var stream = new FileStream(log, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var count = 0;
+        var index = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (index++ >= skipLines && line.StartsWith("start ", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private async Task<(string Output, int ExitCode)> RunToEndAsync(string storeSpec, string runId, string log)
+    {
+        using var process = Start(storeSpec, runId, log);
+        return (await FinishAsync(process), process.ExitCode);
+    }
+
+    private static async Task<string> FinishAsync(Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(s_guard);
+        Assert.True(process.ExitCode == 0, $"worker exited {process.ExitCode}: {await stderr}");
+        return (await stdout).Split('\n').Single(l => l.StartsWith("OUTPUT ", StringComparison.Ordinal)).Trim();
+    }
+
+    private static Process Start(string storeSpec, string runId, string log, int hangAfterStarts = int.MaxValue)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory.Replace("Workflows.Durability.Tests", "Workflows.CrashWorker"), "Workflows.CrashWorker.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { worker, storeSpec, runId, log })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["CRASH_STEP_DELAY_MS"] = "10";
+        if (hangAfterStarts is > 0 and < int.MaxValue)
+        {
+            start.Environment["CRASH_HANG_AFTER_STARTS"] = hangAfterStarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return Process.Start(start)!;
+    }
+}
