@@ -7,7 +7,7 @@ using Workflows;
 using Workflows.CrashWorker;
 using Workflows.Durability;
 
-// crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id> <log-file>
+// crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id | --recover> <log-file>
 // Runs (or resumes) one durable run of crash-main, logging every action start to <log-file>, and prints
 // the outputs as one line when it completes.
 var (storeSpec, runId, logPath) = (args[0], args[1], args[2]);
@@ -20,7 +20,19 @@ var actions = new CrashActions(log, Environment.ProcessId);
 log.WriteLine($"process {Environment.ProcessId}");
 
 // A stable owner: a restarted worker continues its own run at once instead of waiting for its lease to expire.
-var options = new WorkflowOptions { Store = store, Owner = "crash-worker", LeaseDuration = TimeSpan.FromSeconds(20) };
+var options = new WorkflowOptions
+{
+    Store = store,
+    Owner = Environment.GetEnvironmentVariable("CRASH_OWNER") ?? "crash-worker",
+    LeaseDuration = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("CRASH_LEASE_MS"), out var lease) ? lease : 20_000),
+};
+if (runId == "--recover")
+{
+    // As a host does at start: resume every run of the workflow that needs an owner.
+    Console.WriteLine($"RECOVERED {await new CrashMainWorkflow(actions, options).RecoverAsync()}");
+    return 0;
+}
+
 var outputs = await new CrashMainWorkflow(actions, options).RunDurableAsync(new CrashMainWorkflow.Inputs { Seed = "seed" }, runId);
 Console.WriteLine($"OUTPUT {outputs.Result}|{string.Join(",", outputs.Items)}|{outputs.Shipped}");
 return 0;

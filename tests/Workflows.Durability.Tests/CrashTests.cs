@@ -54,6 +54,90 @@ public sealed class CrashTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Another_process_takes_a_run_over_only_once_its_dead_owners_lease_expired()
+    {
+        var path = Path.Combine(_directory, "lease.db");
+        var store = new Sqlite.SqliteWorkflowStore(path);
+        var log = Path.Combine(_directory, "lease.log");
+        var environment = new Dictionary<string, string> { ["CRASH_OWNER"] = "worker-a", ["CRASH_LEASE_MS"] = "1500", ["CRASH_HANG_AFTER_STARTS"] = "3" };
+        using (var first = Start("sqlite:" + path, "lease-run", log, environment: environment))
+        {
+            while (CountStarts(log, 0) < 3)
+            {
+                Assert.False(first.HasExited, "the first worker ended early");
+                await Task.Delay(2);
+            }
+
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+
+        var owned = await store.GetRunAsync("lease-run");
+        Assert.Equal(("worker-a", RunStatus.Running), (owned!.Owner, owned.Status));
+
+        // While the lease runs, another owner is refused: the dead process might still be alive, for all it knows.
+        var takeover = new Dictionary<string, string> { ["CRASH_OWNER"] = "worker-b", ["CRASH_LEASE_MS"] = "1500" };
+        if (DateTimeOffset.UtcNow < owned.LeaseUntil!.Value.AddMilliseconds(-500))
+        {
+            using var early = Start("sqlite:" + path, "lease-run", log, environment: takeover);
+            var stderr = await early.StandardError.ReadToEndAsync();
+            await early.WaitForExitAsync();
+            Assert.NotEqual(0, early.ExitCode);
+            Assert.Contains("is being executed by 'worker-a'", stderr);
+        }
+
+        while (DateTimeOffset.UtcNow <= (await store.GetRunAsync("lease-run"))!.LeaseUntil)
+        {
+            await Task.Delay(50);
+        }
+
+        using var late = Start("sqlite:" + path, "lease-run", log, environment: takeover);
+        var output = await FinishAsync(late);
+
+        Assert.StartsWith("OUTPUT s28(", output);
+        var run = await store.GetRunAsync("lease-run");
+        Assert.Equal(RunStatus.Succeeded, run!.Status);
+        var first3 = File.ReadAllLines(log).Where(l => l.StartsWith("start ", StringComparison.Ordinal)).Take(3).Select(l => l.Split(' ')[1]).ToList();
+        Assert.Equal(3, first3.Count);
+    }
+
+    [Fact]
+    public async Task Two_processes_recovering_the_same_runs_never_execute_one_twice()
+    {
+        var path = Path.Combine(_directory, "race.db");
+        var log = Path.Combine(_directory, "race");
+        // Ten runs left pending (started, then released), as after a shutdown.
+        var store = new Sqlite.SqliteWorkflowStore(path);
+        for (var i = 0; i < 10; i++)
+        {
+            await store.StartRunAsync(new NewRun("race-" + i, "crash-main", "ignored", "{\"seed\":\"s" + i + "\"}", DateTimeOffset.UtcNow), "nobody", DateTimeOffset.UtcNow.AddMinutes(1));
+            Assert.True(await store.SetStatusAsync("race-" + i, RunStatus.Pending, new[] { RunStatus.Running }));
+        }
+
+        // One log per process: two appenders to one file would overwrite each other's lines.
+        using var a = Start("sqlite:" + path, "--recover", log + ".a", environment: new() { ["CRASH_OWNER"] = "racer-a" });
+        using var b = Start("sqlite:" + path, "--recover", log + ".b", environment: new() { ["CRASH_OWNER"] = "racer-b" });
+        await Task.WhenAll(FinishRecoveryAsync(a), FinishRecoveryAsync(b));
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(RunStatus.Succeeded, (await store.GetRunAsync("race-" + i))!.Status);
+        }
+
+        // Each run's first step ran exactly once, whichever process claimed the run.
+        var s01 = File.ReadAllLines(log + ".a").Concat(File.ReadAllLines(log + ".b")).Count(l => l.StartsWith("start s01 ", StringComparison.Ordinal));
+        Assert.Equal(10, s01);
+    }
+
+    private static async Task FinishRecoveryAsync(Process process)
+    {
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(s_guard);
+        Assert.True(process.ExitCode == 0, $"recovering worker exited {process.ExitCode}: {await stderr}");
+    }
+
     private async Task CrashAndResumeAsync(string storeSpec, Func<IWorkflowStore> openStore, int seed)
     {
         var log = Path.Combine(_directory, $"actions-{seed}.log");
@@ -181,7 +265,7 @@ public sealed class CrashTests : IDisposable
         return (await stdout).Split('\n').Single(l => l.StartsWith("OUTPUT ", StringComparison.Ordinal)).Trim();
     }
 
-    private static Process Start(string storeSpec, string runId, string log, int hangAfterStarts = int.MaxValue)
+    private static Process Start(string storeSpec, string runId, string log, int hangAfterStarts = int.MaxValue, Dictionary<string, string>? environment = null)
     {
         var worker = Path.Combine(AppContext.BaseDirectory.Replace("Workflows.Durability.Tests", "Workflows.CrashWorker"), "Workflows.CrashWorker.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -191,6 +275,11 @@ public sealed class CrashTests : IDisposable
         }
 
         start.Environment["CRASH_STEP_DELAY_MS"] = "10";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         if (hangAfterStarts is > 0 and < int.MaxValue)
         {
             start.Environment["CRASH_HANG_AFTER_STARTS"] = hangAfterStarts.ToString(System.Globalization.CultureInfo.InvariantCulture);
