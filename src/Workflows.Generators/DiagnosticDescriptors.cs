@@ -208,6 +208,16 @@ internal static class DiagnosticDescriptors
         "A durable workflow runs a workflow that cannot run durably",
         "Step '{0}' runs workflow '{1}', which has no json_context, inside a durable workflow: its steps could not be checkpointed. Give '{1}' a json_context too.");
 
+    public static readonly DiagnosticDescriptor InvalidCron = Error(
+        "WF0601",
+        "A schedule's cron expression is not valid",
+        "'{0}' is not a valid cron expression: {1}. Write five fields (minute hour day-of-month month day-of-week), as in '0 2 * * *', or a macro such as @daily.");
+
+    public static readonly DiagnosticDescriptor UnknownTimeZone = Error(
+        "WF0602",
+        "A schedule's time zone is unknown",
+        "'{0}' is not a time zone this machine knows. Use an IANA id such as 'Europe/Berlin' or 'America/New_York', or 'UTC'.");
+
     public static readonly DiagnosticDescriptor InvalidMaxAttempts = Error(
         "WF0202",
         "retry.max_attempts is less than 1",
@@ -253,6 +263,7 @@ internal static class DiagnosticDescriptors
         ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,
         ScriptInjection, CredentialLiteral, PlainHttp, PathLeavesRoot, SecretLogged,
         DurableWithoutJsonContext, InvalidJsonContext, TypeNotInJsonContext, CalledWorkflowNotDurable,
+        InvalidCron, UnknownTimeZone,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

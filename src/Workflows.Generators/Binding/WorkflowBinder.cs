@@ -148,7 +148,8 @@ internal sealed class WorkflowBinder
             OnFailure: onFailure.ToEquatableArray(),
             Children: _children.ToEquatableArray(),
             MaxParallel: _document.MaxParallel,
-            Durable: durable);
+            Durable: durable,
+            Schedules: _document.Schedules.Select(s => new ScheduleSpec(s.Cron, s.TimeZone, s.AllowOverlap, s.CatchUpLatest)).ToEquatableArray());
         return new BindingResult(workflow, diagnostics, Signature(workflow, inputTypeNames, outputMembers));
     }
 

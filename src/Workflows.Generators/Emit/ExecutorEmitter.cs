@@ -81,6 +81,20 @@ internal static class ExecutorEmitter
         w.Line($"public const string Mermaid = {Literal(MermaidWriter.Write(spec))};");
         w.Line();
         w.Line("/// <summary>The steps and the parallel batches, as computed at build time.</summary>");
+        if (spec.Schedules.Count > 0)
+        {
+            w.Line("/// <summary>The workflow's <c>on: schedule:</c> entries, checked at build time.</summary>");
+            w.Open("public static global::System.Collections.Generic.IReadOnlyList<global::Workflows.Scheduling.WorkflowSchedule> Schedules { get; } = new global::Workflows.Scheduling.WorkflowSchedule[]");
+            foreach (var schedule in spec.Schedules)
+            {
+                var catchUp = schedule.CatchUpLatest ? "Latest" : "None";
+                w.Line($"new global::Workflows.Scheduling.WorkflowSchedule(WorkflowName, {Literal(schedule.Cron)}, {Literal(schedule.TimeZone)}, AllowOverlap: {(schedule.AllowOverlap ? "true" : "false")}, global::Workflows.Scheduling.CatchUpPolicy.{catchUp}),");
+            }
+
+            w.Close(";");
+            w.Line();
+        }
+
         w.Line("public static global::Workflows.WorkflowDescriptor Descriptor { get; } = new global::Workflows.WorkflowDescriptor(");
         w.Line("    name: WorkflowName,");
         w.Line($"    description: {(spec.Description is null ? "null" : Literal(spec.Description))},");

@@ -19,7 +19,8 @@ internal sealed record WorkflowDocument(
     EquatableArray<DiagnosticInfo> Diagnostics,
     int? MaxParallel = null,
     LocatedString? Durable = null,
-    LocatedString? JsonContext = null)
+    LocatedString? JsonContext = null,
+    EquatableArray<ScheduleDocument> Schedules = default)
 {
     /// <summary>True when the file says <c>durable: true</c>.</summary>
     public bool RequiresDurable => Durable is { Value: "true" };
@@ -64,6 +65,9 @@ internal sealed record StepDocument(
     /// <summary>What the step calls: its action, or the workflow it runs (<c>workflow:</c>).</summary>
     public LocatedString? Target => Action ?? Workflow;
 }
+
+/// <summary>One entry of <c>on: schedule:</c>, already checked: a valid cron expression and a known time zone.</summary>
+internal sealed record ScheduleDocument(string Cron, string TimeZone, bool AllowOverlap, bool CatchUpLatest, SourceSpan Span);
 
 /// <summary>A step's <c>compensate:</c>: the action that undoes it when the workflow later fails.</summary>
 internal sealed record CompensationDocument(LocatedString? Action, EquatableArray<StepArgument> With, SourceSpan Span);

@@ -20,7 +20,8 @@ internal sealed record WorkflowSpec(
     EquatableArray<StepSpec> OnFailure,
     EquatableArray<ChildWorkflowSpec> Children = default,
     int? MaxParallel = null,
-    DurableSpec? Durable = null)
+    DurableSpec? Durable = null,
+    EquatableArray<ScheduleSpec> Schedules = default)
 {
     /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
     public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
@@ -138,6 +139,9 @@ internal sealed record ChildWorkflowSpec(string ClassName, string FieldName, Equ
 /// <param name="DefinitionHash">A hash of the steps, their actions, output types and dependencies.</param>
 /// <param name="StepSignatures">Per step (same order): action and output type, compared with completed steps on resume.</param>
 internal sealed record DurableSpec(string JsonContext, bool Required, string DefinitionHash, EquatableArray<string> StepSignatures);
+
+/// <summary>One <c>on: schedule:</c> entry, checked.</summary>
+internal sealed record ScheduleSpec(string Cron, string TimeZone, bool AllowOverlap, bool CatchUpLatest);
 
 /// <summary>A named argument of the action call.</summary>
 internal sealed record ArgumentSpec(string ParameterName, ArgumentSource Source, string Expression);

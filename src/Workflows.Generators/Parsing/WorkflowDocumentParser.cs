@@ -66,6 +66,7 @@ internal sealed class WorkflowDocumentParser
         int? maxParallel = null;
         LocatedString? durable = null;
         LocatedString? jsonContext = null;
+        var schedules = EquatableArray<ScheduleDocument>.Empty;
         var sawSteps = false;
 
         foreach (var (keyNode, value) in Entries(root, WorkflowSchema.WorkflowKeys, "the workflow"))
@@ -128,6 +129,9 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.JsonContext:
                     jsonContext = RequireString(value, "'json_context'");
                     break;
+                case WorkflowSchema.On:
+                    schedules = ParseTriggers(value);
+                    break;
             }
         }
 
@@ -141,7 +145,7 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel, Durable = durable, JsonContext = jsonContext };
+        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel, Durable = durable, JsonContext = jsonContext, Schedules = schedules };
     }
 
     /// <summary>A whole number of at least 1, or null after reporting why it is not.</summary>
@@ -171,6 +175,128 @@ internal sealed class WorkflowDocumentParser
         DurationValue? timeout = null,
         EquatableArray<StepDocument> onFailure = default)
         => new(_path, name, ns, description, inputs, outputs, steps, timeout, onFailure.Count == 0 ? EquatableArray<StepDocument>.Empty : onFailure, _diagnostics.ToEquatableArray());
+
+    /// <summary>
+    /// <c>on:</c> with <c>schedule:</c> (a list of cron schedules) and <c>manual:</c>. Cron expressions and time
+    /// zones are checked here, with the parser the runtime schedules with, at the exact position of the problem.
+    /// </summary>
+    private EquatableArray<ScheduleDocument> ParseTriggers(YamlNode node)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"'on' must be a mapping with 'schedule' and/or 'manual', not {node.KindDescription}.");
+            return EquatableArray<ScheduleDocument>.Empty;
+        }
+
+        var schedules = new List<ScheduleDocument>();
+        foreach (var (key, value) in Entries(mapping, WorkflowSchema.OnKeys, "'on'"))
+        {
+            if (key.Value == WorkflowSchema.OnManual)
+            {
+                if (value is not YamlScalar { IsPlain: true, Value: "true" or "false" })
+                {
+                    Report(DiagnosticDescriptors.SchemaViolation, Span(value), "'manual' must be true or false.");
+                }
+
+                continue;
+            }
+
+            if (value is not YamlSequence sequence)
+            {
+                Report(DiagnosticDescriptors.SchemaViolation, Span(value), $"'schedule' must be a list of schedules (each with 'cron'), not {value.KindDescription}.");
+                continue;
+            }
+
+            foreach (var item in sequence.Items)
+            {
+                if (ParseSchedule(item) is { } schedule)
+                {
+                    schedules.Add(schedule);
+                }
+            }
+        }
+
+        return schedules.ToEquatableArray();
+    }
+
+    private ScheduleDocument? ParseSchedule(YamlNode node)
+    {
+        if (node is not YamlMapping mapping)
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"A schedule must be a mapping with 'cron', not {node.KindDescription}.");
+            return null;
+        }
+
+        string? cron = null;
+        var zone = "UTC";
+        var allowOverlap = false;
+        var catchUpLatest = false;
+        var ok = true;
+        foreach (var (key, value) in Entries(mapping, WorkflowSchema.ScheduleKeys, "a schedule"))
+        {
+            switch (key.Value)
+            {
+                case WorkflowSchema.ScheduleCron:
+                    var text = Value(value);
+                    if (text.Kind is not (ArgumentValueKind.PlainScalar or ArgumentValueKind.QuotedScalar))
+                    {
+                        Report(DiagnosticDescriptors.SchemaViolation, Span(value), "'cron' must be a cron expression such as \"0 2 * * *\".");
+                        ok = false;
+                    }
+                    else if (!Workflows.Scheduling.CronExpression.TryParse(text.Text, out _, out Workflows.Scheduling.CronError? error))
+                    {
+                        Report(DiagnosticDescriptors.InvalidCron, text.SpanOf(error.Start, Math.Max(error.Length, 1)), text.Text, error.Message);
+                        ok = false;
+                    }
+                    else
+                    {
+                        cron = text.Text;
+                    }
+
+                    break;
+                case WorkflowSchema.ScheduleTimeZone:
+                    if (RequireString(value, "'timezone'") is { } written)
+                    {
+                        if (Workflows.Scheduling.TimeZones.TryFind(written.Value, out _))
+                        {
+                            zone = written.Value;
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.UnknownTimeZone, written.Span, written.Value);
+                            ok = false;
+                        }
+                    }
+
+                    break;
+                case WorkflowSchema.ScheduleOverlap:
+                    allowOverlap = ParseChoice(value, "'overlap'", WorkflowSchema.OverlapValues) == "allow";
+                    break;
+                case WorkflowSchema.ScheduleCatchUp:
+                    catchUpLatest = ParseChoice(value, "'catch_up'", WorkflowSchema.CatchUpValues) == "latest";
+                    break;
+            }
+        }
+
+        if (!mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.ScheduleCron }))
+        {
+            Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "This schedule has no 'cron'. Add 'cron: \"0 2 * * *\"' (minute hour day-of-month month day-of-week).");
+            ok = false;
+        }
+
+        return ok && cron is not null ? new ScheduleDocument(cron, zone, allowOverlap, catchUpLatest, Span(mapping, collapse: true)) : null;
+    }
+
+    private string? ParseChoice(YamlNode node, string what, string[] choices)
+    {
+        if (node is YamlScalar { IsNull: false } scalar && Array.IndexOf(choices, scalar.Value) >= 0)
+        {
+            return scalar.Value;
+        }
+
+        Report(DiagnosticDescriptors.SchemaViolation, Span(node), $"{what} must be one of: {string.Join(", ", choices)}.");
+        return null;
+    }
 
     private EquatableArray<InputDocument> ParseInputs(YamlNode node)
     {

@@ -14,6 +14,22 @@ internal static class WorkflowSchema
     public const string MaxParallel = "max_parallel";
     public const string Durable = "durable";
     public const string JsonContext = "json_context";
+    public const string On = "on";
+
+    public const string OnSchedule = "schedule";
+    public const string OnManual = "manual";
+    public const string ScheduleCron = "cron";
+    public const string ScheduleTimeZone = "timezone";
+    public const string ScheduleOverlap = "overlap";
+    public const string ScheduleCatchUp = "catch_up";
+
+    public static readonly string[] OnKeys = { OnSchedule, OnManual };
+
+    public static readonly string[] ScheduleKeys = { ScheduleCron, ScheduleTimeZone, ScheduleOverlap, ScheduleCatchUp };
+
+    public static readonly string[] OverlapValues = { "skip", "allow" };
+
+    public static readonly string[] CatchUpValues = { "none", "latest" };
 
     public const string InputType = "type";
     public const string InputRequired = "required";
@@ -52,7 +68,7 @@ internal static class WorkflowSchema
     public const string OnErrorFail = "fail";
     public const string OnErrorContinue = "continue";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Steps, OnFailure };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, On, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 
