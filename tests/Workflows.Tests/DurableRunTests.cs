@@ -170,7 +170,7 @@ public sealed class DurableRunTests : IDisposable
                 }
             },
         };
-        var options = Options(lease: TimeSpan.FromMilliseconds(300));
+        var options = Options(lease: TimeSpan.FromSeconds(3));
         var run = new DurableOrdersWorkflow(actions, options).RunDurableAsync(Order, "run-6").AsTask();
         await loading.Task.WaitAsync(s_deadlockGuard);
 
@@ -207,7 +207,7 @@ public sealed class DurableRunTests : IDisposable
                 }
             },
         };
-        var run = new DurableOrdersWorkflow(actions, Options(lease: TimeSpan.FromMilliseconds(300))).RunDurableAsync(Order, "run-7").AsTask();
+        var run = new DurableOrdersWorkflow(actions, Options(lease: TimeSpan.FromSeconds(3))).RunDurableAsync(Order, "run-7").AsTask();
         await loading.Task.WaitAsync(s_deadlockGuard);
 
         Assert.True(await new WorkflowRuns(_store).CancelAsync("run-7"));

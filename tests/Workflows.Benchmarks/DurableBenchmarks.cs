@@ -1,0 +1,72 @@
+using System;
+using System.IO;
+using System.Text.Json.Serialization;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using Workflows.Durability;
+
+namespace Workflows.Benchmarks;
+
+[JsonSerializable(typeof(int))]
+public sealed partial class BenchJson : JsonSerializerContext
+{
+}
+
+public static class DurableBenchActions
+{
+    [WorkflowAction("bench.value")]
+    public static int Value(int input) => input + 1;
+}
+
+/// <summary>
+/// The cost of a checkpoint: a 10-step and a 1-step durable chain on SQLite and PostgreSQL, next to the same
+/// runs in memory (no store). Per step = (10-step − 1-step) / 9; the 1-step run shows the run's own start and
+/// completion (start, claim check, outcome, event).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(RunTimeConfig))]
+public class DurableBenchmarks
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("wf-bench-").FullName;
+    private DurableChainWorkflow _inMemory = null!;
+    private DurableChainWorkflow _sqlite = null!;
+    private DurableSingleWorkflow _sqliteSingle = null!;
+    private DurableChainWorkflow _postgres = null!;
+    private DurableSingleWorkflow _postgresSingle = null!;
+    private PostgreSql.PostgreSqlWorkflowStore _postgresStore = null!;
+    private long _id;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var sqlite = new WorkflowOptions { Store = new Sqlite.SqliteWorkflowStore(Path.Combine(_directory, "bench.db")) };
+        _inMemory = new DurableChainWorkflow();
+        _sqlite = new DurableChainWorkflow(sqlite);
+        _sqliteSingle = new DurableSingleWorkflow(sqlite);
+        var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+        _postgresStore = new PostgreSql.PostgreSqlWorkflowStore(connection, "wf_bench_" + Environment.ProcessId);
+        var postgres = new WorkflowOptions { Store = _postgresStore };
+        _postgres = new DurableChainWorkflow(postgres);
+        _postgresSingle = new DurableSingleWorkflow(postgres);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _postgresStore.Dispose();
+
+    private string NextId() => "bench-" + ++_id;
+
+    [Benchmark(Baseline = true, Description = "10 steps, in memory")]
+    public ValueTask InMemory() => _inMemory.RunAsync();
+
+    [Benchmark(Description = "10 steps, SQLite")]
+    public ValueTask Sqlite10() => _sqlite.RunDurableAsync(NextId());
+
+    [Benchmark(Description = "1 step, SQLite")]
+    public ValueTask Sqlite1() => _sqliteSingle.RunDurableAsync(NextId());
+
+    [Benchmark(Description = "10 steps, PostgreSQL")]
+    public ValueTask Postgres10() => _postgres.RunDurableAsync(NextId());
+
+    [Benchmark(Description = "1 step, PostgreSQL")]
+    public ValueTask Postgres1() => _postgresSingle.RunDurableAsync(NextId());
+}
