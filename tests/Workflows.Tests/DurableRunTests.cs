@@ -240,6 +240,46 @@ public sealed class DurableRunTests : IDisposable
         Assert.NotNull(load);
     }
 
+    [Fact]
+    public async Task A_compatible_edit_of_the_definition_resumes()
+    {
+        using var stop = new CancellationTokenSource();
+        var first = new DurableActions { Before = (name, token) => { if (name == "total") { stop.Cancel(); token.ThrowIfCancellationRequested(); } return Task.CompletedTask; } };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new DurableOrdersWorkflow(first, Options()).RunDurableAsync(Order, "run-9", stop.Token).AsTask());
+
+        // The run started under another definition (say, before a step was added downstream): its completed
+        // steps still match, so it resumes.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "runs.db")}"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE runs SET definition_hash = 'an-older-definition' WHERE run_id = 'run-9'";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var resumed = new DurableActions();
+        var outputs = await new DurableOrdersWorkflow(resumed, Options()).RunDurableAsync(Order, "run-9");
+
+        Assert.Equal(33m, outputs.Total);
+        Assert.False(resumed.Calls.ContainsKey("load"));
+    }
+
+    [Fact]
+    public async Task History_lists_runs_and_shows_one_with_its_steps_and_events()
+    {
+        await new DurableOrdersWorkflow(new DurableActions(), Options()).RunDurableAsync(Order, "run-10");
+        var runs = new WorkflowRuns(_store);
+
+        var listed = await runs.ListAsync(new RunQuery(WorkflowName: "durable-orders", Status: RunStatus.Succeeded));
+        var details = await runs.GetAsync("run-10");
+
+        Assert.Contains(listed, r => r.RunId == "run-10");
+        Assert.DoesNotContain(listed, r => r.RunId == "run-10/ship");
+        Assert.Equal(7, details!.Steps.Count); // load, 3 label items, total, ship, done
+        Assert.Contains(details.Events, e => e.Kind == "succeeded");
+        Assert.Null(await runs.GetAsync("no-such-run"));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + s_deadlockGuard;
