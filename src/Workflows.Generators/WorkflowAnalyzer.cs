@@ -7,7 +7,6 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Workflows.Generators.Actions;
-using Workflows.Generators.Binding;
 using Workflows.Generators.Model;
 using Workflows.Generators.Parsing;
 
@@ -37,7 +36,7 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
 
         // Both computed once per compilation, on first use, and shared by every callback.
         var actions = new Lazy<IReadOnlyList<(IMethodSymbol Method, ActionSpec Spec)>>(
-            () => FindActions(compilation, attributeType).Concat(ReferencedActionReader.Read(compilation)).ToList());
+            () => WorkflowValidation.FindActions(compilation));
         var workflows = new Lazy<Dictionary<string, ImmutableArray<Diagnostic>>>(() => AnalyzeWorkflows(compilation, options, actions.Value));
 
         context.RegisterAdditionalFileAction(fileContext =>
@@ -82,70 +81,23 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static List<(IMethodSymbol, ActionSpec)> FindActions(Compilation compilation, INamedTypeSymbol? attributeType)
-    {
-        var result = new List<(IMethodSymbol, ActionSpec)>();
-        if (attributeType is null)
-        {
-            return result;
-        }
-
-        var types = new Stack<INamespaceOrTypeSymbol>();
-        types.Push(compilation.Assembly.GlobalNamespace);
-        while (types.Count > 0)
-        {
-            var container = types.Pop();
-            foreach (var member in container.GetMembers())
-            {
-                switch (member)
-                {
-                    case INamespaceOrTypeSymbol nested:
-                        types.Push(nested);
-                        break;
-                    case IMethodSymbol method:
-                        foreach (var attribute in method.GetAttributes())
-                        {
-                            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType)
-                                && ActionMethodReader.GetActionName(attribute) is { } name)
-                            {
-                                result.Add((method, ActionMethodReader.Read(method, name)));
-                            }
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        return result;
-    }
-
     private static Dictionary<string, ImmutableArray<Diagnostic>> AnalyzeWorkflows(
         Compilation compilation,
         AnalyzerOptions options,
         IReadOnlyList<(IMethodSymbol Method, ActionSpec Spec)> actions)
     {
-        var catalog = new ActionCatalog(actions.Select(a => a.Spec));
         var defaultNamespace = WorkflowGenerator.DefaultNamespace(options.AnalyzerConfigOptionsProvider.GlobalOptions, compilation.AssemblyName);
-
-        var documents = options.AdditionalFiles
+        var files = options.AdditionalFiles
             .Where(file => WorkflowDocumentParser.IsWorkflowFile(file.Path))
-            .Select(file => WorkflowDocumentParser.Parse(file.Path, file.GetText(CancellationToken.None)?.ToString()))
-            .ToList();
-        var inputTypes = Types.InputTypeResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.InputTypeNames));
-        var claims = documents
-            .Select(d => TypeClaim.For(d, defaultNamespace))
-            .Where(c => c is not null)
-            .Select(c => c!)
-            .OrderBy(c => c.FilePath, StringComparer.Ordinal)
+            .Select(file => (file.Path, file.GetText(CancellationToken.None)?.ToString()))
             .ToList();
 
+        // The same entry point as the standalone validator, so a build and 'workflows validate' never disagree.
+        var diagnostics = WorkflowValidation.Validate(files, compilation, defaultNamespace, actions.Select(a => a.Spec));
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
-        var jsonContexts = Types.JsonContextResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.JsonContextNames));
-        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims, jsonContexts);
-        for (var i = 0; i < documents.Count; i++)
+        for (var i = 0; i < files.Count; i++)
         {
-            result[documents[i].FilePath] = bindings[i].Diagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();
+            result[files[i].Path] = diagnostics[i].Select(d => d.ToDiagnostic()).ToImmutableArray();
         }
 
         return result;

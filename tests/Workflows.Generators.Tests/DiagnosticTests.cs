@@ -122,6 +122,24 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void WF0003_is_not_followed_by_WF0111_for_reads_of_the_unknown_step()
+    {
+        var result = Build("""
+            name: deploy
+            steps:
+              - id: push
+                action: deploy.psuh
+              - id: log
+                action: deploy.push
+                with:
+                  environment: ${{ steps.push.output }}
+            """);
+
+        DiagnosticAssert.SingleError(result, "WF0003", 4, 13);
+        Assert.Equal(new[] { "WF0003" }, result.WorkflowDiagnostics.Select(d => d.Id).ToArray());
+    }
+
+    [Fact]
     public void WF0004_duplicate_step_id()
     {
         var result = Build("""

@@ -434,7 +434,13 @@ internal sealed class ExpressionBinder
 
         if (step.OutputTypeName is null)
         {
-            Report(DiagnosticDescriptors.StepHasNoOutput, idSpan, step.Id, step.ActionName);
+            // A step whose action (or called workflow) could not be resolved has its own error at the step;
+            // "its action '' returns nothing" here would only repeat it, wrongly.
+            if (step.ActionName.Length > 0)
+            {
+                Report(DiagnosticDescriptors.StepHasNoOutput, idSpan, step.Id, step.ActionName);
+            }
+
             return null;
         }
 
