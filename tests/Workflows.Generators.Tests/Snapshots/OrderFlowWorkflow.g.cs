@@ -109,26 +109,20 @@ namespace TestApp
         /// <summary>The run: one batch after another, each step awaited in turn.</summary>
         private async global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            // Batch 1 of 4: load
+            var runningStep = 0; // the index of the running step, for its failure
             global::TestApp.Order loadOutput = default!;
-            cancellationToken.ThrowIfCancellationRequested();
+            var bigSucceeded = false;
             try
             {
+                // Batch 1 of 4: load
+                runningStep = 0;
+                cancellationToken.ThrowIfCancellationRequested();
                 recorder?.Started(0);
                 loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
                 recorder?.Succeeded(0, 1);
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(0, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", 1, exception);
-            }
 
-            // Batch 2 of 4: big
-            var bigSucceeded = false;
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
+                // Batch 2 of 4: big
+                runningStep = 1;
                 if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
                 {
                     recorder?.Started(1);
@@ -140,17 +134,9 @@ namespace TestApp
                 {
                     recorder?.Skipped(1);
                 }
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(1, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", 1, exception);
-            }
 
-            // Batch 3 of 4: note
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
+                // Batch 3 of 4: note
+                runningStep = 2;
                 if (bigSucceeded)
                 {
                     recorder?.Started(2);
@@ -161,25 +147,17 @@ namespace TestApp
                 {
                     recorder?.Skipped(2);
                 }
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(2, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", 1, exception);
-            }
 
-            // Batch 4 of 4: report
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
+                // Batch 4 of 4: report
+                runningStep = 3;
                 recorder?.Started(3);
                 global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
                 recorder?.Succeeded(3, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                recorder?.Failed(3, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", 1, exception);
+                recorder?.Failed(runningStep, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
             }
 
             return new Outputs
