@@ -395,17 +395,29 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null) || spec.HasCleanup;
+        var awaits = spec.Steps.Any(MayAwait) || spec.HasCleanup;
         EmitPublicRunMethods(w, spec);
         w.Line();
-        if (!awaits)
+        if (awaits)
         {
-            // Kept async so that failures reach the caller through the task, as they do for every other workflow.
-            w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
+            w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
+        }
+        else
+        {
+            // Not async: there is nothing to await, and an async method's machinery would cost more than the steps.
+            // Failures still reach the caller through the returned task, as they do for every other workflow.
+            w.Line("/// <summary>");
+            w.Line("/// The run: one batch after another. Every action is synchronous, so the run is over when this returns;");
+            w.Line("/// a failure or the caller's cancellation is returned as a faulted or cancelled task, never thrown.");
+            w.Line("/// </summary>");
         }
 
-        w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
-        w.Open(CoreSignature(spec, isAsync: true));
+        w.Open(CoreSignature(spec, isAsync: awaits));
+        if (!awaits)
+        {
+            w.Open("try");
+        }
+
         if (HasCompensations(spec))
         {
             w.Line("var compensations = new global::Workflows.Runtime.Compensations();");
@@ -517,7 +529,7 @@ internal static class ExecutorEmitter
             }
         }
 
-        EmitReturnOutputs(w, spec);
+        EmitReturnOutputs(w, spec, wrapped: !awaits);
         if (spec.HasCleanup)
         {
             w.Close();
@@ -527,11 +539,25 @@ internal static class ExecutorEmitter
             w.Close();
         }
 
-        w.Close();
         if (!awaits)
         {
-            w.Line("#pragma warning restore CS1998");
+            var result = spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty;
+            if (spec.Outputs.Count == 0)
+            {
+                w.Line();
+                w.Line("return default;");
+            }
+
+            w.Close();
+            w.Open("catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)");
+            w.Line($"return {ValueTask}.FromCanceled{result}(cancellationToken);");
+            w.Close();
+            w.Open("catch (global::System.Exception exception)");
+            w.Line($"return {ValueTask}.FromException{result}(exception);");
+            w.Close();
         }
+
+        w.Close();
     }
 
     private static void EmitSequentialLocals(SourceWriter w, RunPlan plan, StepSpec step)
@@ -818,20 +844,21 @@ internal static class ExecutorEmitter
         w.Line($"    {token}).ConfigureAwait(false);");
     }
 
-    private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)
+    /// <param name="wrapped">In a method that is not async: the outputs in a completed <c>ValueTask</c>.</param>
+    private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec, bool wrapped = false)
     {
         if (spec.Outputs.Count == 0)
         {
             return;
         }
 
-        w.Open("return new Outputs");
+        w.Open(wrapped ? $"return new {ValueTask}<Outputs>(new Outputs" : "return new Outputs");
         foreach (var output in spec.Outputs)
         {
             w.Line($"{output.PropertyName} = {output.Value},");
         }
 
-        w.Close(";");
+        w.Close(wrapped ? ");" : ";");
     }
 
     private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)

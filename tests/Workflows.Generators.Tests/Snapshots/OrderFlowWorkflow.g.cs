@@ -105,68 +105,80 @@ namespace TestApp
                 : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));
         }
 
-        #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
-        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
-        private async global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+        /// <summary>
+        /// The run: one batch after another. Every action is synchronous, so the run is over when this returns;
+        /// a failure or the caller's cancellation is returned as a faulted or cancelled task, never thrown.
+        /// </summary>
+        private global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            var runningStep = 0; // the index of the running step, for its failure
-            global::TestApp.Order loadOutput = default!;
-            var bigSucceeded = false;
             try
             {
-                // Batch 1 of 4: load
-                runningStep = 0;
-                cancellationToken.ThrowIfCancellationRequested();
-                recorder?.Started(0);
-                loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
-                recorder?.Succeeded(0, 1);
+                var runningStep = 0; // the index of the running step, for its failure
+                global::TestApp.Order loadOutput = default!;
+                var bigSucceeded = false;
+                try
+                {
+                    // Batch 1 of 4: load
+                    runningStep = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    recorder?.Started(0);
+                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                    recorder?.Succeeded(0, 1);
 
-                // Batch 2 of 4: big
-                runningStep = 1;
-                if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
-                {
-                    recorder?.Started(1);
-                    global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
-                    bigSucceeded = true;
-                    recorder?.Succeeded(1, 1);
+                    // Batch 2 of 4: big
+                    runningStep = 1;
+                    if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
+                    {
+                        recorder?.Started(1);
+                        global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
+                        bigSucceeded = true;
+                        recorder?.Succeeded(1, 1);
+                    }
+                    else
+                    {
+                        recorder?.Skipped(1);
+                    }
+
+                    // Batch 3 of 4: note
+                    runningStep = 2;
+                    if (bigSucceeded)
+                    {
+                        recorder?.Started(2);
+                        global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
+                        recorder?.Succeeded(2, 1);
+                    }
+                    else
+                    {
+                        recorder?.Skipped(2);
+                    }
+
+                    // Batch 4 of 4: report
+                    runningStep = 3;
+                    recorder?.Started(3);
+                    global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
+                    recorder?.Succeeded(3, 1);
                 }
-                else
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    recorder?.Skipped(1);
+                    recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
                 }
 
-                // Batch 3 of 4: note
-                runningStep = 2;
-                if (bigSucceeded)
+                return new global::System.Threading.Tasks.ValueTask<Outputs>(new Outputs
                 {
-                    recorder?.Started(2);
-                    global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
-                    recorder?.Succeeded(2, 1);
-                }
-                else
-                {
-                    recorder?.Skipped(2);
-                }
-
-                // Batch 4 of 4: report
-                runningStep = 3;
-                recorder?.Started(3);
-                global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
-                recorder?.Succeeded(3, 1);
+                    Total = loadOutput.Total,
+                    FirstLine = loadOutput.Lines[0],
+                });
             }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                recorder?.Failed(runningStep, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                return global::System.Threading.Tasks.ValueTask.FromCanceled<Outputs>(cancellationToken);
             }
-
-            return new Outputs
+            catch (global::System.Exception exception)
             {
-                Total = loadOutput.Total,
-                FirstLine = loadOutput.Lines[0],
-            };
+                return global::System.Threading.Tasks.ValueTask.FromException<Outputs>(exception);
+            }
         }
-        #pragma warning restore CS1998
 
         /// <summary>
         /// What a run would do for these inputs, without calling any action: for each step, true (runs), false
