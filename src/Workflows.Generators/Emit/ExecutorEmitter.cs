@@ -935,6 +935,9 @@ internal static class ExecutorEmitter
         w.Close();
         w.Line();
 
+        // Its task reaches the caller, who awaits it once (the ValueTask rule): the state machine can come from a pool.
+        var builder = spec.Outputs.Count > 0 ? "PoolingAsyncValueTaskMethodBuilder<>" : "PoolingAsyncValueTaskMethodBuilder";
+        w.Line($"[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.{builder}))]");
         w.Open($"internal async {returns} ExecuteAsync()");
         if (layered)
         {

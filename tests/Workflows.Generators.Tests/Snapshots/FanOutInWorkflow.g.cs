@@ -106,6 +106,7 @@ namespace TestApp.Flows
                 _workflow = workflow;
             }
 
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
             internal async global::System.Threading.Tasks.ValueTask ExecuteAsync()
             {
                 // Steps never throw: a failure stops the run, and the steps not yet started skip themselves.
