@@ -249,14 +249,16 @@ internal static class DurableEmitter
             return false;
         }
 
-        w.Open($"if ({recorder}?.Durable is {{ }} durable && durable.TryGetCompleted({Literal(step.Id)}, -1, out var restoredJson))");
+        // Names per step: consecutive steps of a sequential run can share one scope.
+        var restored = Camel(step.Identifier) + "Restored";
+        w.Open($"if ({recorder}?.Durable?.TryGetCompleted({Literal(step.Id)}, -1, out var {restored}) == true)");
         if (step.HasOutput && storeOutput)
         {
-            w.Line($"{step.OutputVariable} = {Deserialize(spec, step, "restoredJson!")};");
+            w.Line($"{step.OutputVariable} = {Deserialize(spec, step, restored + "!")};");
         }
         else
         {
-            w.Line("_ = restoredJson;");
+            w.Line($"_ = {restored};");
         }
 
         w.Close();
@@ -270,11 +272,14 @@ internal static class DurableEmitter
     {
         var index = IndexOf(spec, step);
         var output = step.HasOutput && storeOutput ? Serialize(spec, step, step.OutputVariable) : "null";
-        w.Open($"if ({recorder}?.Durable is {{ }} checkpoint)");
-        w.Line($"await checkpoint.RecordAsync({Literal(step.Id)}, -1, s_stepSignatures[{index}], {attempts}, {output}).ConfigureAwait(false);");
+        var checkpoint = Camel(step.Identifier) + "Checkpoint";
+        w.Open($"if ({recorder}?.Durable is {{ }} {checkpoint})");
+        w.Line($"await {checkpoint}.RecordAsync({Literal(step.Id)}, -1, s_stepSignatures[{index}], {attempts}, {output}).ConfigureAwait(false);");
         w.Close();
         w.Close();
     }
+
+    private static string Camel(string identifier) => char.ToLowerInvariant(identifier[0]) + identifier.Substring(1);
 
     /// <summary>For a foreach item: restore it, or run it and record it.</summary>
     public static bool IsDurableItem(WorkflowSpec spec, StepSpec step) => spec.Durable is not null && step.ForEach is not null;

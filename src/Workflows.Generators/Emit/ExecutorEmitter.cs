@@ -413,17 +413,29 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(s => IsAwaited(s.ReturnKind) || s.Resilience is not null || s.ForEach is not null) || spec.HasCleanup || spec.Durable is not null;
+        var awaits = spec.Steps.Any(MayAwait) || spec.HasCleanup || spec.Durable is not null;
         EmitPublicRunMethods(w, spec);
         w.Line();
-        if (!awaits)
+        if (awaits)
         {
-            // Kept async so that failures reach the caller through the task, as they do for every other workflow.
-            w.Line("#pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.");
+            w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
+        }
+        else
+        {
+            // Not async: there is nothing to await, and an async method's machinery would cost more than the steps.
+            // Failures still reach the caller through the returned task, as they do for every other workflow.
+            w.Line("/// <summary>");
+            w.Line("/// The run: one batch after another. Every action is synchronous, so the run is over when this returns;");
+            w.Line("/// a failure or the caller's cancellation is returned as a faulted or cancelled task, never thrown.");
+            w.Line("/// </summary>");
         }
 
-        w.Line("/// <summary>The run: one batch after another, each step awaited in turn.</summary>");
-        w.Open(CoreSignature(spec, isAsync: true));
+        w.Open(CoreSignature(spec, isAsync: awaits));
+        if (!awaits)
+        {
+            w.Open("try");
+        }
+
         if (HasCompensations(spec))
         {
             w.Line("var compensations = new global::Workflows.Runtime.Compensations();");
@@ -434,59 +446,108 @@ internal static class ExecutorEmitter
             w.Open("try");
         }
 
-        var batchNumber = 0;
+        // Consecutive steps that fail the run when they fail share one try/catch, which knows the failed step
+        // by its index; a step with retries (its attempts count) or on_error: continue gets its own.
+        var groups = new List<List<int>>();
         foreach (var batch in spec.Batches)
         {
-            batchNumber++;
-            var step = spec.Steps[batch[0]];
-            w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {step.Id}");
-            if (step.HasOutput)
+            var index = batch[0];
+            if (HasOwnCatch(spec.Steps[index]) || groups.Count == 0 || HasOwnCatch(spec.Steps[groups[groups.Count - 1][0]]))
             {
-                w.Line($"{step.OutputType} {step.OutputVariable} = default!;");
-            }
-
-            if (plan.IsSucceededRead(step))
-            {
-                w.Line($"var {step.SucceededVariable} = false;");
-            }
-
-            if (step.Resilience is not null)
-            {
-                w.Line($"var {step.AttemptsVariable} = 0;");
-            }
-
-            if (plan.IsFailedRead(step))
-            {
-                w.Line($"var {step.FailedVariable} = false;");
-            }
-
-            w.Line("cancellationToken.ThrowIfCancellationRequested();");
-            w.Open("try");
-            EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: "recorder");
-            w.Close();
-            w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
-            w.Line($"recorder?.Failed({IndexOf(spec, step)}, exception, {Attempts(step)});");
-            if (step.ContinueOnError)
-            {
-                w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
-                if (plan.IsFailedRead(step))
-                {
-                    w.Line($"{step.FailedVariable} = true;");
-                }
+                groups.Add(new List<int> { index });
             }
             else
             {
-                w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {Attempts(step)}, exception);");
+                groups[groups.Count - 1].Add(index);
+            }
+        }
+
+        var tracksRunningStep = groups.Any(g => g.Count > 1);
+        if (tracksRunningStep)
+        {
+            w.Line("var runningStep = 0; // the index of the running step, for its failure");
+        }
+
+        var batchNumber = 0;
+        var checkCancellation = true; // at the start, and after every step that may have awaited
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            var shared = group.Count > 1;
+            if (!shared)
+            {
+                batchNumber++;
+                w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {spec.Steps[group[0]].Id}");
+            }
+
+            foreach (var index in group)
+            {
+                EmitSequentialLocals(w, plan, spec.Steps[index]);
+            }
+
+            if (!shared && checkCancellation)
+            {
+                w.Line("cancellationToken.ThrowIfCancellationRequested();");
+            }
+
+            w.Open("try");
+            for (var i = 0; i < group.Count; i++)
+            {
+                var index = group[i];
+                var step = spec.Steps[index];
+                if (shared)
+                {
+                    batchNumber++;
+                    if (i > 0)
+                    {
+                        w.Line();
+                    }
+
+                    w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {step.Id}");
+                    w.Line($"runningStep = {index};");
+                    if (checkCancellation)
+                    {
+                        w.Line("cancellationToken.ThrowIfCancellationRequested();");
+                    }
+                }
+
+                EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: "recorder");
+                checkCancellation = MayAwait(step);
             }
 
             w.Close();
-            if (batchNumber < spec.Batches.Count || spec.Outputs.Count > 0)
+            w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
+            if (shared)
+            {
+                w.Line("recorder?.Failed(runningStep, exception, 1);");
+                w.Line("throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);");
+            }
+            else
+            {
+                var step = spec.Steps[group[0]];
+                w.Line($"recorder?.Failed({group[0]}, exception, {Attempts(step)});");
+                if (step.ContinueOnError)
+                {
+                    w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
+                    if (plan.IsFailedRead(step))
+                    {
+                        w.Line($"{step.FailedVariable} = true;");
+                    }
+                }
+                else
+                {
+                    w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {Attempts(step)}, exception);");
+                }
+            }
+
+            w.Close();
+            if (g < groups.Count - 1 || spec.Outputs.Count > 0)
             {
                 w.Line();
             }
         }
 
-        EmitReturnOutputs(w, spec);
+        EmitReturnOutputs(w, spec, wrapped: !awaits);
         if (spec.HasCleanup)
         {
             w.Close();
@@ -496,12 +557,56 @@ internal static class ExecutorEmitter
             w.Close();
         }
 
-        w.Close();
         if (!awaits)
         {
-            w.Line("#pragma warning restore CS1998");
+            var result = spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty;
+            if (spec.Outputs.Count == 0)
+            {
+                w.Line();
+                w.Line("return default;");
+            }
+
+            w.Close();
+            w.Open("catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)");
+            w.Line($"return {ValueTask}.FromCanceled{result}(cancellationToken);");
+            w.Close();
+            w.Open("catch (global::System.Exception exception)");
+            w.Line($"return {ValueTask}.FromException{result}(exception);");
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    private static void EmitSequentialLocals(SourceWriter w, RunPlan plan, StepSpec step)
+    {
+        if (step.HasOutput)
+        {
+            w.Line($"{step.OutputType} {step.OutputVariable} = default!;");
+        }
+
+        if (plan.IsSucceededRead(step))
+        {
+            w.Line($"var {step.SucceededVariable} = false;");
+        }
+
+        if (step.Resilience is not null)
+        {
+            w.Line($"var {step.AttemptsVariable} = 0;");
+        }
+
+        if (plan.IsFailedRead(step))
+        {
+            w.Line($"var {step.FailedVariable} = false;");
         }
     }
+
+    /// <summary>A step whose failure needs more than its index: its attempts, or on_error: continue.</summary>
+    private static bool HasOwnCatch(StepSpec step) => step.Resilience is not null || step.ContinueOnError;
+
+    /// <summary>True when the step may await: after it the caller may have cancelled while the run was suspended.</summary>
+    private static bool MayAwait(StepSpec step)
+        => IsAwaited(step.ReturnKind) || step.Resilience is not null || step.ForEach is not null || step.RunsWorkflow;
 
     /// <summary>The dry run: which steps would run for given inputs, with no action called.</summary>
     private static void EmitPlan(SourceWriter w, WorkflowSpec spec)
@@ -804,28 +909,32 @@ internal static class ExecutorEmitter
         w.Line($"    {token}).ConfigureAwait(false);");
     }
 
-    private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec)
+    /// <param name="wrapped">In a method that is not async: the outputs in a completed <c>ValueTask</c>.</param>
+    private static void EmitReturnOutputs(SourceWriter w, WorkflowSpec spec, bool wrapped = false)
     {
         if (spec.Outputs.Count == 0)
         {
             return;
         }
 
-        w.Open("return new Outputs");
+        w.Open(wrapped ? $"return new {ValueTask}<Outputs>(new Outputs" : "return new Outputs");
         foreach (var output in spec.Outputs)
         {
             w.Line($"{output.PropertyName} = {output.Value},");
         }
 
-        w.Close(";");
+        w.Close(wrapped ? ");" : ";");
     }
 
     private static void EmitConcurrentRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
         var returns = Returns(spec);
+        var layered = IsLayered(spec);
         EmitPublicRunMethods(w, spec);
         w.Line();
-        w.Line("/// <summary>The run: every step starts as soon as its own dependencies are done.</summary>");
+        w.Line(layered
+            ? "/// <summary>The run: one batch after another, the steps of a batch at the same time.</summary>"
+            : "/// <summary>The run: every step starts as soon as its own dependencies are done.</summary>");
         w.Open(CoreSignature(spec, isAsync: false));
         w.Open("if (cancellationToken.IsCancellationRequested)");
         w.Line($"return {ValueTask}.FromCanceled{(spec.Outputs.Count > 0 ? "<Outputs>" : string.Empty)}(cancellationToken);");
@@ -835,7 +944,9 @@ internal static class ExecutorEmitter
         w.Close();
 
         w.Line();
-        w.Line("/// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>");
+        w.Line(layered
+            ? "/// <summary>The state of one run: the outputs, and the run's cancellation.</summary>"
+            : "/// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>");
         w.Open("private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun");
         w.Line($"private readonly {spec.ClassName} _workflow;");
         w.Line("private global::Workflows.WorkflowOptions _options => _workflow._options;");
@@ -851,7 +962,11 @@ internal static class ExecutorEmitter
 
         foreach (var step in spec.Steps)
         {
-            w.Line($"private {Task} {Field(step)} = null!;");
+            if (!layered)
+            {
+                w.Line($"private {Task} {Field(step)} = null!;");
+            }
+
             if (step.HasOutput && plan.IsOutputRead(step))
             {
                 w.Line($"private {step.OutputType} {step.OutputVariable} = default!;");
@@ -885,29 +1000,39 @@ internal static class ExecutorEmitter
         w.Close();
         w.Line();
 
+        // Its task reaches the caller, who awaits it once (the ValueTask rule): the state machine can come from a pool.
+        var builder = spec.Outputs.Count > 0 ? "PoolingAsyncValueTaskMethodBuilder<>" : "PoolingAsyncValueTaskMethodBuilder";
+        w.Line($"[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.{builder}))]");
         w.Open($"internal async {returns} ExecuteAsync()");
-        var batchNumber = 0;
-        foreach (var batch in spec.Batches)
+        if (layered)
         {
-            batchNumber++;
-            var ids = string.Join(", ", batch.Select(i => spec.Steps[i].Id));
-            w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
-            foreach (var index in batch)
+            EmitLayeredBatches(w, spec);
+        }
+        else
+        {
+            var batchNumber = 0;
+            foreach (var batch in spec.Batches)
             {
-                var step = spec.Steps[index];
-                w.Line($"{Field(step)} = {step.Identifier}StepAsync();");
+                batchNumber++;
+                var ids = string.Join(", ", batch.Select(i => spec.Steps[i].Id));
+                w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
+                foreach (var index in batch)
+                {
+                    var step = spec.Steps[index];
+                    w.Line($"{Field(step)} = {step.Identifier}StepAsync();");
+                }
+
+                w.Line();
             }
 
-            w.Line();
-        }
-
-        w.Line("// Steps never throw. The others are awaited by the steps that depend on them.");
-        var hasDependents = new HashSet<int>(spec.Steps.SelectMany(s => s.Dependencies));
-        for (var i = 0; i < spec.Steps.Count; i++)
-        {
-            if (!hasDependents.Contains(i))
+            w.Line("// Steps never throw. The others are awaited by the steps that depend on them.");
+            var hasDependents = new HashSet<int>(spec.Steps.SelectMany(s => s.Dependencies));
+            for (var i = 0; i < spec.Steps.Count; i++)
             {
-                w.Line($"await {Field(spec.Steps[i])}.ConfigureAwait(false);");
+                if (!hasDependents.Contains(i))
+                {
+                    w.Line($"await {Field(spec.Steps[i])}.ConfigureAwait(false);");
+                }
             }
         }
 
@@ -932,20 +1057,83 @@ internal static class ExecutorEmitter
 
         for (var i = 0; i < spec.Steps.Count; i++)
         {
-            EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i]);
+            EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i], layered);
         }
 
         w.Close();
     }
 
-    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position)
+    /// <summary>
+    /// True when every step depends on every step of the batch before its own: then waiting for the whole
+    /// previous batch never delays a step, and the run can go batch by batch with no task per step kept.
+    /// </summary>
+    private static bool IsLayered(WorkflowSpec spec)
+    {
+        for (var b = 1; b < spec.Batches.Count; b++)
+        {
+            var previous = spec.Batches[b - 1];
+            foreach (var index in spec.Batches[b])
+            {
+                var dependencies = spec.Steps[index].Dependencies;
+                if (previous.Any(p => !dependencies.Contains(p)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Layered runs: each batch's steps start together and are awaited before the next batch starts.</summary>
+    private static void EmitLayeredBatches(SourceWriter w, WorkflowSpec spec)
+    {
+        w.Line("// Steps never throw: a failure stops the run, and the steps not yet started skip themselves.");
+        var batchNumber = 0;
+        foreach (var batch in spec.Batches)
+        {
+            batchNumber++;
+            var ids = string.Join(", ", batch.Select(i => spec.Steps[i].Id));
+            w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
+            if (batch.Count == 1)
+            {
+                w.Line($"await {spec.Steps[batch[0]].Identifier}StepAsync().ConfigureAwait(false);");
+            }
+            else
+            {
+                foreach (var index in batch)
+                {
+                    var step = spec.Steps[index];
+                    w.Line($"var {Local(step)} = {step.Identifier}StepAsync();");
+                }
+
+                foreach (var index in batch)
+                {
+                    w.Line($"await {Local(spec.Steps[index])}.ConfigureAwait(false);");
+                }
+            }
+
+            w.Line();
+        }
+    }
+
+    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool layered)
     {
         w.Line();
         w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: {(step.RunsWorkflow ? "workflow" : "action")} {Xml(Quote(step.ActionName))}.</summary>");
-        w.Open($"private async {Task} {step.Identifier}StepAsync()");
-        foreach (var dependency in step.Dependencies)
+        if (layered)
         {
-            w.Line($"await {Field(spec.Steps[dependency])}.ConfigureAwait(false);");
+            // Awaited once, by ExecuteAsync: its state machine can come from a pool rather than be allocated.
+            w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]");
+            w.Open($"private async {ValueTask} {step.Identifier}StepAsync()");
+        }
+        else
+        {
+            w.Open($"private async {Task} {step.Identifier}StepAsync()");
+            foreach (var dependency in step.Dependencies)
+            {
+                w.Line($"await {Field(spec.Steps[dependency])}.ConfigureAwait(false);");
+            }
         }
 
         w.Line($"await EnterAsync({position}).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any");
@@ -1034,6 +1222,8 @@ internal static class ExecutorEmitter
     }
 
     private static bool IsAwaited(ActionReturnKind kind) => kind is not (ActionReturnKind.Void or ActionReturnKind.Value);
+
+    private static string Local(StepSpec step) => char.ToLowerInvariant(step.Identifier[0]) + step.Identifier.Substring(1) + "Step";
 
     private static string Field(StepSpec step) => "_" + char.ToLowerInvariant(step.Identifier[0]) + step.Identifier.Substring(1) + "Step";
 

@@ -83,7 +83,7 @@ namespace TestApp.Flows
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
-        /// <summary>The run: every step starts as soon as its own dependencies are done.</summary>
+        /// <summary>The run: one batch after another, the steps of a batch at the same time.</summary>
         private global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -94,15 +94,11 @@ namespace TestApp.Flows
             return new Run(this, recorder, cancellationToken).ExecuteAsync();
         }
 
-        /// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>
+        /// <summary>The state of one run: the outputs, and the run's cancellation.</summary>
         private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun
         {
             private readonly FanOutInWorkflow _workflow;
             private global::Workflows.WorkflowOptions _options => _workflow._options;
-            private global::System.Threading.Tasks.Task _startStep = null!;
-            private global::System.Threading.Tasks.Task _leftStep = null!;
-            private global::System.Threading.Tasks.Task _rightStep = null!;
-            private global::System.Threading.Tasks.Task _joinStep = null!;
 
             internal Run(FanOutInWorkflow workflow, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
                 : base(WorkflowName, cancellationToken, recorder, workflow.MaxParallel)
@@ -110,25 +106,28 @@ namespace TestApp.Flows
                 _workflow = workflow;
             }
 
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
             internal async global::System.Threading.Tasks.ValueTask ExecuteAsync()
             {
+                // Steps never throw: a failure stops the run, and the steps not yet started skip themselves.
                 // Batch 1 of 3: start
-                _startStep = StartStepAsync();
+                await StartStepAsync().ConfigureAwait(false);
 
                 // Batch 2 of 3: left, right
-                _leftStep = LeftStepAsync();
-                _rightStep = RightStepAsync();
+                var leftStep = LeftStepAsync();
+                var rightStep = RightStepAsync();
+                await leftStep.ConfigureAwait(false);
+                await rightStep.ConfigureAwait(false);
 
                 // Batch 3 of 3: join
-                _joinStep = JoinStepAsync();
+                await JoinStepAsync().ConfigureAwait(false);
 
-                // Steps never throw. The others are awaited by the steps that depend on them.
-                await _joinStep.ConfigureAwait(false);
                 Complete();
             }
 
             /// <summary>Step 'start': action 'build'.</summary>
-            private async global::System.Threading.Tasks.Task StartStepAsync()
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            private async global::System.Threading.Tasks.ValueTask StartStepAsync()
             {
                 await EnterAsync(0).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
@@ -154,9 +153,9 @@ namespace TestApp.Flows
             }
 
             /// <summary>Step 'left': action 'notify'.</summary>
-            private async global::System.Threading.Tasks.Task LeftStepAsync()
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            private async global::System.Threading.Tasks.ValueTask LeftStepAsync()
             {
-                await _startStep.ConfigureAwait(false);
                 await EnterAsync(1).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
                 {
@@ -181,9 +180,9 @@ namespace TestApp.Flows
             }
 
             /// <summary>Step 'right': action 'fetch'.</summary>
-            private async global::System.Threading.Tasks.Task RightStepAsync()
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            private async global::System.Threading.Tasks.ValueTask RightStepAsync()
             {
-                await _startStep.ConfigureAwait(false);
                 await EnterAsync(2).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
                 {
@@ -208,10 +207,9 @@ namespace TestApp.Flows
             }
 
             /// <summary>Step 'join': action 'deploy.push'.</summary>
-            private async global::System.Threading.Tasks.Task JoinStepAsync()
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            private async global::System.Threading.Tasks.ValueTask JoinStepAsync()
             {
-                await _leftStep.ConfigureAwait(false);
-                await _rightStep.ConfigureAwait(false);
                 await EnterAsync(3).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
                 {

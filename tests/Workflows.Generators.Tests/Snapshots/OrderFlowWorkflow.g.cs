@@ -105,90 +105,80 @@ namespace TestApp
                 : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));
         }
 
-        #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
-        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
-        private async global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+        /// <summary>
+        /// The run: one batch after another. Every action is synchronous, so the run is over when this returns;
+        /// a failure or the caller's cancellation is returned as a faulted or cancelled task, never thrown.
+        /// </summary>
+        private global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            // Batch 1 of 4: load
-            global::TestApp.Order loadOutput = default!;
-            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                recorder?.Started(0);
-                loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
-                recorder?.Succeeded(0, 1);
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(0, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", 1, exception);
-            }
-
-            // Batch 2 of 4: big
-            var bigSucceeded = false;
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
+                var runningStep = 0; // the index of the running step, for its failure
+                global::TestApp.Order loadOutput = default!;
+                var bigSucceeded = false;
+                try
                 {
-                    recorder?.Started(1);
-                    global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
-                    bigSucceeded = true;
-                    recorder?.Succeeded(1, 1);
-                }
-                else
-                {
-                    recorder?.Skipped(1);
-                }
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(1, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", 1, exception);
-            }
+                    // Batch 1 of 4: load
+                    runningStep = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    recorder?.Started(0);
+                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                    recorder?.Succeeded(0, 1);
 
-            // Batch 3 of 4: note
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                if (bigSucceeded)
-                {
-                    recorder?.Started(2);
-                    global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
-                    recorder?.Succeeded(2, 1);
-                }
-                else
-                {
-                    recorder?.Skipped(2);
-                }
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(2, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", 1, exception);
-            }
+                    // Batch 2 of 4: big
+                    runningStep = 1;
+                    if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
+                    {
+                        recorder?.Started(1);
+                        global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
+                        bigSucceeded = true;
+                        recorder?.Succeeded(1, 1);
+                    }
+                    else
+                    {
+                        recorder?.Skipped(1);
+                    }
 
-            // Batch 4 of 4: report
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                recorder?.Started(3);
-                global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
-                recorder?.Succeeded(3, 1);
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(3, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", 1, exception);
-            }
+                    // Batch 3 of 4: note
+                    runningStep = 2;
+                    if (bigSucceeded)
+                    {
+                        recorder?.Started(2);
+                        global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
+                        recorder?.Succeeded(2, 1);
+                    }
+                    else
+                    {
+                        recorder?.Skipped(2);
+                    }
 
-            return new Outputs
+                    // Batch 4 of 4: report
+                    runningStep = 3;
+                    recorder?.Started(3);
+                    global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
+                    recorder?.Succeeded(3, 1);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                }
+
+                return new global::System.Threading.Tasks.ValueTask<Outputs>(new Outputs
+                {
+                    Total = loadOutput.Total,
+                    FirstLine = loadOutput.Lines[0],
+                });
+            }
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Total = loadOutput.Total,
-                FirstLine = loadOutput.Lines[0],
-            };
+                return global::System.Threading.Tasks.ValueTask.FromCanceled<Outputs>(cancellationToken);
+            }
+            catch (global::System.Exception exception)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromException<Outputs>(exception);
+            }
         }
-        #pragma warning restore CS1998
 
         /// <summary>
         /// What a run would do for these inputs, without calling any action: for each step, true (runs), false

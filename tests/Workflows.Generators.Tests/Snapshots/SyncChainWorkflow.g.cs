@@ -74,40 +74,48 @@ namespace TestApp
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
-        #pragma warning disable CS1998 // Every action is synchronous: the run completes without awaiting.
-        /// <summary>The run: one batch after another, each step awaited in turn.</summary>
-        private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
+        /// <summary>
+        /// The run: one batch after another. Every action is synchronous, so the run is over when this returns;
+        /// a failure or the caller's cancellation is returned as a faulted or cancelled task, never thrown.
+        /// </summary>
+        private global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            // Batch 1 of 2: one
-            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                recorder?.Started(0);
-                global::TestApp.Actions.Build();
-                recorder?.Succeeded(0, 1);
-            }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
-            {
-                recorder?.Failed(0, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "one", 1, exception);
-            }
+                var runningStep = 0; // the index of the running step, for its failure
+                int twoOutput = default!;
+                try
+                {
+                    // Batch 1 of 2: one
+                    runningStep = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    recorder?.Started(0);
+                    global::TestApp.Actions.Build();
+                    recorder?.Succeeded(0, 1);
 
-            // Batch 2 of 2: two
-            int twoOutput = default!;
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                recorder?.Started(1);
-                twoOutput = global::TestApp.Actions.Test();
-                recorder?.Succeeded(1, 1);
+                    // Batch 2 of 2: two
+                    runningStep = 1;
+                    recorder?.Started(1);
+                    twoOutput = global::TestApp.Actions.Test();
+                    recorder?.Succeeded(1, 1);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                }
+
+                return default;
             }
-            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                recorder?.Failed(1, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, "two", 1, exception);
+                return global::System.Threading.Tasks.ValueTask.FromCanceled(cancellationToken);
+            }
+            catch (global::System.Exception exception)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromException(exception);
             }
         }
-        #pragma warning restore CS1998
 
         /// <summary>
         /// What a run would do for these inputs, without calling any action: for each step, true (runs), false
