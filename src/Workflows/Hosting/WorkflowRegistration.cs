@@ -1,0 +1,31 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Workflows.Scheduling;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// What a host needs to know about one generated workflow, without reflection: how to create it from a
+/// service provider, its schedules, and how to start or recover its runs. Generated classes expose theirs as
+/// <c>Registration</c>, and each project gets a generated <c>WorkflowRegistrations.All</c> listing every one.
+/// </summary>
+/// <param name="Name">The workflow's <c>name:</c>.</param>
+/// <param name="Descriptor">Its steps and batches.</param>
+/// <param name="Schedules">Its <c>on: schedule:</c> entries.</param>
+/// <param name="IsDurable">True when it names a <c>json_context</c>: runs can be durable and recovered.</param>
+/// <param name="Create">Creates the workflow, taking the objects whose actions it calls (and <see cref="WorkflowOptions"/>, if registered) from the provider.</param>
+/// <param name="RunScheduledAsync">
+/// Starts one run with default inputs (null when the workflow has required inputs, so it cannot be scheduled): durably as
+/// the given run id when the workflow is durable and its options have a store, otherwise as a plain run.
+/// </param>
+/// <param name="RecoverAsync">Resumes the workflow's durable runs that need an owner (null when it is not durable).</param>
+public sealed record WorkflowRegistration(
+    string Name,
+    WorkflowDescriptor Descriptor,
+    IReadOnlyList<WorkflowSchedule> Schedules,
+    bool IsDurable,
+    Func<IServiceProvider, object> Create,
+    Func<object, string, CancellationToken, Task>? RunScheduledAsync,
+    Func<object, CancellationToken, Task<int>>? RecoverAsync);
