@@ -133,6 +133,17 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsDocsDirectory", out var directory) && !string.IsNullOrWhiteSpace(directory));
         RegisterOutputs(context, simpleSpecs, docsEnabled);
         RegisterOutputs(context, compositeSpecs, docsEnabled);
+
+        // One list of every workflow's registration per project, for hosts: no assembly scanning.
+        var allSpecs = simpleSpecs.Collect().Combine(compositeSpecs.Collect()).Combine(defaultNamespace)
+            .Select(static (input, _) => (Specs: input.Left.Left.Concat(input.Left.Right).Where(s => s is not null).Select(s => s!).ToEquatableArray(), Namespace: input.Right));
+        context.RegisterSourceOutput(allSpecs, static (context, input) =>
+        {
+            if (input.Specs.Count > 0)
+            {
+                context.AddSource("WorkflowRegistrations.g.cs", RegistrationEmitter.EmitCatalog(input.Specs, input.Namespace));
+            }
+        });
     }
 
     private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<WorkflowSpec?> specs, IncrementalValueProvider<bool> docsEnabled)

@@ -66,6 +66,7 @@ internal static class ExecutorEmitter
 
         EmitOnFailure(w, spec);
         EmitPlan(w, spec);
+        RegistrationEmitter.EmitMember(w, spec);
 
         w.Close();
         w.Close();

@@ -58,7 +58,9 @@ internal static class WorkflowTestHost
             "TestApp",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"Source{i}.cs")),
             s_references.Value.Concat(additionalReferences),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                // As the SDK does: the runtime (built for net8.0) referenced next to this runtime's newer assemblies.
+                .WithSpecificDiagnosticOptions(new[] { KeyValuePair.Create("CS1701", ReportDiagnostic.Suppress), KeyValuePair.Create("CS1702", ReportDiagnostic.Suppress) }));
 
     public static AnalyzerConfigOptionsProvider Options(string? rootNamespace = RootNamespace)
         => new TestOptionsProvider(rootNamespace is null

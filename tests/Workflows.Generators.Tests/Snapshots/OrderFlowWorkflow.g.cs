@@ -192,5 +192,18 @@ namespace TestApp
                 conditions: new bool?[] { true, null, true, true },
                 runsAfterSkippedDependencies: new bool[] { false, false, false, true });
         }
+
+        /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
+        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
+            WorkflowName,
+            Descriptor,
+            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+            IsDurable: false,
+            Create: static services => new OrderFlowWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+            RunScheduledAsync: null, // required inputs: a schedule could not supply them
+            RecoverAsync: null);
+
+        private static global::System.InvalidOperationException Missing(global::System.Type type)
+            => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
     }
 }

@@ -187,5 +187,25 @@ namespace TestApp
                 conditions: new bool?[] { true, true },
                 runsAfterSkippedDependencies: new bool[] { false, false });
         }
+
+        /// <summary>A run started by a host's schedule: default inputs, durable as <paramref name="runId"/> when a store is set.</summary>
+        private async global::System.Threading.Tasks.Task RunScheduledAsync(string runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            _ = runId; // only durable runs keep an id
+            await RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
+        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
+            WorkflowName,
+            Descriptor,
+            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+            IsDurable: false,
+            Create: static services => new ResilientWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ResilientWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+            RecoverAsync: null);
+
+        private static global::System.InvalidOperationException Missing(global::System.Type type)
+            => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
     }
 }
