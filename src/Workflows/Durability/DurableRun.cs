@@ -249,11 +249,21 @@ public sealed class DurableRun : IAsyncDisposable
     {
         var now = _options.TimeProvider.GetUtcNow();
         var record = new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now);
-        if (!await _store.RecordStepsAsync(RunId, _options.Owner, new[] { record }, CancellationToken.None).ConfigureAwait(false))
+        if (await _store.RecordStepsAsync(RunId, _options.Owner, new[] { record }, CancellationToken.None).ConfigureAwait(false))
         {
-            LoseLease();
-            throw new WorkflowLeaseLostException(RunId);
+            return;
         }
+
+        // Refused: either the lease is gone, or an earlier execution recorded this step after this one read the
+        // run's steps (a killed process's last commit can land late). The first record stands; the run goes on.
+        var run = await _store.GetRunAsync(RunId, CancellationToken.None).ConfigureAwait(false);
+        if (run is { Status: RunStatus.Running } && run.Owner == _options.Owner && run.LeaseUntil > _options.TimeProvider.GetUtcNow())
+        {
+            return;
+        }
+
+        LoseLease();
+        throw new WorkflowLeaseLostException(RunId);
     }
 
     /// <summary>The id of the durable run of a workflow that step <paramref name="stepId"/> runs.</summary>
