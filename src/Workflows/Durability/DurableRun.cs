@@ -244,26 +244,107 @@ public sealed class DurableRun : IAsyncDisposable
     }
 
     /// <summary>Records a completed step (or item) before anything that depends on it starts.</summary>
+    /// <remarks>
+    /// Group commit: steps that complete while a write is in flight are written together in the next transaction,
+    /// so parallel steps share a commit while a lone step is written at once.
+    /// </remarks>
     /// <exception cref="WorkflowLeaseLostException">This process no longer owns the run.</exception>
     public async ValueTask RecordAsync(string stepId, int item, string signature, int attempts, string? outputJson)
     {
         var now = _options.TimeProvider.GetUtcNow();
-        var record = new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now);
-        if (await _store.RecordStepsAsync(RunId, _options.Owner, new[] { record }, CancellationToken.None).ConfigureAwait(false))
+        var pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now));
+        bool write;
+        lock (_pending)
         {
-            return;
+            _pending.Add(pending);
+            write = !_writing;
+            _writing = true;
         }
 
-        // Refused: either the lease is gone, or an earlier execution recorded this step after this one read the
-        // run's steps (a killed process's last commit can land late). The first record stands; the run goes on.
+        if (write)
+        {
+            await WritePendingAsync().ConfigureAwait(false);
+        }
+
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    private readonly List<PendingRecord> _pending = new();
+    private bool _writing;
+
+    private sealed class PendingRecord(StepRecord record)
+    {
+        public StepRecord Record { get; } = record;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WritePendingAsync()
+    {
+        while (true)
+        {
+            PendingRecord[] batch;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+
+                batch = _pending.ToArray();
+                _pending.Clear();
+            }
+
+            try
+            {
+                var records = new StepRecord[batch.Length];
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    records[i] = batch[i].Record;
+                }
+
+                if (!await _store.RecordStepsAsync(RunId, _options.Owner, records, CancellationToken.None).ConfigureAwait(false))
+                {
+                    await RecordRefusedAsync(batch).ConfigureAwait(false);
+                }
+
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult();
+                }
+            }
+            catch (Exception exception)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(exception);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A refused write: either the lease is gone, or an earlier execution recorded one of these steps after this one
+    /// read the run's steps (a killed process's last commit can land late). The first record stands; the others of
+    /// the batch are written one by one; the run goes on while this process still owns it.
+    /// </summary>
+    private async Task RecordRefusedAsync(PendingRecord[] batch)
+    {
         var run = await _store.GetRunAsync(RunId, CancellationToken.None).ConfigureAwait(false);
-        if (run is { Status: RunStatus.Running } && run.Owner == _options.Owner && run.LeaseUntil > _options.TimeProvider.GetUtcNow())
+        if (run is not { Status: RunStatus.Running } || run.Owner != _options.Owner || run.LeaseUntil <= _options.TimeProvider.GetUtcNow())
         {
-            return;
+            LoseLease();
+            throw new WorkflowLeaseLostException(RunId);
         }
 
-        LoseLease();
-        throw new WorkflowLeaseLostException(RunId);
+        if (batch.Length > 1)
+        {
+            foreach (var pending in batch)
+            {
+                await _store.RecordStepsAsync(RunId, _options.Owner, new[] { pending.Record }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The id of the durable run of a workflow that step <paramref name="stepId"/> runs.</summary>
