@@ -16,6 +16,13 @@ public static class DurableBenchActions
 {
     [WorkflowAction("bench.value")]
     public static int Value(int input) => input + 1;
+
+    [WorkflowAction("bench.async")]
+    public static async Task<int> AsyncValue(int input)
+    {
+        await Task.Yield();
+        return input + 1;
+    }
 }
 
 /// <summary>
@@ -34,6 +41,8 @@ public class DurableBenchmarks
     private DurableChainWorkflow _postgres = null!;
     private DurableSingleWorkflow _postgresSingle = null!;
     private PostgreSql.PostgreSqlWorkflowStore _postgresStore = null!;
+    private DurableWideWorkflow _sqliteWide = null!;
+    private DurableWideWorkflow _postgresWide = null!;
     private long _id;
 
     [GlobalSetup]
@@ -43,11 +52,13 @@ public class DurableBenchmarks
         _inMemory = new DurableChainWorkflow();
         _sqlite = new DurableChainWorkflow(sqlite);
         _sqliteSingle = new DurableSingleWorkflow(sqlite);
+        _sqliteWide = new DurableWideWorkflow(sqlite);
         var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
         _postgresStore = new PostgreSql.PostgreSqlWorkflowStore(connection, "wf_bench_" + Environment.ProcessId);
         var postgres = new WorkflowOptions { Store = _postgresStore };
         _postgres = new DurableChainWorkflow(postgres);
         _postgresSingle = new DurableSingleWorkflow(postgres);
+        _postgresWide = new DurableWideWorkflow(postgres);
     }
 
     [GlobalCleanup]
@@ -69,4 +80,10 @@ public class DurableBenchmarks
 
     [Benchmark(Description = "1 step, PostgreSQL")]
     public ValueTask Postgres1() => _postgresSingle.RunDurableAsync(NextId());
+
+    [Benchmark(Description = "1 → 8 → 1, SQLite")]
+    public ValueTask SqliteWide() => _sqliteWide.RunDurableAsync(NextId());
+
+    [Benchmark(Description = "1 → 8 → 1, PostgreSQL")]
+    public ValueTask PostgresWide() => _postgresWide.RunDurableAsync(NextId());
 }
