@@ -275,6 +275,8 @@ public sealed class CrashTests : IDisposable
         }
 
         start.Environment["CRASH_STEP_DELAY_MS"] = "10";
+        // Shorter than the whole test: each restart must renew the lease it inherits, or the run is lost midway.
+        start.Environment["CRASH_LEASE_MS"] = "5000";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

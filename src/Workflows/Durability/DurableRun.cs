@@ -88,7 +88,11 @@ public sealed class DurableRun : IAsyncDisposable
                     throw new WorkflowRunPausedException(runId);
             }
 
-            if (run.Owner != options.Owner || run.LeaseUntil <= now)
+            // This owner again (a restarted process with a stable Owner): extend the lease it still holds, so that the
+            // lease counts from now; anyone else claims the run, which works only once the lease expired.
+            var renewed = run.Owner == options.Owner && run.LeaseUntil > now
+                && await store.RenewLeaseAsync(runId, options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (!renewed)
             {
                 run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
                     ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
