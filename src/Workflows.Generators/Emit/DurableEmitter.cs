@@ -270,7 +270,7 @@ internal static class DurableEmitter
     /// <summary>Records the completed step before anything that depends on it can start; closes the <c>else</c>.</summary>
     public static void EmitRecord(SourceWriter w, WorkflowSpec spec, StepSpec step, string recorder, string attempts, bool storeOutput)
     {
-        var index = IndexOf(spec, step);
+        var index = spec.IndexOf(step);
         var output = step.HasOutput && storeOutput ? Serialize(spec, step, step.OutputVariable) : "null";
         var checkpoint = Camel(step.Identifier) + "Checkpoint";
         w.Open($"if ({recorder}?.Durable is {{ }} {checkpoint})");
@@ -297,7 +297,7 @@ internal static class DurableEmitter
     {
         var output = result is null ? "null" : SerializeItem(spec, step, result);
         w.Open($"if ({recorder}?.Durable is {{ }} checkpoint)");
-        w.Line($"await checkpoint.RecordAsync({Literal(step.Id)}, index, s_stepSignatures[{IndexOf(spec, step)}], {attempts}, {output}).ConfigureAwait(false);");
+        w.Line($"await checkpoint.RecordAsync({Literal(step.Id)}, index, s_stepSignatures[{spec.IndexOf(step)}], {attempts}, {output}).ConfigureAwait(false);");
         w.Close();
     }
 
@@ -312,19 +312,6 @@ internal static class DurableEmitter
 
     private static string DeserializeItem(WorkflowSpec spec, StepSpec step, string json)
         => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.DeserializeOutputs({json})" : $"{Json}.Deserialize<{step.ForEach!.ItemOutputType}>({json}, s_json)";
-
-    private static int IndexOf(WorkflowSpec spec, StepSpec step)
-    {
-        for (var i = 0; i < spec.Steps.Count; i++)
-        {
-            if (ReferenceEquals(spec.Steps[i], step))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

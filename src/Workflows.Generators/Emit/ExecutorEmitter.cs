@@ -228,7 +228,7 @@ internal static class ExecutorEmitter
                 w.Line("// Reports the retry to the run's recorder, when the run has one.");
                 w.Open("OnRetry = static args =>");
                 w.Open($"if (args.Context.Properties.TryGetValue({Recorder}.PropertyKey, out var recorder))");
-                w.Line($"recorder.Retrying({IndexOf(spec, step)}, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);");
+                w.Line($"recorder.Retrying({spec.IndexOf(step)}, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);");
                 w.Close();
                 w.Line();
                 w.Line("return default;");
@@ -701,13 +701,13 @@ internal static class ExecutorEmitter
             ActionReturnKind.ValueTask => $"undoToken => {call}",
             _ => $"async undoToken => {{ _ = await {call}.ConfigureAwait(false); }}",
         };
-        w.Line($"compensations.Add({IndexOf(spec, step)}, {Literal(step.Id)}, {lambda});");
+        w.Line($"compensations.Add({spec.IndexOf(step)}, {Literal(step.Id)}, {lambda});");
     }
 
     /// <summary>The action call, inside the run condition when the step may be skipped, reported to the recorder.</summary>
     private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, string recorder, bool storeOutput = true)
     {
-        var index = IndexOf(spec, step);
+        var index = spec.IndexOf(step);
         var condition = plan.RunCondition(step);
         if (condition is not null)
         {
@@ -751,19 +751,6 @@ internal static class ExecutorEmitter
     }
 
     private static string Attempts(StepSpec step) => step.Resilience is null ? "1" : step.AttemptsVariable;
-
-    private static int IndexOf(WorkflowSpec spec, StepSpec step)
-    {
-        for (var i = 0; i < spec.Steps.Count; i++)
-        {
-            if (ReferenceEquals(spec.Steps[i], step))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     /// <summary>
     /// The action called through the step's Polly pipeline, counting attempts. The pooled context carries the
@@ -1147,7 +1134,7 @@ internal static class ExecutorEmitter
         EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", recorder: "Recorder", storeOutput: plan.IsOutputRead(step));
         w.Close();
         w.Open("catch (global::System.Exception exception)");
-        var fail = $"Fail({IndexOf(spec, step)}, {Literal(step.Id)}, exception, {Attempts(step)}{(step.ContinueOnError ? ", continueRun: true" : string.Empty)})";
+        var fail = $"Fail({spec.IndexOf(step)}, {Literal(step.Id)}, exception, {Attempts(step)}{(step.ContinueOnError ? ", continueRun: true" : string.Empty)})";
         if (step.ContinueOnError && plan.IsFailedRead(step))
         {
             w.Open($"if ({fail})");
@@ -1193,7 +1180,7 @@ internal static class ExecutorEmitter
         var inputs = child.HasInputs
             ? $"new {child.ClassName}.Inputs {{ {string.Join(", ", step.Arguments.Select(a => a.ParameterName + " = " + a.Expression))} }}, "
             : string.Empty;
-        return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {IndexOf(spec, step)}, {itemIndex}, {token})";
+        return $"{instance}{child.FieldName}.RunAsStepAsync({inputs}{recorder}, {spec.IndexOf(step)}, {itemIndex}, {token})";
     }
 
     private static string StepContext(StepSpec step, string instance, string token, string attempt, string itemIndex, string? recorder)

@@ -45,7 +45,7 @@ internal static class RegistrationEmitter
         var arguments = new StringBuilder();
         foreach (var host in spec.Hosts)
         {
-            arguments.Append($"({host.Type})(services.GetService(typeof({host.Type})) ?? throw Missing(typeof({host.Type}))), ");
+            arguments.Append($"({host.Type})(services.GetService(typeof({host.Type})) ?? throw MissingService(typeof({host.Type}))), ");
         }
 
         arguments.Append("(global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))");
@@ -64,7 +64,7 @@ internal static class RegistrationEmitter
             ? $"    RecoverAsync: static async (workflow, cancellationToken) => await (({spec.ClassName})workflow).RecoverAsync(cancellationToken).ConfigureAwait(false));"
             : "    RecoverAsync: null);");
         w.Line();
-        w.Line("private static global::System.InvalidOperationException Missing(global::System.Type type)");
+        w.Line("private static global::System.InvalidOperationException MissingService(global::System.Type type)");
         w.Line($"    => new(\"Workflow '\" + WorkflowName + \"' needs a \" + type.FullName + \" from the service provider: register one.\");");
     }
 

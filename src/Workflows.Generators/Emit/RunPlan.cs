@@ -43,7 +43,7 @@ internal sealed class RunPlan
     /// </summary>
     public string? RunCondition(StepSpec step)
     {
-        var index = IndexOf(step);
+        var index = _spec.IndexOf(step);
         if (!_mayBeSkipped[index])
         {
             return null;
@@ -74,17 +74,4 @@ internal sealed class RunPlan
     public bool IsOutputRead(StepSpec step) => step.HasOutput && (_spec.Durable is not null || Mentions(step.OutputVariable));
 
     private bool Mentions(string identifier) => Regex.IsMatch(_allCode, @"\b" + Regex.Escape(identifier) + @"\b");
-
-    private int IndexOf(StepSpec step)
-    {
-        for (var i = 0; i < _spec.Steps.Count; i++)
-        {
-            if (ReferenceEquals(_spec.Steps[i], step))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 }

@@ -31,6 +31,20 @@ internal sealed record WorkflowSpec(
 
     public string HintName => Namespace + "." + ClassName + ".g.cs";
 
+    /// <summary>The position of <paramref name="step"/> in <see cref="Steps"/> (its index in the file), or -1.</summary>
+    public int IndexOf(StepSpec step)
+    {
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            if (ReferenceEquals(Steps[i], step))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>True when no two steps can ever run at the same time (every batch holds one step).</summary>
     public bool IsSequential
     {

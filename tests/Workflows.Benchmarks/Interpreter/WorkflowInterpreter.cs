@@ -160,7 +160,8 @@ public static class ActionTable
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static))
             {
-                if (method.GetCustomAttribute<WorkflowActionAttribute>() is { } attribute)
+                // Only the parameterless actions of the four interpreted workloads; the durable benchmarks' take values.
+                if (method.GetCustomAttribute<WorkflowActionAttribute>() is { } attribute && method.GetParameters().All(p => p.ParameterType == typeof(CancellationToken)))
                 {
                     table.Add(attribute.Name, Bind(method));
                 }

@@ -259,11 +259,11 @@ namespace TestApp.Flows
             Descriptor,
             global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
             IsDurable: false,
-            Create: static services => new FanOutInWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw Missing(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+            Create: static services => new FanOutInWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((FanOutInWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
             RecoverAsync: null);
 
-        private static global::System.InvalidOperationException Missing(global::System.Type type)
+        private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
     }
 }

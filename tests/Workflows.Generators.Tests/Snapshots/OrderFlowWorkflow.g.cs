@@ -203,7 +203,7 @@ namespace TestApp
             RunScheduledAsync: null, // required inputs: a schedule could not supply them
             RecoverAsync: null);
 
-        private static global::System.InvalidOperationException Missing(global::System.Type type)
+        private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
     }
 }

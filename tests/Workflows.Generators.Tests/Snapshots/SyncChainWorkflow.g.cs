@@ -146,7 +146,7 @@ namespace TestApp
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((SyncChainWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
             RecoverAsync: null);
 
-        private static global::System.InvalidOperationException Missing(global::System.Type type)
+        private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
     }
 }
