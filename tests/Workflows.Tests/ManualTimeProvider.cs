@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Workflows.Tests;
+namespace Workflows.Testing;
 
 /// <summary>
 /// A clock that moves only when a test says so (Microsoft.Extensions.TimeProvider.Testing is not obtainable
