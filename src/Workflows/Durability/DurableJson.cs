@@ -25,6 +25,16 @@ public static class DurableJson
         return options;
     }
 
+    /// <summary>Options that know the built-in types only: for workflows without a <c>json_context</c>.</summary>
+    public static JsonSerializerOptions BuiltInOptions { get; } = CreateBuiltInOptions();
+
+    private static JsonSerializerOptions CreateBuiltInOptions()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = BuiltInJsonContext.Default };
+        options.MakeReadOnly();
+        return options;
+    }
+
     /// <summary>The metadata of <typeparamref name="T"/>; the generator has checked at build time that there is some.</summary>
     public static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 
@@ -61,6 +71,29 @@ public static class DurableJson
         {
             _writer.WritePropertyName(name);
             JsonSerializer.Serialize(_writer, value, Info<T>(options));
+            return this;
+        }
+
+        /// <summary>
+        /// Adds one property, as JSON when <paramref name="options"/> have metadata for <typeparamref name="T"/>, else as
+        /// its <see cref="object.ToString"/> text (outputs shown by tools for workflows without a <c>json_context</c>).
+        /// </summary>
+        public ObjectWriter WriteOrText<T>(string name, T value, JsonSerializerOptions options)
+        {
+            _writer.WritePropertyName(name);
+            if (options.TryGetTypeInfo(typeof(T), out var info) && info is JsonTypeInfo<T> typed)
+            {
+                JsonSerializer.Serialize(_writer, value, typed);
+            }
+            else if (value is null)
+            {
+                _writer.WriteNullValue();
+            }
+            else
+            {
+                _writer.WriteStringValue(value.ToString());
+            }
+
             return this;
         }
 

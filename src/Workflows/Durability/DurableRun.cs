@@ -112,6 +112,30 @@ public sealed class DurableRun : IAsyncDisposable
     }
 
     /// <summary>
+    /// Like <see cref="BeginAsync"/> for a run that must exist already (continuing it by its id): its stored inputs are used.
+    /// </summary>
+    /// <exception cref="WorkflowRunNotFoundException">There is no run <paramref name="runId"/> of this workflow.</exception>
+    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> ContinueAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        string definitionHash,
+        IReadOnlyList<string> stepSignatures,
+        string runId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' continues durable runs only with a store: set WorkflowOptions.Store.");
+        var existing = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (existing is null || existing.WorkflowName != descriptor.Name)
+        {
+            throw new WorkflowRunNotFoundException(runId, descriptor.Name);
+        }
+
+        return await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, existing.InputsJson, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Like <see cref="BeginAsync"/> for a run of a called workflow: when another process is running it (it was
     /// resumed on its own), waits for it to finish or to be released, instead of failing the caller's step.
     /// </summary>

@@ -79,3 +79,21 @@ public sealed class WorkflowLeaseLostException : Exception
     /// <summary>The run.</summary>
     public string RunId { get; }
 }
+
+/// <summary>There is no durable run with this id for this workflow.</summary>
+public sealed class WorkflowRunNotFoundException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowRunNotFoundException(string runId, string workflowName)
+        : base($"Workflow '{workflowName}' has no run '{runId}' in the store. List the runs to find its id.")
+    {
+        RunId = runId;
+        WorkflowName = workflowName;
+    }
+
+    /// <summary>The id that was asked for.</summary>
+    public string RunId { get; }
+
+    /// <summary>The workflow.</summary>
+    public string WorkflowName { get; }
+}

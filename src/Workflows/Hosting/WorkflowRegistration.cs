@@ -28,4 +28,33 @@ public sealed record WorkflowRegistration(
     bool IsDurable,
     Func<IServiceProvider, object> Create,
     Func<object, string, CancellationToken, Task>? RunScheduledAsync,
-    Func<object, CancellationToken, Task<int>>? RecoverAsync);
+    Func<object, CancellationToken, Task<int>>? RecoverAsync)
+{
+    /// <summary>Its <c>inputs:</c>, in file order.</summary>
+    public IReadOnlyList<WorkflowParameter> Inputs { get; init; } = Array.Empty<WorkflowParameter>();
+
+    /// <summary>Its <c>outputs:</c>, in file order.</summary>
+    public IReadOnlyList<WorkflowParameter> Outputs { get; init; } = Array.Empty<WorkflowParameter>();
+
+    /// <summary>The text of the workflow file it was generated from (YAML, or JSON for <c>.workflow.json</c>).</summary>
+    public string? Definition { get; init; }
+
+    /// <summary>The same definition as JSON (converted at build time).</summary>
+    public string? DefinitionJson { get; init; }
+
+    /// <summary>Its steps and dependencies as a Mermaid flowchart.</summary>
+    public string? Mermaid { get; init; }
+
+    /// <summary>
+    /// Runs the workflow with inputs given from outside and returns its outputs as a JSON object (null when it has no
+    /// outputs). The inputs are read first: <see cref="WorkflowInputException"/> means nothing ran. With a run id, a
+    /// durable workflow whose options have a store runs durably as that id; otherwise it runs as a plain run.
+    /// </summary>
+    public Func<object, WorkflowInputValues, string?, CancellationToken, Task<string?>>? InvokeAsync { get; init; }
+
+    /// <summary>
+    /// Continues one durable run by its id (pending, paused and resumed, retried, or left by a dead process) and returns
+    /// its outputs as JSON. Null when the workflow is not durable.
+    /// </summary>
+    public Func<object, string, CancellationToken, Task<string?>>? ResumeAsync { get; init; }
+}
