@@ -135,13 +135,21 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         RegisterOutputs(context, compositeSpecs, docsEnabled);
 
         // One list of every workflow's registration per project, for hosts: no assembly scanning.
-        var allSpecs = simpleSpecs.Collect().Combine(compositeSpecs.Collect()).Combine(defaultNamespace)
-            .Select(static (input, _) => (Specs: input.Left.Left.Concat(input.Left.Right).Where(s => s is not null).Select(s => s!).ToEquatableArray(), Namespace: input.Right));
+        // With Workflows.Hosting referenced it also gets AddWorkflows(); with Workflows.CommandLine, RunCommandLineAsync.
+        var support = context.CompilationProvider
+            .Select(static (compilation, _) => new HostingSupport(
+                compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.WorkflowServiceCollectionExtensions") is not null,
+                compilation.GetTypeByMetadataName("Workflows.CommandLine.WorkflowCommandLine") is not null));
+        var allSpecs = simpleSpecs.Collect().Combine(compositeSpecs.Collect()).Combine(defaultNamespace).Combine(support)
+            .Select(static (input, _) => (
+                Specs: input.Left.Left.Left.Concat(input.Left.Left.Right).Where(s => s is not null).Select(s => s!).ToEquatableArray(),
+                Namespace: input.Left.Right,
+                Support: input.Right));
         context.RegisterSourceOutput(allSpecs, static (context, input) =>
         {
             if (input.Specs.Count > 0)
             {
-                context.AddSource("WorkflowRegistrations.g.cs", RegistrationEmitter.EmitCatalog(input.Specs, input.Namespace));
+                context.AddSource("WorkflowRegistrations.g.cs", RegistrationEmitter.EmitCatalog(input.Specs, input.Namespace, input.Support));
             }
         });
     }

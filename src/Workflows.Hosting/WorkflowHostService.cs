@@ -33,8 +33,10 @@ namespace Workflows.Hosting;
 /// occurrence within <see cref="CatchUp.DefaultGrace"/> of the start fires.
 /// </para>
 /// <para>
-/// On stop no more occurrences fire; running runs see the stopping token (durable runs stay resumable) and are
-/// awaited for as long as the host waits for its services to stop.
+/// On stop no more occurrences fire and durable runs start no new step (<see cref="WorkflowOptions.DrainToken"/>):
+/// their running steps finish and are recorded, and the runs are released for the next start (or another host) to
+/// continue. Non-durable runs go on. When the host's shutdown timeout passes, what still runs is cancelled; durable
+/// runs cancelled that way stay resumable too.
 /// </para>
 /// </remarks>
 public sealed partial class WorkflowHostService : BackgroundService
@@ -46,6 +48,8 @@ public sealed partial class WorkflowHostService : BackgroundService
     private readonly object _runningGate = new();
     private readonly HashSet<Task> _running = new();
     private readonly Dictionary<string, object?> _instances = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _drain = new();
+    private readonly CancellationTokenSource _abort = new();
 
     /// <summary>Creates the service. <see cref="Microsoft.Extensions.DependencyInjection.WorkflowServiceCollectionExtensions.AddWorkflows"/> registers it.</summary>
     /// <param name="catalog">The workflows.</param>
@@ -91,7 +95,7 @@ public sealed partial class WorkflowHostService : BackgroundService
                     continue;
                 }
 
-                await RecoverAsync(registration, stoppingToken).ConfigureAwait(false);
+                await RecoverAsync(registration, _abort.Token).ConfigureAwait(false);
             }
         }
 
@@ -166,7 +170,7 @@ public sealed partial class WorkflowHostService : BackgroundService
         {
             try
             {
-                created = registration.Create(_services);
+                created = registration.Create(new DrainingServices(_services, _drain.Token));
             }
 #pragma warning disable CA1031 // Logged; the workflow is left out, the others carry on.
             catch (Exception exception)
@@ -287,7 +291,7 @@ public sealed partial class WorkflowHostService : BackgroundService
     private Task Fire(WorkflowRegistration registration, object instance, string runId, CancellationToken stoppingToken)
     {
         Log.Firing(_logger, registration.Name, runId);
-        var run = Task.Run(() => RunAsync(registration, instance, runId, stoppingToken), CancellationToken.None);
+        var run = Task.Run(() => RunAsync(registration, instance, runId, _abort.Token), CancellationToken.None);
         lock (_runningGate)
         {
             _running.Add(run);
@@ -327,11 +331,61 @@ public sealed partial class WorkflowHostService : BackgroundService
         {
             Log.RunStopped(_logger, registration.Name, runId);
         }
+        catch (WorkflowRunPausedException) when (_drain.IsCancellationRequested)
+        {
+            Log.RunStopped(_logger, registration.Name, runId);
+        }
 #pragma warning disable CA1031 // A failing run must not stop the host.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Log.RunFailed(_logger, exception, registration.Name, runId);
+        }
+    }
+
+    /// <summary>
+    /// Stops firing, drains durable runs (no new step starts) and waits for running runs; when
+    /// <paramref name="cancellationToken"/> (the host's shutdown timeout) fires, cancels what still runs.
+    /// </summary>
+    /// <param name="cancellationToken">Cancelled when the host stops waiting.</param>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _drain.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Returned early only when the host stopped waiting: what still runs is cancelled now.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await _abort.CancelAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        _drain.Dispose();
+        _abort.Dispose();
+    }
+
+    /// <summary>The container as workflows see it: their <see cref="WorkflowOptions"/> carry the host's drain token.</summary>
+    private sealed class DrainingServices(IServiceProvider inner, CancellationToken drain) : IServiceProvider
+    {
+        private WorkflowOptions? _options;
+
+        public object? GetService(Type serviceType)
+        {
+            if (serviceType != typeof(WorkflowOptions))
+            {
+                return inner.GetService(serviceType);
+            }
+
+            return _options ??= (inner.GetService(typeof(WorkflowOptions)) as WorkflowOptions ?? WorkflowOptions.Default).WithDrainToken(drain);
         }
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Workflows;
@@ -83,4 +84,28 @@ public sealed class WorkflowOptions
     /// Another process may resume the run once it expired. Default 30 seconds.
     /// </summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When cancelled, durable runs start no new step: the steps already running finish and are recorded, then the
+    /// run is released (<see cref="Durability.RunStatus.Pending"/>) for a restarted or another process to continue.
+    /// A host cancels it when it shuts down, before its shutdown timeout cancels what still runs.
+    /// </summary>
+    public CancellationToken DrainToken { get; init; }
+
+    /// <summary>A copy of these options with <see cref="DrainToken"/> set to <paramref name="drainToken"/>.</summary>
+    public WorkflowOptions WithDrainToken(CancellationToken drainToken) => new()
+    {
+        TimeProvider = TimeProvider,
+        Observer = Observer,
+        Logger = Logger,
+        MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+        Progress = Progress,
+        FileRoot = FileRoot,
+        HttpClient = HttpClient,
+        Secrets = Secrets,
+        Store = Store,
+        Owner = Owner,
+        LeaseDuration = LeaseDuration,
+        DrainToken = drainToken,
+    };
 }

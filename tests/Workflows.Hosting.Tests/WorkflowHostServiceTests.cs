@@ -254,17 +254,17 @@ public sealed class WorkflowHostServiceTests
     }
 
     [Fact]
-    public async Task Stopping_cancels_running_runs_and_waits_for_them()
+    public async Task Stopping_lets_running_runs_go_on_until_the_shutdown_timeout_then_cancels_them_and_waits()
     {
         var clock = new ManualTimeProvider();
         clock.Advance(TimeSpan.FromMinutes(2));
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cleanup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var host = await TestHost.StartAsync(
             [Create("wf", [Schedule("*/5 * * * *")], async (_, _, ct) =>
             {
-                started.SetResult();
+                started.SetResult(ct);
                 try
                 {
                     await Task.Delay(Timeout.InfiniteTimeSpan, ct);
@@ -280,15 +280,19 @@ public sealed class WorkflowHostServiceTests
 
         await clock.WaitForPendingAsync();
         clock.Advance(TimeSpan.FromMinutes(3));
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var runToken = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        var stopping = host.StopAsync();
-        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        using var shutdownTimeout = new CancellationTokenSource();
+        var stopping = host.Service.StopAsync(shutdownTimeout.Token);
+        Assert.False(runToken.IsCancellationRequested); // still within the shutdown timeout
         Assert.False(stopping.IsCompleted);
+
+        shutdownTimeout.Cancel();
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, host.Service.RunningCount);
 
         cleanup.SetResult();
-        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.Service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, host.Service.RunningCount);
         Assert.True(host.Service.ExecuteTask!.IsCompletedSuccessfully);
         await host.DisposeAsync();

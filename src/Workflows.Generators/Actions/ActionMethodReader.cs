@@ -51,8 +51,14 @@ internal static class ActionMethodReader
             OutputType: outputType,
             OutputTypeName: outputSymbol is null ? null : Types.TypeShapeReader.NameOf(outputSymbol),
             Types: Types.TypeShapeReader.Read(roots),
-            Error: FindProblem(method, actionName));
+            Error: FindProblem(method, actionName),
+            HostIsConstructible: !method.IsStatic && IsConstructible(containingType));
     }
+
+    /// <summary>A class a service container can create: concrete, not generic, with a public constructor.</summary>
+    private static bool IsConstructible(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class && !type.IsAbstract && !type.IsStatic && !type.IsGenericType
+            && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public);
 
     private static string? FindProblem(IMethodSymbol method, string actionName)
     {

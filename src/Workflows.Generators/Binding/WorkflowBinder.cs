@@ -149,7 +149,9 @@ internal sealed class WorkflowBinder
             Children: _children.ToEquatableArray(),
             MaxParallel: _document.MaxParallel,
             Durable: durable,
-            Schedules: _document.Schedules.Select(s => new ScheduleSpec(s.Cron, s.TimeZone, s.AllowOverlap, s.CatchUpLatest)).ToEquatableArray());
+            Schedules: _document.Schedules.Select(s => new ScheduleSpec(s.Cron, s.TimeZone, s.AllowOverlap, s.CatchUpLatest)).ToEquatableArray(),
+            Definition: _document.SourceText,
+            DefinitionJson: _document.SourceJson);
         return new BindingResult(workflow, diagnostics, Signature(workflow, inputTypeNames, outputMembers));
     }
 
@@ -713,7 +715,7 @@ internal sealed class WorkflowBinder
                 if (index < 0)
                 {
                     index = hosts.Count;
-                    hosts.Add(CreateHost(host.Type, host.ParameterName.TrimStart('@'), hosts));
+                    hosts.Add(CreateHost(host.Type, host.ParameterName.TrimStart('@'), hosts, host.IsConstructible));
                 }
 
                 return index;
@@ -1157,10 +1159,10 @@ internal sealed class WorkflowBinder
             typeName = typeName.Substring(1);
         }
 
-        return CreateHost(action.ContainingType, Identifiers.ToCamelCase(typeName), hosts);
+        return CreateHost(action.ContainingType, Identifiers.ToCamelCase(typeName), hosts, action.HostIsConstructible);
     }
 
-    private static HostSpec CreateHost(string type, string baseName, List<HostSpec> hosts)
+    private static HostSpec CreateHost(string type, string baseName, List<HostSpec> hosts, bool isConstructible)
     {
         var name = baseName;
         for (var n = 2; hosts.Exists(h => h.ParameterName == Identifiers.Escape(name)); n++)
@@ -1168,7 +1170,7 @@ internal sealed class WorkflowBinder
             name = baseName + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new HostSpec(type, "_" + name, Identifiers.Escape(name));
+        return new HostSpec(type, "_" + name, Identifiers.Escape(name), isConstructible);
     }
 
     private static string UniqueIdentifier(string candidate, HashSet<string> used)

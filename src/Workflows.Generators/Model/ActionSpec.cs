@@ -15,7 +15,8 @@ internal sealed record ActionSpec(
     string? OutputType,
     string? OutputTypeName,
     EquatableArray<TypeShape> Types,
-    string? Error)
+    string? Error,
+    bool HostIsConstructible = false)
 {
     public bool IsValid => Error is null;
 }

@@ -20,7 +20,9 @@ internal sealed record WorkflowDocument(
     int? MaxParallel = null,
     LocatedString? Durable = null,
     LocatedString? JsonContext = null,
-    EquatableArray<ScheduleDocument> Schedules = default)
+    EquatableArray<ScheduleDocument> Schedules = default,
+    string? SourceText = null,
+    string? SourceJson = null)
 {
     /// <summary>True when the file says <c>durable: true</c>.</summary>
     public bool RequiresDurable => Durable is { Value: "true" };

@@ -21,7 +21,9 @@ internal sealed record WorkflowSpec(
     EquatableArray<ChildWorkflowSpec> Children = default,
     int? MaxParallel = null,
     DurableSpec? Durable = null,
-    EquatableArray<ScheduleSpec> Schedules = default)
+    EquatableArray<ScheduleSpec> Schedules = default,
+    string? Definition = null,
+    string? DefinitionJson = null)
 {
     /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
     public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
@@ -72,7 +74,8 @@ internal sealed record InputSpec(string Name, string PropertyName, string Type, 
 internal sealed record OutputSpec(string Name, string PropertyName, string Type, string Value);
 
 /// <summary>An object whose instance actions the workflow calls; it comes in through the constructor.</summary>
-internal sealed record HostSpec(string Type, string FieldName, string ParameterName);
+/// <param name="IsConstructible">A public concrete class a service container can create (hosts register it).</param>
+internal sealed record HostSpec(string Type, string FieldName, string ParameterName, bool IsConstructible = false);
 
 /// <summary>A step bound to its action method.</summary>
 internal sealed record StepSpec(

@@ -145,7 +145,15 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, Span(root, collapse: true), "The workflow has no 'steps'. Add a list of steps, each with an 'id' and an 'action'.");
         }
 
-        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with { MaxParallel = maxParallel, Durable = durable, JsonContext = jsonContext, Schedules = schedules };
+        return Result(name, ns, description, inputs, outputs, steps, timeout, onFailure) with
+        {
+            MaxParallel = maxParallel,
+            Durable = durable,
+            JsonContext = jsonContext,
+            Schedules = schedules,
+            SourceText = text,
+            SourceJson = YamlJsonWriter.Write(root),
+        };
     }
 
     /// <summary>A whole number of at least 1, or null after reporting why it is not.</summary>

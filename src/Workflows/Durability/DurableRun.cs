@@ -137,7 +137,8 @@ public sealed class DurableRun : IAsyncDisposable
 
     /// <summary>
     /// Like <see cref="BeginAsync"/> for a run of a called workflow: when another process is running it (it was
-    /// resumed on its own), waits for it to finish or to be released, instead of failing the caller's step.
+    /// resumed on its own), waits for it to finish or to be released, instead of failing the caller's step; when it
+    /// failed before (the caller was retried), retries it from its failed steps.
     /// </summary>
     public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginOrWaitAsync(
         WorkflowOptions options,
@@ -152,7 +153,16 @@ public sealed class DurableRun : IAsyncDisposable
         {
             try
             {
-                return await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, cancellationToken).ConfigureAwait(false);
+                var begun = await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, cancellationToken).ConfigureAwait(false);
+                if (begun.Finished is { Status: RunStatus.Failed }
+                    && await new WorkflowRuns(options.Store!, options.TimeProvider).RetryAsync(runId, cancellationToken).ConfigureAwait(false))
+                {
+                    // The caller runs this step again (its run was retried): the failed child run is retried with it,
+                    // keeping the child's completed steps, instead of failing the caller again with the old failure.
+                    continue;
+                }
+
+                return begun;
             }
             catch (WorkflowRunInProgressException)
             {
@@ -174,7 +184,8 @@ public sealed class DurableRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' recovers durable runs only with a store: set WorkflowOptions.Store.");
         var refused = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        // A draining process claims nothing more: a run it released would come straight back to it.
+        while (!options.DrainToken.IsCancellationRequested)
         {
             var now = options.TimeProvider.GetUtcNow();
             var claimed = await store.ClaimRunsAsync(options.Owner, now, now + options.LeaseDuration, 1, descriptor.Name, cancellationToken).ConfigureAwait(false);
@@ -262,10 +273,10 @@ public sealed class DurableRun : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Throws when the run was paused: a step that has not started must not start.</summary>
+    /// <summary>Throws when the run was paused or is draining: a step that has not started must not start.</summary>
     public void ThrowIfPaused()
     {
-        if (Volatile.Read(ref _paused) != 0)
+        if (Volatile.Read(ref _paused) != 0 || _options.DrainToken.IsCancellationRequested)
         {
             throw new WorkflowRunPausedException(RunId);
         }
@@ -390,8 +401,20 @@ public sealed class DurableRun : IAsyncDisposable
     public async ValueTask FailAsync(Exception exception, CancellationToken callerToken)
     {
         await _renewal.DisposeAsync().ConfigureAwait(false);
-        if (Volatile.Read(ref _leaseLost) != 0 || IsPause(exception))
+        if (Volatile.Read(ref _leaseLost) != 0)
         {
+            return;
+        }
+
+        if (IsPause(exception))
+        {
+            if (Volatile.Read(ref _paused) == 0 && _options.DrainToken.IsCancellationRequested)
+            {
+                // Drained by a stopping host: released at once for whoever continues it.
+                await _store.SetStatusAsync(RunId, RunStatus.Pending, new[] { RunStatus.Running }, CancellationToken.None).ConfigureAwait(false);
+                await _store.AppendEventAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), "released", null, "drained by " + _options.Owner), CancellationToken.None).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -253,6 +253,24 @@ namespace TestApp.Flows
             await RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The names of the inputs, to refuse any other given from outside.</summary>
+        private static readonly string[] s_hostInputNames = {  };
+
+        /// <summary>Reads inputs given from outside (a command line, a file): all of them are checked before anything runs.</summary>
+        private static void ReadHostInputs(global::Workflows.Hosting.WorkflowInputValues values)
+        {
+            values.CheckNames(WorkflowName, s_hostInputNames);
+        }
+
+        /// <summary>A run started from outside (<c>Registration.InvokeAsync</c>): durable as <paramref name="runId"/> when given and a store is set.</summary>
+        private async global::System.Threading.Tasks.Task<string?> InvokeFromHostAsync(global::Workflows.Hosting.WorkflowInputValues values, string? runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            ReadHostInputs(values);
+            _ = runId; // only durable runs keep an id
+            await RunAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
         public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
             WorkflowName,
@@ -261,7 +279,16 @@ namespace TestApp.Flows
             IsDurable: false,
             Create: static services => new FanOutInWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((FanOutInWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null);
+            RecoverAsync: null)
+        {
+            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Definition = "name: fan-out-in\nnamespace: TestApp.Flows\nsteps:\n  - id: start\n    action: build\n  - id: left\n    action: notify\n    depends_on: start\n    with: { message: left }\n  - id: right\n    action: fetch\n    depends_on: start\n    with: { order_id: r-1 }\n  - id: join\n    action: deploy.push\n    depends_on: [left, right]\n    with: { environment: dev }",
+            DefinitionJson = "{\n  \"name\": \"fan-out-in\",\n  \"namespace\": \"TestApp.Flows\",\n  \"steps\": [\n    {\n      \"id\": \"start\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"left\",\n      \"action\": \"notify\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"message\": \"left\"\n      }\n    },\n    {\n      \"id\": \"right\",\n      \"action\": \"fetch\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"order_id\": \"r-1\"\n      }\n    },\n    {\n      \"id\": \"join\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": [\n        \"left\",\n        \"right\"\n      ],\n      \"with\": {\n        \"environment\": \"dev\"\n      }\n    }\n  ]\n}\n",
+            Mermaid = Mermaid,
+            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((FanOutInWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+            ResumeAsync = null,
+        };
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

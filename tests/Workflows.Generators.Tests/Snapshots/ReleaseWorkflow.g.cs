@@ -121,6 +121,24 @@ namespace TestApp
             await RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The names of the inputs, to refuse any other given from outside.</summary>
+        private static readonly string[] s_hostInputNames = {  };
+
+        /// <summary>Reads inputs given from outside (a command line, a file): all of them are checked before anything runs.</summary>
+        private static void ReadHostInputs(global::Workflows.Hosting.WorkflowInputValues values)
+        {
+            values.CheckNames(WorkflowName, s_hostInputNames);
+        }
+
+        /// <summary>A run started from outside (<c>Registration.InvokeAsync</c>): durable as <paramref name="runId"/> when given and a store is set.</summary>
+        private async global::System.Threading.Tasks.Task<string?> InvokeFromHostAsync(global::Workflows.Hosting.WorkflowInputValues values, string? runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            ReadHostInputs(values);
+            _ = runId; // only durable runs keep an id
+            await RunAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
         public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
             WorkflowName,
@@ -129,7 +147,16 @@ namespace TestApp
             IsDurable: false,
             Create: static services => new ReleaseWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ReleaseWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null);
+            RecoverAsync: null)
+        {
+            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Definition = "name: release\ndescription: Tests, then pushes.\nsteps:\n  - id: test\n    action: deploy.test\n  - id: push-prod\n    name: Push to production\n    action: deploy.push\n    depends_on: test\n    with: { environment: \"prod \\\"eu\\\"\" }",
+            DefinitionJson = "{\n  \"name\": \"release\",\n  \"description\": \"Tests, then pushes.\",\n  \"steps\": [\n    {\n      \"id\": \"test\",\n      \"action\": \"deploy.test\"\n    },\n    {\n      \"id\": \"push-prod\",\n      \"name\": \"Push to production\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"test\",\n      \"with\": {\n        \"environment\": \"prod \\\"eu\\\"\"\n      }\n    }\n  ]\n}\n",
+            Mermaid = Mermaid,
+            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ReleaseWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+            ResumeAsync = null,
+        };
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

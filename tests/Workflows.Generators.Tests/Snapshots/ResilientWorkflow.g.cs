@@ -195,6 +195,24 @@ namespace TestApp
             await RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The names of the inputs, to refuse any other given from outside.</summary>
+        private static readonly string[] s_hostInputNames = {  };
+
+        /// <summary>Reads inputs given from outside (a command line, a file): all of them are checked before anything runs.</summary>
+        private static void ReadHostInputs(global::Workflows.Hosting.WorkflowInputValues values)
+        {
+            values.CheckNames(WorkflowName, s_hostInputNames);
+        }
+
+        /// <summary>A run started from outside (<c>Registration.InvokeAsync</c>): durable as <paramref name="runId"/> when given and a store is set.</summary>
+        private async global::System.Threading.Tasks.Task<string?> InvokeFromHostAsync(global::Workflows.Hosting.WorkflowInputValues values, string? runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            ReadHostInputs(values);
+            _ = runId; // only durable runs keep an id
+            await RunAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
         public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
             WorkflowName,
@@ -203,7 +221,16 @@ namespace TestApp
             IsDurable: false,
             Create: static services => new ResilientWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ResilientWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null);
+            RecoverAsync: null)
+        {
+            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Definition = "name: resilient\ntimeout: 1h30m\nsteps:\n  - id: fetch\n    action: fetch\n    timeout: 10s\n    retry:\n      max_attempts: 4\n      delay: 200ms\n      backoff: exponential\n      max_delay: 5s\n      jitter: true\n      on: [System.TimeoutException, System.Net.Http.HttpRequestException]\n    with: { order_id: o-1 }\n  - id: push\n    action: deploy.push\n    depends_on: fetch\n    with: { environment: \"${{ steps.fetch.output }}\" }",
+            DefinitionJson = "{\n  \"name\": \"resilient\",\n  \"timeout\": \"1h30m\",\n  \"steps\": [\n    {\n      \"id\": \"fetch\",\n      \"action\": \"fetch\",\n      \"timeout\": \"10s\",\n      \"retry\": {\n        \"max_attempts\": 4,\n        \"delay\": \"200ms\",\n        \"backoff\": \"exponential\",\n        \"max_delay\": \"5s\",\n        \"jitter\": true,\n        \"on\": [\n          \"System.TimeoutException\",\n          \"System.Net.Http.HttpRequestException\"\n        ]\n      },\n      \"with\": {\n        \"order_id\": \"o-1\"\n      }\n    },\n    {\n      \"id\": \"push\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"fetch\",\n      \"with\": {\n        \"environment\": \"${{ steps.fetch.output }}\"\n      }\n    }\n  ]\n}\n",
+            Mermaid = Mermaid,
+            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ResilientWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+            ResumeAsync = null,
+        };
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

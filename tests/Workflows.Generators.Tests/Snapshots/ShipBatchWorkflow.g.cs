@@ -155,6 +155,35 @@ namespace TestApp
             await RunAsync(new Inputs(), cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The names of the inputs, to refuse any other given from outside.</summary>
+        private static readonly string[] s_hostInputNames = { "orders" };
+
+        /// <summary>Reads inputs given from outside (a command line, a file): all of them are checked before anything runs.</summary>
+        private static Inputs ReadHostInputs(global::Workflows.Hosting.WorkflowInputValues values)
+        {
+            values.CheckNames(WorkflowName, s_hostInputNames);
+            return new Inputs
+            {
+                Orders = values.GetOptional<string[]?>(WorkflowName, "orders", global::Workflows.Durability.DurableJson.BuiltInOptions, default!),
+            };
+        }
+
+        /// <summary>The outputs as a JSON object; a value of a type without JSON metadata is written as its text.</summary>
+        private static string WriteHostOutputs(Outputs outputs)
+        {
+            using var json = global::Workflows.Durability.DurableJson.BeginObject();
+            json.WriteOrText<global::TestApp.ShipOrderWorkflow.Outputs[]>("tracking", outputs.Tracking, global::Workflows.Durability.DurableJson.BuiltInOptions);
+            return json.Complete();
+        }
+
+        /// <summary>A run started from outside (<c>Registration.InvokeAsync</c>): durable as <paramref name="runId"/> when given and a store is set.</summary>
+        private async global::System.Threading.Tasks.Task<string?> InvokeFromHostAsync(global::Workflows.Hosting.WorkflowInputValues values, string? runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            var inputs = ReadHostInputs(values);
+            _ = runId; // only durable runs keep an id
+            return WriteHostOutputs(await RunAsync(inputs, cancellationToken).ConfigureAwait(false));
+        }
+
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
         public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
             WorkflowName,
@@ -163,7 +192,16 @@ namespace TestApp
             IsDurable: false,
             Create: static services => new ShipBatchWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null);
+            RecoverAsync: null)
+        {
+            Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("orders", "string[]?", false, null, null) },
+            Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("tracking", "TestApp.ShipOrderWorkflow.Outputs[]", false, null, null) },
+            Definition = "name: ship-batch\ninputs:\n  orders: \"string[]\"\noutputs:\n  tracking: ${{ steps.ship.output }}\nsteps:\n  - id: ship\n    workflow: ship-order\n    foreach: ${{ inputs.orders }}\n    max_parallel: 4\n    with: { order_id: \"${{ item }}\" }\n  - id: tell\n    action: notify\n    depends_on: ship\n    with: { message: \"shipped ${{ length(steps.ship.output) }}\" }",
+            DefinitionJson = "{\n  \"name\": \"ship-batch\",\n  \"inputs\": {\n    \"orders\": \"string[]\"\n  },\n  \"outputs\": {\n    \"tracking\": \"${{ steps.ship.output }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"ship\",\n      \"workflow\": \"ship-order\",\n      \"foreach\": \"${{ inputs.orders }}\",\n      \"max_parallel\": 4,\n      \"with\": {\n        \"order_id\": \"${{ item }}\"\n      }\n    },\n    {\n      \"id\": \"tell\",\n      \"action\": \"notify\",\n      \"depends_on\": \"ship\",\n      \"with\": {\n        \"message\": \"shipped ${{ length(steps.ship.output) }}\"\n      }\n    }\n  ]\n}\n",
+            Mermaid = Mermaid,
+            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+            ResumeAsync = null,
+        };
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

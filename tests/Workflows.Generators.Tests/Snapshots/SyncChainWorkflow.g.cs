@@ -136,6 +136,24 @@ namespace TestApp
             await RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The names of the inputs, to refuse any other given from outside.</summary>
+        private static readonly string[] s_hostInputNames = {  };
+
+        /// <summary>Reads inputs given from outside (a command line, a file): all of them are checked before anything runs.</summary>
+        private static void ReadHostInputs(global::Workflows.Hosting.WorkflowInputValues values)
+        {
+            values.CheckNames(WorkflowName, s_hostInputNames);
+        }
+
+        /// <summary>A run started from outside (<c>Registration.InvokeAsync</c>): durable as <paramref name="runId"/> when given and a store is set.</summary>
+        private async global::System.Threading.Tasks.Task<string?> InvokeFromHostAsync(global::Workflows.Hosting.WorkflowInputValues values, string? runId, global::System.Threading.CancellationToken cancellationToken)
+        {
+            ReadHostInputs(values);
+            _ = runId; // only durable runs keep an id
+            await RunAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
         public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
             WorkflowName,
@@ -144,7 +162,16 @@ namespace TestApp
             IsDurable: false,
             Create: static services => new SyncChainWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
             RunScheduledAsync: static (workflow, runId, cancellationToken) => ((SyncChainWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null);
+            RecoverAsync: null)
+        {
+            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+            Definition = "name: sync-chain\nsteps:\n  - id: one\n    action: build\n  - id: two\n    action: deploy.test\n    depends_on: one",
+            DefinitionJson = "{\n  \"name\": \"sync-chain\",\n  \"steps\": [\n    {\n      \"id\": \"one\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"two\",\n      \"action\": \"deploy.test\",\n      \"depends_on\": \"one\"\n    }\n  ]\n}\n",
+            Mermaid = Mermaid,
+            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((SyncChainWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+            ResumeAsync = null,
+        };
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
