@@ -302,7 +302,7 @@ internal sealed class LiveProgress : ProgressObserver
     {
         if (_drawn > 0)
         {
-            _writer.Write("\r" + new string(' ', _drawn) + "\r");
+            _writer.Write("\r" + new string(' ', Math.Min(_drawn + 2, Width())) + "\r"); // + 2: a ^C the terminal echoed after the line
             _drawn = 0;
         }
     }
