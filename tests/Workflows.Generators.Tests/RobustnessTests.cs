@@ -181,6 +181,53 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public void Aliases_cannot_make_a_cycle_an_exponential_tree_or_an_unbounded_depth()
+    {
+        // Each level names the one before it nine times: 9^12 nodes once expanded.
+        var laughs = new StringBuilder("name: x\nsteps:\n  - id: a\n    action: build\nlol0: &l0 [lol]\n");
+        for (var i = 1; i <= 12; i++)
+        {
+            laughs.Append("lol").Append(i).Append(": &l").Append(i).Append(" [").Append(string.Join(", ", Enumerable.Repeat("*l" + (i - 1), 9))).Append("]\n");
+        }
+
+        // Each anchor is 40 levels deep and holds the one before it: few levels in the text, hundreds expanded.
+        var deep = new StringBuilder("name: x\nsteps:\n  - id: a\n    action: build\n");
+        for (var i = 0; i < 20; i++)
+        {
+            deep.Append("d").Append(i).Append(": &d").Append(i).Append(' ').Append(new string('[', 40))
+                .Append(i == 0 ? "leaf" : "*d" + (i - 1)).Append(new string(']', 40)).Append('\n');
+        }
+
+        var inputs = new[]
+        {
+            ("self.workflow.yaml", "name: x\nsteps: &s\n  - id: a\n    action: build\n    with: { again: *s }\n"),
+            ("map.workflow.yaml", "name: x\nsteps:\n  - &m { id: a, action: build, with: { me: *m } }\n"),
+            ("laughs.workflow.yaml", laughs.ToString()),
+            ("deep.workflow.yaml", deep.ToString()),
+        };
+
+        AssertRobust(inputs, mustReport: true);
+        var recursive = WorkflowTestHost.Build(TestSources.Actions, inputs[0]);
+        Assert.Contains(recursive.WorkflowDiagnostics, d => d.GetMessage().Contains("the alias '*s' stands inside the node its anchor names", StringComparison.Ordinal));
+        var expanded = WorkflowTestHost.Build(TestSources.Actions, inputs[2]);
+        Assert.Contains(expanded.WorkflowDiagnostics, d => d.GetMessage().Contains("once its aliases are replaced", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_alias_to_a_complete_node_still_works()
+    {
+        var text = "name: x\nsteps:\n  - id: a\n    action: deploy.test\n    with: &d { count: 2 }\n  - id: b\n    action: deploy.test\n    with: *d\n";
+
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("alias.workflow.yaml", text));
+
+        Assert.Empty(result.AnalyzerExceptions);
+        Assert.DoesNotContain(result.WorkflowDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(result.CompilerErrors);
+        var generated = result.GeneratedSource("XWorkflow.g.cs") ?? string.Empty;
+        Assert.Equal(2, generated.Split("global::TestApp.Actions.Test(count: 2)").Length - 1);
+    }
+
+    [Fact]
     public void Random_expressions_in_every_position()
     {
         var random = new Random(3);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using YamlDotNet.Core;
 
 namespace Workflows.Generators.Yaml;
 
@@ -20,6 +21,15 @@ internal abstract class YamlNode
     public TextPosition Start { get; }
 
     public TextPosition End { get; internal set; }
+
+    /// <summary>The collection's anchor, remembered only once it is complete.</summary>
+    public AnchorName Anchor { get; internal set; }
+
+    /// <summary>How many nodes the subtree holds once aliases are expanded (itself included).</summary>
+    public int Weight { get; internal set; } = 1;
+
+    /// <summary>How many levels the subtree spans once aliases are expanded (1 for a scalar).</summary>
+    public int Height { get; internal set; } = 1;
 
     /// <summary>What the node is, for messages: "a string", "a list", "a mapping".</summary>
     public abstract string KindDescription { get; }

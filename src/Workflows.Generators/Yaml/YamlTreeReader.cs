@@ -19,6 +19,12 @@ internal static class YamlTreeReader
     /// <summary>No workflow is anywhere near this deep; the limit keeps hostile input cheap.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// Nodes a file may hold once aliases are expanded: far beyond any real workflow, and it stops a few nested
+    /// aliases from growing into billions of nodes (the "billion laughs") for every reader of the tree.
+    /// </summary>
+    public const int MaxExpandedNodes = 1_000_000;
+
     /// <summary>Two million characters: far beyond any real workflow, small enough to parse in well under a second.</summary>
     public const int MaxLength = 2_000_000;
 
@@ -57,6 +63,8 @@ internal static class YamlTreeReader
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         YamlNode? root = null;
         var documents = 0;
+        long expandedNodes = 0;
+        string? error = null;
 
         while (parser.MoveNext())
         {
@@ -78,7 +86,11 @@ internal static class YamlTreeReader
                     var start = ToPosition(scalar.Start);
                     var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, start, ToPosition(scalar.End), ExactContentStart(text, scalar, start));
                     Remember(anchors, scalar.Anchor, node);
-                    Attach(node);
+                    if (!Attach(node))
+                    {
+                        return new YamlReadResult(null, error, lastPosition);
+                    }
+
                     break;
                 }
 
@@ -89,8 +101,8 @@ internal static class YamlTreeReader
                         return DepthError(lastPosition);
                     }
 
-                    var node = new YamlSequence(ToPosition(sequenceStart.Start));
-                    Remember(anchors, sequenceStart.Anchor, node);
+                    // The anchor is remembered when the list ends: an alias inside it would make the tree a cycle.
+                    var node = new YamlSequence(ToPosition(sequenceStart.Start)) { Anchor = sequenceStart.Anchor };
                     stack.Add(node);
                     pendingKeys.Add(null);
                     break;
@@ -103,8 +115,7 @@ internal static class YamlTreeReader
                         return DepthError(lastPosition);
                     }
 
-                    var node = new YamlMapping(ToPosition(mappingStart.Start));
-                    Remember(anchors, mappingStart.Anchor, node);
+                    var node = new YamlMapping(ToPosition(mappingStart.Start)) { Anchor = mappingStart.Anchor };
                     stack.Add(node);
                     pendingKeys.Add(null);
                     break;
@@ -117,7 +128,12 @@ internal static class YamlTreeReader
                     stack.RemoveAt(stack.Count - 1);
                     pendingKeys.RemoveAt(pendingKeys.Count - 1);
                     node.End = ToPosition(current.End);
-                    Attach(node);
+                    Remember(anchors, node.Anchor, node);
+                    if (!Attach(node))
+                    {
+                        return new YamlReadResult(null, error, lastPosition);
+                    }
+
                     break;
                 }
 
@@ -125,10 +141,20 @@ internal static class YamlTreeReader
                 {
                     if (!anchors.TryGetValue(alias.Value.Value, out var target))
                     {
-                        return new YamlReadResult(null, $"the alias '*{alias.Value.Value}' names no anchor defined before it", lastPosition);
+                        var open = stack.Exists(n => !n.Anchor.IsEmpty && n.Anchor.Value == alias.Value.Value);
+                        return new YamlReadResult(
+                            null,
+                            open
+                                ? $"the alias '*{alias.Value.Value}' stands inside the node its anchor names; a node cannot contain itself"
+                                : $"the alias '*{alias.Value.Value}' names no anchor defined before it",
+                            lastPosition);
                     }
 
-                    Attach(target);
+                    if (!Attach(target, alias: true))
+                    {
+                        return new YamlReadResult(null, error, lastPosition);
+                    }
+
                     break;
                 }
             }
@@ -136,15 +162,33 @@ internal static class YamlTreeReader
 
         return new YamlReadResult(root, null, default);
 
-        void Attach(YamlNode node)
+        // Every node, and every alias expanded in place, counts toward the depth and size limits, so a tree
+        // that passes can be walked recursively and in full by every reader.
+        bool Attach(YamlNode node, bool alias = false)
         {
+            expandedNodes += alias ? node.Weight : 1;
+            if (expandedNodes > MaxExpandedNodes)
+            {
+                error = $"the file expands to more than {MaxExpandedNodes} nodes once its aliases are replaced by what they name";
+                return false;
+            }
+
+            if (stack.Count + node.Height > MaxDepth + 1)
+            {
+                error = $"the file nests more than {MaxDepth} levels deep once its aliases are replaced by what they name";
+                return false;
+            }
+
             if (stack.Count == 0)
             {
                 root ??= node;
-                return;
+                return true;
             }
 
             var top = stack.Count - 1;
+            var parent = stack[top];
+            parent.Weight = (int)Math.Min(int.MaxValue, (long)parent.Weight + node.Weight);
+            parent.Height = Math.Max(parent.Height, node.Height + 1);
             switch (stack[top])
             {
                 case YamlSequence sequence:
@@ -163,6 +207,8 @@ internal static class YamlTreeReader
 
                     break;
             }
+
+            return true;
         }
     }
 
