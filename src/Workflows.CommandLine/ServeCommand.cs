@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,12 +14,36 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("serve", "Recover durable runs and run the workflows' schedules until Ctrl+C or SIGTERM.");
-        command.SetAction((parse, cancellationToken) => context.GuardAsync(() => ServeAsync(context, parse, cancellationToken), CancellationToken.None));
+        var shutdownTimeout = new Option<double>("--shutdown-timeout")
+        {
+            Description = "Seconds that running steps get to finish after Ctrl+C or SIGTERM before they are cancelled (durable runs stay resumable either way).",
+            DefaultValueFactory = _ => DefaultShutdownTimeout.TotalSeconds,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= int.MaxValue)
+                {
+                    return seconds;
+                }
+
+                result.AddError($"--shutdown-timeout must be a number of seconds, 0 or more, not '{text}'.");
+                return 0;
+            },
+        };
+        var command = new Command("serve", "Recover durable runs and run the workflows' schedules until Ctrl+C or SIGTERM.") { shutdownTimeout };
+        command.SetAction((parse, cancellationToken) => context.GuardAsync(
+            () => ServeAsync(context, parse, TimeSpan.FromSeconds(parse.GetValue(shutdownTimeout)), cancellationToken),
+            CancellationToken.None));
         return command;
     }
 
-    private static async Task<int> ServeAsync(CliContext context, ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>The generic host's default shutdown timeout.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long cancelled runs get to unwind after the shutdown timeout, before the store is closed under them.</summary>
+    private static readonly TimeSpan s_unwindTimeout = TimeSpan.FromSeconds(10);
+
+    private static async Task<int> ServeAsync(CliContext context, ParseResult parse, TimeSpan shutdownTimeout, CancellationToken cancellationToken)
     {
         var registrations = context.Catalog.Registrations;
         var durable = registrations.Any(r => r.IsDurable);
@@ -59,8 +84,23 @@ internal static class ServeCommand
             {
             }
 
-            await error.WriteLineAsync("stopping: waiting for running runs to stop (Ctrl+C again to end now)").ConfigureAwait(false);
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await error.WriteLineAsync($"stopping: running steps get {shutdownTimeout.TotalSeconds:0.###} s to finish (Ctrl+C again to end now)").ConfigureAwait(false);
+
+            // The shutdown timeout is what the generic host gives its services: past it, what still runs is cancelled.
+            using (var shutdown = new CancellationTokenSource(shutdownTimeout))
+            {
+                await host.StopAsync(shutdown.Token).ConfigureAwait(false);
+                if (shutdown.IsCancellationRequested)
+                {
+                    await error.WriteLineAsync("shutdown timeout passed: cancelled what was still running").ConfigureAwait(false);
+                }
+            }
+
+            if (host.ExecuteTask is { } executing)
+            {
+                await executing.WaitAsync(s_unwindTimeout, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             host.Dispose();
             await error.WriteLineAsync("stopped").ConfigureAwait(false);
             return ExitCodes.Success;
