@@ -1,55 +1,26 @@
 using System;
 using System.IO;
-using System.Linq;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
-using Workflows;
-using Workflows.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Samples;
+using Workflows.Samples.Demo;
 using Workflows.Samples.Deploy;
 using Workflows.Samples.Etl;
-using Workflows.Samples.Observing;
 
-// Both workflows were checked at build time and compiled into OrdersEtlWorkflow and DeployAppWorkflow.
-var work = Path.Combine(Path.GetTempPath(), "workflows-sample");
-if (Directory.Exists(work))
+// The whole command line over the workflows compiled into this app, in one call:
+//   list, show <name>, run <name> --input k=v, runs, status <id>, cancel, pause, resume, retry, export <name>, serve.
+// Runs of the durable ETL workflow are kept in workflows.db (SQLite; --store or WORKFLOWS_STORE to choose the file).
+var work = Environment.GetEnvironmentVariable("WORKFLOWS_SAMPLE_WORK") ?? Path.Combine(Path.GetTempPath(), "workflows-sample");
+
+return await WorkflowRegistrations.RunCommandLineAsync(args, options =>
 {
-    Directory.Delete(work, recursive: true);
-}
+    options.Description = "The Workflows sample: an ETL pipeline (durable, scheduled nightly) and a deployment.";
 
-Console.WriteLine($"Running '{OrdersEtlWorkflow.WorkflowName}' in {work}");
-var etl = new OrdersEtlWorkflow(new EtlActions(Path.Combine(work, "etl")));
-var totals = await etl.RunAsync(new OrdersEtlWorkflow.Inputs { MinAmount = 0m });
-Console.WriteLine($"  {totals.Rows} rows, {totals.Rejected} rejected, report: {totals.Report}");
-Console.Write(await File.ReadAllTextAsync(totals.Report));
+    // The action classes carry configuration, so the app registers them itself (the generated registration would
+    // otherwise create them only if they had a parameterless constructor). Their log goes to stderr: stdout is the
+    // outputs' JSON.
+    options.Services.AddSingleton(new EtlActions(Path.Combine(work, "etl")));
+    options.Services.AddSingleton(new DeployActions(Path.Combine(work, "deploy"), Console.Error));
 
-// Every row rejected: transform and load are skipped, and the output falls back.
-var none = await etl.RunAsync(new OrdersEtlWorkflow.Inputs { MinAmount = 1_000_000m, ReportName = "empty.txt" });
-Console.WriteLine($"  with min_amount 1000000: {none.Rejected} rejected, report: {none.Report}");
-
-Console.WriteLine($"Running '{DeployAppWorkflow.WorkflowName}', batches:");
-foreach (var batch in DeployAppWorkflow.Descriptor.Batches)
-{
-    Console.WriteLine("  [" + string.Join(", ", batch) + "]");
-}
-
-// Observing runs: an observer for events, and OpenTelemetry for the "Workflows" spans.
-using (Sdk.CreateTracerProviderBuilder()
-    .AddSource(WorkflowTelemetry.Name)
-    .AddProcessor(new SimpleActivityExportProcessor(new SpanPrinter(Console.Out)))
-    .Build())
-{
-    var observed = new DeployAppWorkflow(
-        new DeployActions(Path.Combine(work, "deploy"), Console.Out),
-        new WorkflowOptions { Observer = new ConsoleObserver(Console.Out) });
-    var deployed = await observed.RunAsync(new DeployAppWorkflow.Inputs());
-    Console.WriteLine($"  dev: {deployed.Dev}");
-    Console.WriteLine($"  staging: {deployed.Staging}");
-}
-
-var deploy = new DeployAppWorkflow(new DeployActions(Path.Combine(work, "deploy"), Console.Out));
-var plan = DeployAppWorkflow.Plan(new DeployAppWorkflow.Inputs { DeployStaging = false });
-Console.WriteLine("  dry run without staging: " + string.Join(", ", plan.Steps.Select(s => $"{s.Id}={(s.WillRun is { } run ? run ? "runs" : "skipped" : "?")}")));
-
-var devOnly = await deploy.RunAsync(new DeployAppWorkflow.Inputs { DeployStaging = false });
-Console.WriteLine($"  without staging: {devOnly.Staging}");
-Console.WriteLine("Done.");
+    // The walkthrough of the library's API (typed runs, plans, observers, OpenTelemetry spans).
+    options.Commands.Add(Walkthrough.Command(work));
+});

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -10,6 +11,12 @@ namespace Workflows.Samples.Etl;
 
 /// <summary>What validation kept and dropped.</summary>
 public sealed record ValidationSummary(int Valid, int Rejected);
+
+/// <summary>JSON metadata for the step outputs a durable run checkpoints (the framework types are built in).</summary>
+[JsonSerializable(typeof(ValidationSummary))]
+public sealed partial class EtlJson : JsonSerializerContext
+{
+}
 
 /// <summary>
 /// The ETL pipeline's actions. Instance methods: the generated <c>OrdersEtlWorkflow</c> receives this
