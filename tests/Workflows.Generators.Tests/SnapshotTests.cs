@@ -72,6 +72,34 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Synchronous_dag_runs_its_batches_in_order()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("sync-dag.workflow.yaml", """
+            name: sync-dag
+            steps:
+              - id: start
+                action: build
+              - id: left
+                action: deploy.test
+                depends_on: start
+                on_error: continue
+              - id: right
+                action: deploy.test
+                depends_on: start
+                with: { count: 2 }
+              - id: join
+                action: deploy.test
+                depends_on: [left, right]
+                with: { count: "${{ steps.right.output }}" }
+            """));
+
+        AssertCompiles(result);
+        var source = result.GeneratedSource("TestApp.SyncDagWorkflow.g.cs")!;
+        Assert.DoesNotContain("class Run", source, System.StringComparison.Ordinal); // no concurrent run state
+        Snapshot.Match(source, "SyncDagWorkflow.g.cs");
+    }
+
+    [Fact]
     public void Data_flow_with_inputs_outputs_conditions_and_interpolation()
     {
         var result = WorkflowTestHost.Build(TestSources.Actions, ("flows/order.workflow.yaml", """

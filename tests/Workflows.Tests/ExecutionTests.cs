@@ -194,6 +194,38 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task A_synchronous_dag_run_in_order_skips_by_dependency_not_by_position()
+    {
+        var result = await new SyncDagWorkflow().RunWithReportAsync(new SyncDagWorkflow.Inputs());
+
+        Assert.Equal(13, result.Outputs.Total);
+        var report = result.Report;
+        Assert.Equal(WorkflowRunStatus.Succeeded, report.Status);
+        Assert.Equal(StepStatus.Failed, report["left"].Status); // on_error: continue
+        Assert.Equal(StepStatus.Succeeded, report["right"].Status); // its sibling's failure does not touch it
+        Assert.Equal(StepStatus.Skipped, report["after-left"].Status); // needed the failed step
+        Assert.Equal(StepStatus.Succeeded, report["after-right"].Status);
+        Assert.Equal(StepStatus.Skipped, report["broken"].Status); // if: false
+        Assert.Equal(StepStatus.Succeeded, report["sibling"].Status);
+    }
+
+    [Fact]
+    public async Task A_failure_in_a_synchronous_dag_stops_the_steps_not_started_and_names_the_step()
+    {
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(
+            () => new SyncDagWorkflow().RunWithReportAsync(new SyncDagWorkflow.Inputs { Fail = true }).AsTask());
+
+        Assert.Equal("broken", failure.StepId);
+        Assert.Equal("broken", failure.InnerException!.Message);
+        var report = Assert.IsType<WorkflowRunReport>(failure.Report);
+        Assert.Equal(WorkflowRunStatus.Failed, report.Status);
+        Assert.Equal(StepStatus.Succeeded, report["after-right"].Status);
+        Assert.Equal(StepStatus.Failed, report["broken"].Status);
+        Assert.Equal(StepStatus.Cancelled, report["sibling"].Status); // same batch, after it: never started
+        Assert.Null(report["sibling"].StartedAt);
+    }
+
+    [Fact]
     public async Task A_failure_in_a_sequential_run_with_probe_keeps_the_cause()
     {
         var probe = new Probe { Behavior = (name, _) => name == "two" ? throw new TimeoutException("slow backend") : Task.CompletedTask };

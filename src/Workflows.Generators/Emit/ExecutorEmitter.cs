@@ -47,7 +47,7 @@ internal static class ExecutorEmitter
         EmitDescriptor(w, spec);
         EmitPipelines(w, spec);
         EmitConstructor(w, spec);
-        if (!spec.IsSequential || spec.Steps.Any(s => s.ForEach is { MaxParallel: null }))
+        if (!spec.RunsInOrder || spec.Steps.Any(s => s.ForEach is { MaxParallel: null }))
         {
             EmitMaxParallel(w, spec);
         }
@@ -55,7 +55,7 @@ internal static class ExecutorEmitter
         EmitInputsAndOutputs(w, spec);
         DurableEmitter.EmitMembers(w, spec);
         var plan = new RunPlan(spec);
-        if (spec.IsSequential)
+        if (spec.RunsInOrder)
         {
             EmitSequentialRun(w, spec, plan);
         }
@@ -449,10 +449,19 @@ internal static class ExecutorEmitter
 
         // Consecutive steps that fail the run when they fail share one try/catch, which knows the failed step
         // by its index; a step with retries (its attempts count) or on_error: continue gets its own.
-        var groups = new List<List<int>>();
-        foreach (var batch in spec.Batches)
+        // The steps in batch order; a batch of several steps (all synchronous) runs them in file order.
+        var batchOf = new int[spec.Steps.Count];
+        for (var b = 0; b < spec.Batches.Count; b++)
         {
-            var index = batch[0];
+            foreach (var index in spec.Batches[b])
+            {
+                batchOf[index] = b;
+            }
+        }
+
+        var groups = new List<List<int>>();
+        foreach (var index in spec.Batches.SelectMany(batch => batch))
+        {
             if (HasOwnCatch(spec.Steps[index]) || groups.Count == 0 || HasOwnCatch(spec.Steps[groups[groups.Count - 1][0]]))
             {
                 groups.Add(new List<int> { index });
@@ -469,7 +478,6 @@ internal static class ExecutorEmitter
             w.Line("var runningStep = 0; // the index of the running step, for its failure");
         }
 
-        var batchNumber = 0;
         var checkCancellation = true; // at the start, and after every step that may have awaited
         for (var g = 0; g < groups.Count; g++)
         {
@@ -477,8 +485,7 @@ internal static class ExecutorEmitter
             var shared = group.Count > 1;
             if (!shared)
             {
-                batchNumber++;
-                w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {spec.Steps[group[0]].Id}");
+                w.Line(BatchComment(spec, batchOf[group[0]], group[0]));
             }
 
             foreach (var index in group)
@@ -498,13 +505,12 @@ internal static class ExecutorEmitter
                 var step = spec.Steps[index];
                 if (shared)
                 {
-                    batchNumber++;
                     if (i > 0)
                     {
                         w.Line();
                     }
 
-                    w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {step.Id}");
+                    w.Line(BatchComment(spec, batchOf[index], index));
                     w.Line($"runningStep = {index};");
                     if (checkCancellation)
                     {
@@ -577,6 +583,14 @@ internal static class ExecutorEmitter
         }
 
         w.Close();
+    }
+
+    /// <summary>"// Batch 2 of 3: b", and for a batch of several synchronous steps "// Batch 2 of 3 (1 of 4, in order): b".</summary>
+    private static string BatchComment(WorkflowSpec spec, int batch, int index)
+    {
+        var steps = spec.Batches[batch];
+        var position = steps.Count == 1 ? string.Empty : $" ({System.Array.IndexOf(steps.ToArray(), index) + 1} of {steps.Count}, in order)";
+        return $"// Batch {batch + 1} of {spec.Batches.Count}{position}: {spec.Steps[index].Id}";
     }
 
     private static void EmitSequentialLocals(SourceWriter w, RunPlan plan, StepSpec step)

@@ -47,6 +47,38 @@ internal sealed record WorkflowSpec(
         return -1;
     }
 
+    /// <summary>
+    /// True when the run is emitted as one statement after another, batch by batch: no two steps can run at the
+    /// same time, or every step is a plain synchronous call, which never yields, so steps started together would
+    /// only run one after another on the caller's thread anyway. (Durable runs keep the concurrent shape: their
+    /// checkpoint writes await, and parallel steps share commits.)
+    /// </summary>
+    public bool RunsInOrder
+    {
+        get
+        {
+            if (IsSequential)
+            {
+                return true;
+            }
+
+            if (Durable is not null)
+            {
+                return false;
+            }
+
+            foreach (var step in Steps)
+            {
+                if (step.ReturnKind is not (ActionReturnKind.Void or ActionReturnKind.Value) || step.Resilience is not null || step.ForEach is not null || step.RunsWorkflow)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>True when no two steps can ever run at the same time (every batch holds one step).</summary>
     public bool IsSequential
     {
