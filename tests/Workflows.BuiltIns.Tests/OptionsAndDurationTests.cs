@@ -1,4 +1,5 @@
 using System;
+using Workflows.Text;
 using Xunit;
 
 namespace Workflows.BuiltIns.Tests;

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Workflows.Generators.Parsing;
+using Workflows.Text;
 using Xunit;
 
 namespace Workflows.Generators.Tests;

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Workflows.Generators.Common;
 using Workflows.Generators.Model;
 using Workflows.Generators.Yaml;
+using Workflows.Text;
 
 namespace Workflows.Generators.Parsing;
 
