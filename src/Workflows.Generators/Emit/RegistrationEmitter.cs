@@ -53,7 +53,12 @@ internal static class RegistrationEmitter
         arguments.Append("(global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))");
         w.Line();
         w.Line("/// <summary>What a host needs to create and run this workflow, without reflection.</summary>");
-        w.Line($"public static {Registration} Registration {{ get; }} = new {Registration}(");
+        w.Line($"public static {Registration} Registration => RegistrationHolder.Value;");
+        w.Line();
+        w.Line("// A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)");
+        w.Line("// does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.");
+        w.Open("private static class RegistrationHolder");
+        w.Line($"internal static readonly {Registration} Value = new {Registration}(");
         w.Line("    WorkflowName,");
         w.Line("    Descriptor,");
         w.Line(spec.Schedules.Count > 0 ? "    Schedules," : "    global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),");
@@ -76,6 +81,7 @@ internal static class RegistrationEmitter
             ? $"    ResumeAsync = static (workflow, runId, cancellationToken) => (({spec.ClassName})workflow).ResumeFromHostAsync(runId, cancellationToken),"
             : "    ResumeAsync = null,");
         w.Line("};");
+        w.Close();
         w.Line();
         w.Line("private static global::System.InvalidOperationException MissingService(global::System.Type type)");
         w.Line($"    => new(\"Workflow '\" + WorkflowName + \"' needs a \" + type.FullName + \" from the service provider: register one.\");");

@@ -272,23 +272,30 @@ namespace TestApp.Flows
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new FanOutInWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((FanOutInWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Definition = "name: fan-out-in\nnamespace: TestApp.Flows\nsteps:\n  - id: start\n    action: build\n  - id: left\n    action: notify\n    depends_on: start\n    with: { message: left }\n  - id: right\n    action: fetch\n    depends_on: start\n    with: { order_id: r-1 }\n  - id: join\n    action: deploy.push\n    depends_on: [left, right]\n    with: { environment: dev }",
-            DefinitionJson = "{\n  \"name\": \"fan-out-in\",\n  \"namespace\": \"TestApp.Flows\",\n  \"steps\": [\n    {\n      \"id\": \"start\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"left\",\n      \"action\": \"notify\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"message\": \"left\"\n      }\n    },\n    {\n      \"id\": \"right\",\n      \"action\": \"fetch\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"order_id\": \"r-1\"\n      }\n    },\n    {\n      \"id\": \"join\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": [\n        \"left\",\n        \"right\"\n      ],\n      \"with\": {\n        \"environment\": \"dev\"\n      }\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((FanOutInWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new FanOutInWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: static (workflow, runId, cancellationToken) => ((FanOutInWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+                RecoverAsync: null)
+            {
+                Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Definition = "name: fan-out-in\nnamespace: TestApp.Flows\nsteps:\n  - id: start\n    action: build\n  - id: left\n    action: notify\n    depends_on: start\n    with: { message: left }\n  - id: right\n    action: fetch\n    depends_on: start\n    with: { order_id: r-1 }\n  - id: join\n    action: deploy.push\n    depends_on: [left, right]\n    with: { environment: dev }",
+                DefinitionJson = "{\n  \"name\": \"fan-out-in\",\n  \"namespace\": \"TestApp.Flows\",\n  \"steps\": [\n    {\n      \"id\": \"start\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"left\",\n      \"action\": \"notify\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"message\": \"left\"\n      }\n    },\n    {\n      \"id\": \"right\",\n      \"action\": \"fetch\",\n      \"depends_on\": \"start\",\n      \"with\": {\n        \"order_id\": \"r-1\"\n      }\n    },\n    {\n      \"id\": \"join\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": [\n        \"left\",\n        \"right\"\n      ],\n      \"with\": {\n        \"environment\": \"dev\"\n      }\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((FanOutInWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

@@ -226,23 +226,30 @@ namespace TestApp
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new OrderFlowWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: null, // required inputs: a schedule could not supply them
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("order_id", "string", true, null, "The order to load"), new global::Workflows.Hosting.WorkflowParameter("minimum", "decimal", false, "10.5M", null), new global::Workflows.Hosting.WorkflowParameter("customer", "TestApp.Customer?", false, null, null) },
-            Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("total", "decimal", false, null, null), new global::Workflows.Hosting.WorkflowParameter("first_line", "string", false, null, null) },
-            Definition = "name: order-flow\ninputs:\n  order_id: { type: string, required: true, description: The order to load }\n  minimum: { type: decimal, default: 10.5 }\n  customer: TestApp.Customer\noutputs:\n  total: ${{ steps.load.output.Total }}\n  first_line: ${{ steps.load.output.Lines[0] }}\nsteps:\n  - id: load\n    action: orders.load\n    with: { id: \"${{ inputs.order_id }}\" }\n  - id: big\n    action: take.decimal\n    if: ${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\n    with: { value: \"${{ steps.load.output.Total + 1 }}\" }\n  - id: note\n    action: take.string\n    depends_on: big\n    with: { value: \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\" }\n  - id: report\n    action: take.string\n    if: always()\n    depends_on: [note]\n    with: { value: \"${{ steps.load.output.Customer.Email ?? 'no email' }}\" }",
-            DefinitionJson = "{\n  \"name\": \"order-flow\",\n  \"inputs\": {\n    \"order_id\": {\n      \"type\": \"string\",\n      \"required\": true,\n      \"description\": \"The order to load\"\n    },\n    \"minimum\": {\n      \"type\": \"decimal\",\n      \"default\": 10.5\n    },\n    \"customer\": \"TestApp.Customer\"\n  },\n  \"outputs\": {\n    \"total\": \"${{ steps.load.output.Total }}\",\n    \"first_line\": \"${{ steps.load.output.Lines[0] }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"load\",\n      \"action\": \"orders.load\",\n      \"with\": {\n        \"id\": \"${{ inputs.order_id }}\"\n      }\n    },\n    {\n      \"id\": \"big\",\n      \"action\": \"take.decimal\",\n      \"if\": \"${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\",\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Total + 1 }}\"\n      }\n    },\n    {\n      \"id\": \"note\",\n      \"action\": \"take.string\",\n      \"depends_on\": \"big\",\n      \"with\": {\n        \"value\": \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\"\n      }\n    },\n    {\n      \"id\": \"report\",\n      \"action\": \"take.string\",\n      \"if\": \"always()\",\n      \"depends_on\": [\n        \"note\"\n      ],\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Customer.Email ?? 'no email' }}\"\n      }\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((OrderFlowWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new OrderFlowWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: null, // required inputs: a schedule could not supply them
+                RecoverAsync: null)
+            {
+                Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("order_id", "string", true, null, "The order to load"), new global::Workflows.Hosting.WorkflowParameter("minimum", "decimal", false, "10.5M", null), new global::Workflows.Hosting.WorkflowParameter("customer", "TestApp.Customer?", false, null, null) },
+                Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("total", "decimal", false, null, null), new global::Workflows.Hosting.WorkflowParameter("first_line", "string", false, null, null) },
+                Definition = "name: order-flow\ninputs:\n  order_id: { type: string, required: true, description: The order to load }\n  minimum: { type: decimal, default: 10.5 }\n  customer: TestApp.Customer\noutputs:\n  total: ${{ steps.load.output.Total }}\n  first_line: ${{ steps.load.output.Lines[0] }}\nsteps:\n  - id: load\n    action: orders.load\n    with: { id: \"${{ inputs.order_id }}\" }\n  - id: big\n    action: take.decimal\n    if: ${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\n    with: { value: \"${{ steps.load.output.Total + 1 }}\" }\n  - id: note\n    action: take.string\n    depends_on: big\n    with: { value: \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\" }\n  - id: report\n    action: take.string\n    if: always()\n    depends_on: [note]\n    with: { value: \"${{ steps.load.output.Customer.Email ?? 'no email' }}\" }",
+                DefinitionJson = "{\n  \"name\": \"order-flow\",\n  \"inputs\": {\n    \"order_id\": {\n      \"type\": \"string\",\n      \"required\": true,\n      \"description\": \"The order to load\"\n    },\n    \"minimum\": {\n      \"type\": \"decimal\",\n      \"default\": 10.5\n    },\n    \"customer\": \"TestApp.Customer\"\n  },\n  \"outputs\": {\n    \"total\": \"${{ steps.load.output.Total }}\",\n    \"first_line\": \"${{ steps.load.output.Lines[0] }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"load\",\n      \"action\": \"orders.load\",\n      \"with\": {\n        \"id\": \"${{ inputs.order_id }}\"\n      }\n    },\n    {\n      \"id\": \"big\",\n      \"action\": \"take.decimal\",\n      \"if\": \"${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\",\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Total + 1 }}\"\n      }\n    },\n    {\n      \"id\": \"note\",\n      \"action\": \"take.string\",\n      \"depends_on\": \"big\",\n      \"with\": {\n        \"value\": \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\"\n      }\n    },\n    {\n      \"id\": \"report\",\n      \"action\": \"take.string\",\n      \"if\": \"always()\",\n      \"depends_on\": [\n        \"note\"\n      ],\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Customer.Email ?? 'no email' }}\"\n      }\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((OrderFlowWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

@@ -140,23 +140,30 @@ namespace TestApp
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new ReleaseWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ReleaseWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Definition = "name: release\ndescription: Tests, then pushes.\nsteps:\n  - id: test\n    action: deploy.test\n  - id: push-prod\n    name: Push to production\n    action: deploy.push\n    depends_on: test\n    with: { environment: \"prod \\\"eu\\\"\" }",
-            DefinitionJson = "{\n  \"name\": \"release\",\n  \"description\": \"Tests, then pushes.\",\n  \"steps\": [\n    {\n      \"id\": \"test\",\n      \"action\": \"deploy.test\"\n    },\n    {\n      \"id\": \"push-prod\",\n      \"name\": \"Push to production\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"test\",\n      \"with\": {\n        \"environment\": \"prod \\\"eu\\\"\"\n      }\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ReleaseWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new ReleaseWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ReleaseWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+                RecoverAsync: null)
+            {
+                Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Definition = "name: release\ndescription: Tests, then pushes.\nsteps:\n  - id: test\n    action: deploy.test\n  - id: push-prod\n    name: Push to production\n    action: deploy.push\n    depends_on: test\n    with: { environment: \"prod \\\"eu\\\"\" }",
+                DefinitionJson = "{\n  \"name\": \"release\",\n  \"description\": \"Tests, then pushes.\",\n  \"steps\": [\n    {\n      \"id\": \"test\",\n      \"action\": \"deploy.test\"\n    },\n    {\n      \"id\": \"push-prod\",\n      \"name\": \"Push to production\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"test\",\n      \"with\": {\n        \"environment\": \"prod \\\"eu\\\"\"\n      }\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ReleaseWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

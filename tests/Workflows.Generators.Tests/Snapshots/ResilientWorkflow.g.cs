@@ -214,23 +214,30 @@ namespace TestApp
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new ResilientWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ResilientWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Definition = "name: resilient\ntimeout: 1h30m\nsteps:\n  - id: fetch\n    action: fetch\n    timeout: 10s\n    retry:\n      max_attempts: 4\n      delay: 200ms\n      backoff: exponential\n      max_delay: 5s\n      jitter: true\n      on: [System.TimeoutException, System.Net.Http.HttpRequestException]\n    with: { order_id: o-1 }\n  - id: push\n    action: deploy.push\n    depends_on: fetch\n    with: { environment: \"${{ steps.fetch.output }}\" }",
-            DefinitionJson = "{\n  \"name\": \"resilient\",\n  \"timeout\": \"1h30m\",\n  \"steps\": [\n    {\n      \"id\": \"fetch\",\n      \"action\": \"fetch\",\n      \"timeout\": \"10s\",\n      \"retry\": {\n        \"max_attempts\": 4,\n        \"delay\": \"200ms\",\n        \"backoff\": \"exponential\",\n        \"max_delay\": \"5s\",\n        \"jitter\": true,\n        \"on\": [\n          \"System.TimeoutException\",\n          \"System.Net.Http.HttpRequestException\"\n        ]\n      },\n      \"with\": {\n        \"order_id\": \"o-1\"\n      }\n    },\n    {\n      \"id\": \"push\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"fetch\",\n      \"with\": {\n        \"environment\": \"${{ steps.fetch.output }}\"\n      }\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ResilientWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new ResilientWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ResilientWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+                RecoverAsync: null)
+            {
+                Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Definition = "name: resilient\ntimeout: 1h30m\nsteps:\n  - id: fetch\n    action: fetch\n    timeout: 10s\n    retry:\n      max_attempts: 4\n      delay: 200ms\n      backoff: exponential\n      max_delay: 5s\n      jitter: true\n      on: [System.TimeoutException, System.Net.Http.HttpRequestException]\n    with: { order_id: o-1 }\n  - id: push\n    action: deploy.push\n    depends_on: fetch\n    with: { environment: \"${{ steps.fetch.output }}\" }",
+                DefinitionJson = "{\n  \"name\": \"resilient\",\n  \"timeout\": \"1h30m\",\n  \"steps\": [\n    {\n      \"id\": \"fetch\",\n      \"action\": \"fetch\",\n      \"timeout\": \"10s\",\n      \"retry\": {\n        \"max_attempts\": 4,\n        \"delay\": \"200ms\",\n        \"backoff\": \"exponential\",\n        \"max_delay\": \"5s\",\n        \"jitter\": true,\n        \"on\": [\n          \"System.TimeoutException\",\n          \"System.Net.Http.HttpRequestException\"\n        ]\n      },\n      \"with\": {\n        \"order_id\": \"o-1\"\n      }\n    },\n    {\n      \"id\": \"push\",\n      \"action\": \"deploy.push\",\n      \"depends_on\": \"fetch\",\n      \"with\": {\n        \"environment\": \"${{ steps.fetch.output }}\"\n      }\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ResilientWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

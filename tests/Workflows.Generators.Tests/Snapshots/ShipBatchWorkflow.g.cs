@@ -185,23 +185,30 @@ namespace TestApp
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new ShipBatchWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("orders", "string[]?", false, null, null) },
-            Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("tracking", "TestApp.ShipOrderWorkflow.Outputs[]", false, null, null) },
-            Definition = "name: ship-batch\ninputs:\n  orders: \"string[]\"\noutputs:\n  tracking: ${{ steps.ship.output }}\nsteps:\n  - id: ship\n    workflow: ship-order\n    foreach: ${{ inputs.orders }}\n    max_parallel: 4\n    with: { order_id: \"${{ item }}\" }\n  - id: tell\n    action: notify\n    depends_on: ship\n    with: { message: \"shipped ${{ length(steps.ship.output) }}\" }",
-            DefinitionJson = "{\n  \"name\": \"ship-batch\",\n  \"inputs\": {\n    \"orders\": \"string[]\"\n  },\n  \"outputs\": {\n    \"tracking\": \"${{ steps.ship.output }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"ship\",\n      \"workflow\": \"ship-order\",\n      \"foreach\": \"${{ inputs.orders }}\",\n      \"max_parallel\": 4,\n      \"with\": {\n        \"order_id\": \"${{ item }}\"\n      }\n    },\n    {\n      \"id\": \"tell\",\n      \"action\": \"notify\",\n      \"depends_on\": \"ship\",\n      \"with\": {\n        \"message\": \"shipped ${{ length(steps.ship.output) }}\"\n      }\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new ShipBatchWorkflow((global::TestApp.Notifier)(services.GetService(typeof(global::TestApp.Notifier)) ?? throw MissingService(typeof(global::TestApp.Notifier))), (global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: static (workflow, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+                RecoverAsync: null)
+            {
+                Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("orders", "string[]?", false, null, null) },
+                Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("tracking", "TestApp.ShipOrderWorkflow.Outputs[]", false, null, null) },
+                Definition = "name: ship-batch\ninputs:\n  orders: \"string[]\"\noutputs:\n  tracking: ${{ steps.ship.output }}\nsteps:\n  - id: ship\n    workflow: ship-order\n    foreach: ${{ inputs.orders }}\n    max_parallel: 4\n    with: { order_id: \"${{ item }}\" }\n  - id: tell\n    action: notify\n    depends_on: ship\n    with: { message: \"shipped ${{ length(steps.ship.output) }}\" }",
+                DefinitionJson = "{\n  \"name\": \"ship-batch\",\n  \"inputs\": {\n    \"orders\": \"string[]\"\n  },\n  \"outputs\": {\n    \"tracking\": \"${{ steps.ship.output }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"ship\",\n      \"workflow\": \"ship-order\",\n      \"foreach\": \"${{ inputs.orders }}\",\n      \"max_parallel\": 4,\n      \"with\": {\n        \"order_id\": \"${{ item }}\"\n      }\n    },\n    {\n      \"id\": \"tell\",\n      \"action\": \"notify\",\n      \"depends_on\": \"ship\",\n      \"with\": {\n        \"message\": \"shipped ${{ length(steps.ship.output) }}\"\n      }\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((ShipBatchWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");

@@ -155,23 +155,30 @@ namespace TestApp
         }
 
         /// <summary>What a host needs to create and run this workflow, without reflection.</summary>
-        public static global::Workflows.Hosting.WorkflowRegistration Registration { get; } = new global::Workflows.Hosting.WorkflowRegistration(
-            WorkflowName,
-            Descriptor,
-            global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
-            IsDurable: false,
-            Create: static services => new SyncChainWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
-            RunScheduledAsync: static (workflow, runId, cancellationToken) => ((SyncChainWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
-            RecoverAsync: null)
+        public static global::Workflows.Hosting.WorkflowRegistration Registration => RegistrationHolder.Value;
+
+        // A class of its own, so that an app that never asks for the registration (a NativeAOT app that calls RunAsync)
+        // does not keep what it references (reading inputs as JSON, the definition's text) through this class's static constructor.
+        private static class RegistrationHolder
         {
-            Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
-            Definition = "name: sync-chain\nsteps:\n  - id: one\n    action: build\n  - id: two\n    action: deploy.test\n    depends_on: one",
-            DefinitionJson = "{\n  \"name\": \"sync-chain\",\n  \"steps\": [\n    {\n      \"id\": \"one\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"two\",\n      \"action\": \"deploy.test\",\n      \"depends_on\": \"one\"\n    }\n  ]\n}\n",
-            Mermaid = Mermaid,
-            InvokeAsync = static (workflow, values, runId, cancellationToken) => ((SyncChainWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
-            ResumeAsync = null,
-        };
+            internal static readonly global::Workflows.Hosting.WorkflowRegistration Value = new global::Workflows.Hosting.WorkflowRegistration(
+                WorkflowName,
+                Descriptor,
+                global::System.Array.Empty<global::Workflows.Scheduling.WorkflowSchedule>(),
+                IsDurable: false,
+                Create: static services => new SyncChainWorkflow((global::Workflows.WorkflowOptions?)services.GetService(typeof(global::Workflows.WorkflowOptions))),
+                RunScheduledAsync: static (workflow, runId, cancellationToken) => ((SyncChainWorkflow)workflow).RunScheduledAsync(runId, cancellationToken),
+                RecoverAsync: null)
+            {
+                Inputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Outputs = global::System.Array.Empty<global::Workflows.Hosting.WorkflowParameter>(),
+                Definition = "name: sync-chain\nsteps:\n  - id: one\n    action: build\n  - id: two\n    action: deploy.test\n    depends_on: one",
+                DefinitionJson = "{\n  \"name\": \"sync-chain\",\n  \"steps\": [\n    {\n      \"id\": \"one\",\n      \"action\": \"build\"\n    },\n    {\n      \"id\": \"two\",\n      \"action\": \"deploy.test\",\n      \"depends_on\": \"one\"\n    }\n  ]\n}\n",
+                Mermaid = Mermaid,
+                InvokeAsync = static (workflow, values, runId, cancellationToken) => ((SyncChainWorkflow)workflow).InvokeFromHostAsync(values, runId, cancellationToken),
+                ResumeAsync = null,
+            };
+        }
 
         private static global::System.InvalidOperationException MissingService(global::System.Type type)
             => new("Workflow '" + WorkflowName + "' needs a " + type.FullName + " from the service provider: register one.");
