@@ -210,6 +210,20 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task An_unobserved_synchronous_dag_run_computes_the_same_and_fails_the_same()
+    {
+        // RunAsync with no observer takes the copy of the steps that records nothing.
+        var outputs = await new SyncDagWorkflow().RunAsync(new SyncDagWorkflow.Inputs());
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new SyncDagWorkflow().RunAsync(new SyncDagWorkflow.Inputs { Fail = true }).AsTask());
+        var cancelled = new SyncDagWorkflow().RunAsync(new SyncDagWorkflow.Inputs(), new CancellationToken(canceled: true));
+
+        Assert.Equal(13, outputs.Total);
+        Assert.Equal("broken", failure.StepId);
+        Assert.Null(failure.Report);
+        Assert.True(cancelled.IsCanceled);
+    }
+
+    [Fact]
     public async Task A_failure_in_a_synchronous_dag_stops_the_steps_not_started_and_names_the_step()
     {
         var failure = await Assert.ThrowsAsync<WorkflowFailedException>(

@@ -137,6 +137,15 @@ public sealed class HostInvocationTests : IDisposable
     }
 
     [Fact]
+    public void Input_defaults_are_shown_as_written_in_the_file_not_as_csharp()
+    {
+        // decimal 'minimum: 0' is 0M in the generated record, and a string default is a quoted C# literal there.
+        Assert.Equal("0", OrderFulfillmentWorkflow.Registration.Inputs.Single(i => i.Name == "minimum").DefaultValue);
+        Assert.Equal("nightly", ScheduledReportWorkflow.Registration.Inputs.Single(i => i.Name == "title").DefaultValue);
+        Assert.Null(PricingWorkflow.Registration.Inputs.Single(i => i.Name == "base").DefaultValue);
+    }
+
+    [Fact]
     public void The_registration_describes_inputs_outputs_and_the_definition_in_yaml_and_json()
     {
         var registration = PricingWorkflow.Registration;

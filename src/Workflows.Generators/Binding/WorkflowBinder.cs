@@ -326,7 +326,7 @@ internal sealed class WorkflowBinder
             // An optional input without a default may be absent: reference types say so with '?'.
             var optionalReference = !input.Required && defaultValue is null && !isValueType;
             var property = UniqueIdentifier(Identifiers.ToPascalCase(input.Name.Value), properties);
-            inputs.Add(new InputSpec(input.Name.Value, property, declaration + (optionalReference ? "?" : string.Empty), input.Required, defaultValue, input.Description));
+            inputs.Add(new InputSpec(input.Name.Value, property, declaration + (optionalReference ? "?" : string.Empty), input.Required, defaultValue, input.Description, defaultValue is null ? null : input.Default!.Text));
             typeNames[input.Name.Value] = typeName;
         }
 

@@ -338,6 +338,12 @@ internal static class ExecutorEmitter
     /// <summary>The private method both public entry points call: the run itself, or the timeout around it.</summary>
     private static string Entry(WorkflowSpec spec) => spec.Timeout is null ? "RunCoreAsync" : "RunWithinTimeoutAsync";
 
+    /// <summary>The call that runs the workflow when nobody observes it.</summary>
+    private static string UnobservedEntry(WorkflowSpec spec)
+        => HasUnobservedRun(spec)
+            ? $"RunUnobservedAsync({InputsArgument(spec)}cancellationToken)"
+            : $"{Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)";
+
     private static string CoreSignature(WorkflowSpec spec, bool isAsync)
         => $"private {(isAsync ? "async " : string.Empty)}{Returns(spec)} RunCoreAsync({InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)";
 
@@ -357,7 +363,7 @@ internal static class ExecutorEmitter
         w.Line("// Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.");
         w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
         w.Line("return recorder is null");
-        w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
+        w.Line($"    ? {UnobservedEntry(spec)}");
         w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
         w.Close();
 
@@ -391,7 +397,7 @@ internal static class ExecutorEmitter
         DurableEmitter.EmitRunAsStepRedirect(w, spec);
         w.Line($"var recorder = {Recorder}.StartNested(Descriptor, _options, caller, callerStep, callerItem);");
         w.Line("return recorder is null");
-        w.Line($"    ? {Entry(spec)}({InputsArgument(spec)}recorder: null, cancellationToken)");
+        w.Line($"    ? {UnobservedEntry(spec)}");
         w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
         w.Close();
 
@@ -414,7 +420,7 @@ internal static class ExecutorEmitter
 
     private static void EmitSequentialRun(SourceWriter w, WorkflowSpec spec, RunPlan plan)
     {
-        var awaits = spec.Steps.Any(MayAwait) || spec.HasCleanup || spec.Durable is not null;
+        var awaits = !IsSynchronousRun(spec);
         EmitPublicRunMethods(w, spec);
         w.Line();
         if (awaits)
@@ -432,6 +438,29 @@ internal static class ExecutorEmitter
         }
 
         w.Open(CoreSignature(spec, isAsync: awaits));
+        EmitSequentialCore(w, spec, plan, awaits, recorder: "recorder");
+
+        if (HasUnobservedRun(spec))
+        {
+            // The same steps without a word to the recorder: for synchronous steps the two null checks per step
+            // are a good part of the run's cost, and most runs are not observed.
+            w.Line();
+            w.Line("/// <summary>The run as <see cref=\"RunCoreAsync\"/> does it, for a run nobody observes: nothing is recorded.</summary>");
+            w.Open($"private {Returns(spec)} RunUnobservedAsync({InputsParameter(spec)}{CancellationToken} cancellationToken)");
+            EmitSequentialCore(w, spec, plan, awaits, recorder: null);
+        }
+    }
+
+    /// <summary>True when every step is a plain synchronous call and the run has nothing else to await.</summary>
+    private static bool IsSynchronousRun(WorkflowSpec spec)
+        => !(spec.Steps.Any(MayAwait) || spec.HasCleanup || spec.Durable is not null);
+
+    /// <summary>An all-synchronous run without a timeout gets a second copy of its steps that records nothing.</summary>
+    private static bool HasUnobservedRun(WorkflowSpec spec) => spec.RunsInOrder && IsSynchronousRun(spec) && spec.Timeout is null;
+
+    /// <summary>The body of a sequential run; with a null <paramref name="recorder"/>, one that records nothing.</summary>
+    private static void EmitSequentialCore(SourceWriter w, WorkflowSpec spec, RunPlan plan, bool awaits, string? recorder)
+    {
         if (!awaits)
         {
             w.Open("try");
@@ -518,7 +547,7 @@ internal static class ExecutorEmitter
                     }
                 }
 
-                EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: "recorder");
+                EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: recorder);
                 checkCancellation = MayAwait(step);
             }
 
@@ -526,13 +555,13 @@ internal static class ExecutorEmitter
             w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
             if (shared)
             {
-                w.Line("recorder?.Failed(runningStep, exception, 1);");
+                RecorderLine(w, recorder, "Failed(runningStep, exception, 1)");
                 w.Line("throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);");
             }
             else
             {
                 var step = spec.Steps[group[0]];
-                w.Line($"recorder?.Failed({group[0]}, exception, {Attempts(step)});");
+                RecorderLine(w, recorder, $"Failed({group[0]}, exception, {Attempts(step)})");
                 if (step.ContinueOnError)
                 {
                     w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
@@ -559,7 +588,7 @@ internal static class ExecutorEmitter
         {
             w.Close();
             w.Open("catch (global::Workflows.WorkflowFailedException failure)");
-            EmitCleanup(w, spec, recorder: "recorder");
+            EmitCleanup(w, spec, recorder: recorder!); // a run with cleanup awaits, so it always has its recorder
             w.Line("throw;");
             w.Close();
         }
@@ -719,7 +748,8 @@ internal static class ExecutorEmitter
     }
 
     /// <summary>The action call, inside the run condition when the step may be skipped, reported to the recorder.</summary>
-    private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, string recorder, bool storeOutput = true)
+    /// <param name="recorder">C# for the run's recorder; null in a run that records nothing (synchronous steps only).</param>
+    private static void EmitStepBody(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, string instance, string token, string? recorder, bool storeOutput = true)
     {
         var index = spec.IndexOf(step);
         var condition = plan.RunCondition(step);
@@ -728,15 +758,15 @@ internal static class ExecutorEmitter
             w.Open($"if ({condition})");
         }
 
-        w.Line($"{recorder}?.Started({index});");
-        var checkpointed = DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
+        RecorderLine(w, recorder, $"Started({index})");
+        var checkpointed = recorder is not null && DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
         if (step.ForEach is not null)
         {
-            EmitForEachCall(w, spec, step, instance, token, recorder, storeOutput);
+            EmitForEachCall(w, spec, step, instance, token, recorder!, storeOutput);
         }
         else if (step.Resilience is not null)
         {
-            EmitResilientCall(w, spec, step, instance, token, recorder, storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty, step.AttemptsVariable, "-1");
+            EmitResilientCall(w, spec, step, instance, token, recorder!, storeOutput && step.HasOutput ? step.OutputVariable + " = " : string.Empty, step.AttemptsVariable, "-1");
         }
         else
         {
@@ -745,7 +775,7 @@ internal static class ExecutorEmitter
 
         if (checkpointed)
         {
-            DurableEmitter.EmitRecord(w, spec, step, recorder, Attempts(step), storeOutput);
+            DurableEmitter.EmitRecord(w, spec, step, recorder!, Attempts(step), storeOutput);
         }
 
         if (plan.IsSucceededRead(step))
@@ -753,18 +783,30 @@ internal static class ExecutorEmitter
             w.Line($"{step.SucceededVariable} = true;");
         }
 
-        w.Line($"{recorder}?.Succeeded({index}, {Attempts(step)});");
+        RecorderLine(w, recorder, $"Succeeded({index}, {Attempts(step)})");
         EmitRegisterCompensation(w, spec, step, instance);
         if (condition is not null)
         {
             w.Close();
-            w.Open("else");
-            w.Line($"{recorder}?.Skipped({index});");
-            w.Close();
+            if (recorder is not null)
+            {
+                w.Open("else");
+                w.Line($"{recorder}?.Skipped({index});");
+                w.Close();
+            }
         }
     }
 
     private static string Attempts(StepSpec step) => step.Resilience is null ? "1" : step.AttemptsVariable;
+
+    /// <summary><c>recorder?.Call(...);</c>, or nothing in a run that records nothing.</summary>
+    private static void RecorderLine(SourceWriter w, string? recorder, string call)
+    {
+        if (recorder is not null)
+        {
+            w.Line($"{recorder}?.{call};");
+        }
+    }
 
     /// <summary>
     /// The action called through the step's Polly pipeline, counting attempts. The pooled context carries the
@@ -1167,7 +1209,7 @@ internal static class ExecutorEmitter
         w.Close();
     }
 
-    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, bool storeOutput = true)
+    private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, string? recorder, bool storeOutput = true)
     {
         var call = Call(spec, step, instance, token, recorder, "1", "-1");
         var store = storeOutput ? step.OutputVariable : "_";
@@ -1182,7 +1224,7 @@ internal static class ExecutorEmitter
 
     /// <param name="attempt">C# for the attempt number, for a <c>StepContext</c>.</param>
     /// <param name="itemIndex">C# for the foreach item's index; -1 outside a foreach.</param>
-    private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token, string recorder, string attempt, string itemIndex)
+    private static string Call(WorkflowSpec spec, StepSpec step, string instance, string token, string? recorder, string attempt, string itemIndex)
     {
         if (!step.RunsWorkflow)
         {

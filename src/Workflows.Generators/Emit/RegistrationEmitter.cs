@@ -71,7 +71,7 @@ internal static class RegistrationEmitter
             ? $"    RecoverAsync: static async (workflow, cancellationToken) => await (({spec.ClassName})workflow).RecoverAsync(cancellationToken).ConfigureAwait(false))"
             : "    RecoverAsync: null)");
         w.Line("{");
-        w.Line($"    Inputs = {Parameters(spec.Inputs.Select(i => (i.Name, i.Type, i.IsRequired, i.DefaultValue, i.Description)))},");
+        w.Line($"    Inputs = {Parameters(spec.Inputs.Select(i => (i.Name, i.Type, i.IsRequired, i.DefaultText, i.Description)))},");
         w.Line($"    Outputs = {Parameters(spec.Outputs.Select(o => (o.Name, o.Type, false, (string?)null, (string?)null)))},");
         w.Line($"    Definition = {(spec.Definition is null ? "null" : Literal(spec.Definition))},");
         w.Line($"    DefinitionJson = {(spec.DefinitionJson is null ? "null" : Literal(spec.DefinitionJson))},");

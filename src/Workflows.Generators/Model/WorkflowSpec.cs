@@ -100,7 +100,8 @@ internal sealed record WorkflowSpec(
 /// <summary>A property of the generated <c>Inputs</c> record.</summary>
 /// <param name="Type">The property's C# type.</param>
 /// <param name="DefaultValue">A C# literal, or null when the input has no default.</param>
-internal sealed record InputSpec(string Name, string PropertyName, string Type, bool IsRequired, string? DefaultValue, string? Description);
+/// <param name="DefaultText">The default as written in the workflow file, for tools to show.</param>
+internal sealed record InputSpec(string Name, string PropertyName, string Type, bool IsRequired, string? DefaultValue, string? Description, string? DefaultText = null);
 
 /// <summary>A property of the generated <c>Outputs</c> record, and the C# expression that computes it.</summary>
 internal sealed record OutputSpec(string Name, string PropertyName, string Type, string Value);

@@ -82,7 +82,7 @@ namespace TestApp
             // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
             return recorder is null
-                ? RunCoreAsync(inputs, recorder: null, cancellationToken)
+                ? RunUnobservedAsync(inputs, cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));
         }
 
@@ -101,7 +101,7 @@ namespace TestApp
         {
             var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
-                ? RunCoreAsync(inputs, recorder: null, cancellationToken)
+                ? RunUnobservedAsync(inputs, cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(inputs, recorder, cancellationToken));
         }
 
@@ -161,6 +161,61 @@ namespace TestApp
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
                     recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                }
+
+                return new global::System.Threading.Tasks.ValueTask<Outputs>(new Outputs
+                {
+                    Total = loadOutput.Total,
+                    FirstLine = loadOutput.Lines[0],
+                });
+            }
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromCanceled<Outputs>(cancellationToken);
+            }
+            catch (global::System.Exception exception)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromException<Outputs>(exception);
+            }
+        }
+
+        /// <summary>The run as <see cref="RunCoreAsync"/> does it, for a run nobody observes: nothing is recorded.</summary>
+        private global::System.Threading.Tasks.ValueTask<Outputs> RunUnobservedAsync(Inputs inputs, global::System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                var runningStep = 0; // the index of the running step, for its failure
+                global::TestApp.Order loadOutput = default!;
+                var bigSucceeded = false;
+                try
+                {
+                    // Batch 1 of 4: load
+                    runningStep = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+
+                    // Batch 2 of 4: big
+                    runningStep = 1;
+                    if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
+                    {
+                        global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
+                        bigSucceeded = true;
+                    }
+
+                    // Batch 3 of 4: note
+                    runningStep = 2;
+                    if (bigSucceeded)
+                    {
+                        global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
+                    }
+
+                    // Batch 4 of 4: report
+                    runningStep = 3;
+                    global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
                     throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
                 }
 
@@ -241,7 +296,7 @@ namespace TestApp
                 RunScheduledAsync: null, // required inputs: a schedule could not supply them
                 RecoverAsync: null)
             {
-                Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("order_id", "string", true, null, "The order to load"), new global::Workflows.Hosting.WorkflowParameter("minimum", "decimal", false, "10.5M", null), new global::Workflows.Hosting.WorkflowParameter("customer", "TestApp.Customer?", false, null, null) },
+                Inputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("order_id", "string", true, null, "The order to load"), new global::Workflows.Hosting.WorkflowParameter("minimum", "decimal", false, "10.5", null), new global::Workflows.Hosting.WorkflowParameter("customer", "TestApp.Customer?", false, null, null) },
                 Outputs = new global::Workflows.Hosting.WorkflowParameter[] { new global::Workflows.Hosting.WorkflowParameter("total", "decimal", false, null, null), new global::Workflows.Hosting.WorkflowParameter("first_line", "string", false, null, null) },
                 Definition = "name: order-flow\ninputs:\n  order_id: { type: string, required: true, description: The order to load }\n  minimum: { type: decimal, default: 10.5 }\n  customer: TestApp.Customer\noutputs:\n  total: ${{ steps.load.output.Total }}\n  first_line: ${{ steps.load.output.Lines[0] }}\nsteps:\n  - id: load\n    action: orders.load\n    with: { id: \"${{ inputs.order_id }}\" }\n  - id: big\n    action: take.decimal\n    if: ${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\n    with: { value: \"${{ steps.load.output.Total + 1 }}\" }\n  - id: note\n    action: take.string\n    depends_on: big\n    with: { value: \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\" }\n  - id: report\n    action: take.string\n    if: always()\n    depends_on: [note]\n    with: { value: \"${{ steps.load.output.Customer.Email ?? 'no email' }}\" }",
                 DefinitionJson = "{\n  \"name\": \"order-flow\",\n  \"inputs\": {\n    \"order_id\": {\n      \"type\": \"string\",\n      \"required\": true,\n      \"description\": \"The order to load\"\n    },\n    \"minimum\": {\n      \"type\": \"decimal\",\n      \"default\": 10.5\n    },\n    \"customer\": \"TestApp.Customer\"\n  },\n  \"outputs\": {\n    \"total\": \"${{ steps.load.output.Total }}\",\n    \"first_line\": \"${{ steps.load.output.Lines[0] }}\"\n  },\n  \"steps\": [\n    {\n      \"id\": \"load\",\n      \"action\": \"orders.load\",\n      \"with\": {\n        \"id\": \"${{ inputs.order_id }}\"\n      }\n    },\n    {\n      \"id\": \"big\",\n      \"action\": \"take.decimal\",\n      \"if\": \"${{ steps.load.output.Total >= inputs.minimum && !startsWith(steps.load.output.Id, 'test') }}\",\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Total + 1 }}\"\n      }\n    },\n    {\n      \"id\": \"note\",\n      \"action\": \"take.string\",\n      \"depends_on\": \"big\",\n      \"with\": {\n        \"value\": \"order ${{ inputs.order_id }} has ${{ length(steps.load.output.Lines) }} lines\"\n      }\n    },\n    {\n      \"id\": \"report\",\n      \"action\": \"take.string\",\n      \"if\": \"always()\",\n      \"depends_on\": [\n        \"note\"\n      ],\n      \"with\": {\n        \"value\": \"${{ steps.load.output.Customer.Email ?? 'no email' }}\"\n      }\n    }\n  ]\n}\n",

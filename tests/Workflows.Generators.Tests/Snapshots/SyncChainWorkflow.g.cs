@@ -52,7 +52,7 @@ namespace TestApp
             // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
             return recorder is null
-                ? RunCoreAsync(recorder: null, cancellationToken)
+                ? RunUnobservedAsync(cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
@@ -70,7 +70,7 @@ namespace TestApp
         {
             var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
-                ? RunCoreAsync(recorder: null, cancellationToken)
+                ? RunUnobservedAsync(cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
@@ -102,6 +102,41 @@ namespace TestApp
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
                     recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                }
+
+                return default;
+            }
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromCanceled(cancellationToken);
+            }
+            catch (global::System.Exception exception)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromException(exception);
+            }
+        }
+
+        /// <summary>The run as <see cref="RunCoreAsync"/> does it, for a run nobody observes: nothing is recorded.</summary>
+        private global::System.Threading.Tasks.ValueTask RunUnobservedAsync(global::System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                var runningStep = 0; // the index of the running step, for its failure
+                int twoOutput = default!;
+                try
+                {
+                    // Batch 1 of 2: one
+                    runningStep = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    global::TestApp.Actions.Build();
+
+                    // Batch 2 of 2: two
+                    runningStep = 1;
+                    twoOutput = global::TestApp.Actions.Test();
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
                     throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
                 }
 

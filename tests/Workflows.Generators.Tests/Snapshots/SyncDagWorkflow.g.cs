@@ -55,7 +55,7 @@ namespace TestApp
             // Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.
             var recorder = global::Workflows.Runtime.RunRecorder.Start(Descriptor, _options, withReport: false);
             return recorder is null
-                ? RunCoreAsync(recorder: null, cancellationToken)
+                ? RunUnobservedAsync(cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
@@ -73,7 +73,7 @@ namespace TestApp
         {
             var recorder = global::Workflows.Runtime.RunRecorder.StartNested(Descriptor, _options, caller, callerStep, callerItem);
             return recorder is null
-                ? RunCoreAsync(recorder: null, cancellationToken)
+                ? RunUnobservedAsync(cancellationToken)
                 : recorder.TrackAsync(RunCoreAsync(recorder, cancellationToken));
         }
 
@@ -142,6 +142,68 @@ namespace TestApp
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
                     recorder?.Failed(runningStep, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                }
+
+                return default;
+            }
+            catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromCanceled(cancellationToken);
+            }
+            catch (global::System.Exception exception)
+            {
+                return global::System.Threading.Tasks.ValueTask.FromException(exception);
+            }
+        }
+
+        /// <summary>The run as <see cref="RunCoreAsync"/> does it, for a run nobody observes: nothing is recorded.</summary>
+        private global::System.Threading.Tasks.ValueTask RunUnobservedAsync(global::System.Threading.CancellationToken cancellationToken)
+        {
+            try
+            {
+                var runningStep = 0; // the index of the running step, for its failure
+                // Batch 1 of 3: start
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    global::TestApp.Actions.Build();
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "start", 1, exception);
+                }
+
+                // Batch 2 of 3 (1 of 2, in order): left
+                int leftOutput = default!;
+                var leftSucceeded = false;
+                try
+                {
+                    leftOutput = global::TestApp.Actions.Test();
+                    leftSucceeded = true;
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    // on_error: continue. The failure is recorded; steps that need this one are skipped.
+                }
+
+                int rightOutput = default!;
+                int joinOutput = default!;
+                try
+                {
+                    // Batch 2 of 3 (2 of 2, in order): right
+                    runningStep = 2;
+                    rightOutput = global::TestApp.Actions.Test(count: 2);
+
+                    // Batch 3 of 3: join
+                    runningStep = 3;
+                    if (leftSucceeded)
+                    {
+                        joinOutput = global::TestApp.Actions.Test(count: rightOutput);
+                    }
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
                     throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
                 }
 
