@@ -19,7 +19,9 @@ namespace Workflows.Runtime;
 public abstract class ConcurrentWorkflowRun : CancellationTokenSource
 {
     private readonly string _workflowName;
-    private readonly CancellationToken _callerToken;
+
+    // Also the caller's token (CancellationTokenRegistration.Token): a run keeps no second copy of it. Every field
+    // here is allocated once per run.
     private readonly CancellationTokenRegistration _callerRegistration;
     private readonly StepThrottle? _throttle;
     private WorkflowFailedException? _failure;
@@ -34,8 +36,6 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
         _workflowName = workflowName;
         _throttle = maxParallel >= 1 ? new StepThrottle(maxParallel) : null;
         Recorder = recorder;
-        _callerToken = cancellationToken;
-        CancellationToken = Token;
         if (cancellationToken.CanBeCanceled)
         {
             _callerRegistration = cancellationToken.UnsafeRegister(static state => ((ConcurrentWorkflowRun)state!).Cancel(), this);
@@ -49,7 +49,7 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
     protected RunRecorder? Recorder { get; }
 
     /// <summary>The run's token: cancelled by the caller, or when a step fails.</summary>
-    protected CancellationToken CancellationToken { get; }
+    protected CancellationToken CancellationToken => Token;
 
     /// <summary>True once a step failed, the caller cancelled or the durable run was paused: steps not yet started must not start.</summary>
     protected bool IsStopping => IsCancellationRequested || Volatile.Read(ref _pausing);
@@ -115,6 +115,6 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
             throw _failure;
         }
 
-        _callerToken.ThrowIfCancellationRequested();
+        _callerRegistration.Token.ThrowIfCancellationRequested();
     }
 }
