@@ -44,6 +44,74 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task A_batch_whose_steps_finish_in_reverse_order_continues_once_after_the_last()
+    {
+        // right finishes first and left last: the run must wait for left, whichever finished last.
+        var releaseLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseRight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var joinSawBothFinished = false;
+        Probe probe = null!;
+        probe = new Probe
+        {
+            Behavior = (name, _) =>
+            {
+                switch (name)
+                {
+                    case "left":
+                        return releaseLeft.Task;
+                    case "right":
+                        return releaseRight.Task;
+                    case "join":
+                        joinSawBothFinished = probe.Finished.Contains("left") && probe.Finished.Contains("right");
+                        return Task.CompletedTask;
+                    default:
+                        return Task.CompletedTask;
+                }
+            },
+        };
+
+        var run = new DiamondWorkflow(probe).RunAsync().AsTask();
+        await WaitUntilAsync(() => probe.Started.Count == 3);
+        releaseRight.SetResult();
+        await WaitUntilAsync(() => probe.Finished.Contains("right"));
+        Assert.DoesNotContain("join", probe.Started);
+        releaseLeft.SetResult();
+        await run.WaitAsync(s_deadlockGuard);
+
+        Assert.True(joinSawBothFinished);
+        Assert.Equal(new[] { "start", "right", "left", "join" }, probe.Finished);
+        Assert.Single(probe.Started, "join");
+    }
+
+    [Fact]
+    public async Task A_batch_whose_steps_all_complete_at_once_goes_straight_on()
+    {
+        // Every action returns a completed task: the batch is over before the run waits for it.
+        for (var i = 0; i < 100; i++)
+        {
+            var probe = new Probe();
+            var run = new DiamondWorkflow(probe).RunAsync();
+
+            Assert.True(run.IsCompletedSuccessfully);
+            await run;
+            Assert.Equal(new[] { "start", "left", "right", "join" }, probe.Finished);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a state another thread reaches (a step's action has returned): no timing is assumed, the guard only
+    /// stops a deadlocked test.
+    /// </summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var guard = new CancellationTokenSource(s_deadlockGuard);
+        while (!condition())
+        {
+            await Task.Delay(1, guard.Token);
+        }
+    }
+
+    [Fact]
     public async Task A_step_starts_before_an_unrelated_slow_step_of_its_batch_finishes()
     {
         // slow blocks until after-quick runs; after-quick depends on quick only. Waiting for the whole

@@ -1099,9 +1099,18 @@ internal static class ExecutorEmitter
             positions[index] = position++;
         }
 
+        var inBatch = new bool[spec.Steps.Count];
+        if (layered)
+        {
+            foreach (var index in spec.Batches.Where(b => b.Count > 1).SelectMany(b => b))
+            {
+                inBatch[index] = true;
+            }
+        }
+
         for (var i = 0; i < spec.Steps.Count; i++)
         {
-            EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i], layered);
+            EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i], layered, inBatch[i]);
         }
 
         w.Close();
@@ -1145,12 +1154,16 @@ internal static class ExecutorEmitter
             }
             else
             {
+                // One wait for the whole batch: the last step to finish continues the run.
+                w.Line($"StartBatch({batch.Count});");
                 foreach (var index in batch)
                 {
                     var step = spec.Steps[index];
                     w.Line($"var {Local(step)} = {step.Identifier}StepAsync();");
                 }
 
+                w.Line("await WhenBatchDoneAsync().ConfigureAwait(false);");
+                w.Line("// Each has finished; awaiting it returns its state machine to the pool.");
                 foreach (var index in batch)
                 {
                     w.Line($"await {Local(spec.Steps[index])}.ConfigureAwait(false);");
@@ -1161,8 +1174,10 @@ internal static class ExecutorEmitter
         }
     }
 
-    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool layered)
+    /// <param name="inBatch">A step of a layered run's batch of several: its exit counts toward the batch's end.</param>
+    private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool layered, bool inBatch)
     {
+        var exit = inBatch ? $"ExitBatchStep({position});" : $"Exit({position});";
         w.Line();
         w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: {(step.RunsWorkflow ? "workflow" : "action")} {Xml(Quote(step.ActionName))}.</summary>");
         if (layered)
@@ -1182,7 +1197,7 @@ internal static class ExecutorEmitter
 
         w.Line($"await EnterAsync({position}).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any");
         w.Open("if (IsStopping)");
-        w.Line($"Exit({position});");
+        w.Line(exit);
         w.Line("return;");
         w.Close();
         w.Line();
@@ -1204,7 +1219,7 @@ internal static class ExecutorEmitter
 
         w.Close();
         w.Open("finally");
-        w.Line($"Exit({position});");
+        w.Line(exit);
         w.Close();
         w.Close();
     }

@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace Workflows.Runtime;
 
@@ -16,7 +17,7 @@ namespace Workflows.Runtime;
 /// The run is its own <see cref="CancellationTokenSource"/>: one object per run, not two.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public abstract class ConcurrentWorkflowRun : CancellationTokenSource
+public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTaskSource
 {
     private readonly string _workflowName;
 
@@ -64,6 +65,51 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource
 
     /// <summary>The step at <paramref name="position"/> is done (or skipped): the next may run.</summary>
     protected void Exit(int position) => _throttle?.Exit(position);
+
+    // The batch being awaited (layered runs): how many of its steps are still running, and the run's continuation.
+    // The last step to finish continues the run, so a batch costs the run one wait however its steps interleave
+    // (awaiting them one by one hands the run from thread to thread as each finishes).
+    private int _batchPending;
+    private Action<object?>? _batchContinuation;
+    private object? _batchContinuationState;
+
+    /// <summary>Before the steps of a batch start: <paramref name="steps"/> of them will call <see cref="ExitBatchStep"/>.</summary>
+    protected void StartBatch(int steps) => Volatile.Write(ref _batchPending, steps);
+
+    /// <summary>Completes when every step of the batch started by <see cref="StartBatch"/> has called <see cref="ExitBatchStep"/>.</summary>
+    protected ValueTask WhenBatchDoneAsync() => Volatile.Read(ref _batchPending) == 0 ? default : new ValueTask(this, 0);
+
+    /// <summary><see cref="Exit"/> for a step of a batch: the last one of the batch continues the run.</summary>
+    protected void ExitBatchStep(int position)
+    {
+        _throttle?.Exit(position);
+        if (Interlocked.Decrement(ref _batchPending) == 0 && Interlocked.Exchange(ref _batchContinuation, null) is { } continuation)
+        {
+            continuation(_batchContinuationState);
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token)
+        => Volatile.Read(ref _batchPending) == 0 ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Pending;
+
+    // Only the generated ExecuteAsync awaits a batch, with ConfigureAwait(false) and through UnsafeOnCompleted:
+    // there is no context to capture or flow.
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    {
+        _batchContinuationState = state;
+        Volatile.Write(ref _batchContinuation, continuation);
+
+        // The last step may have finished between GetStatus and here, and found no continuation to run.
+        if (Volatile.Read(ref _batchPending) == 0 && Interlocked.Exchange(ref _batchContinuation, null) is { } late)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(late, state, preferLocal: true);
+        }
+    }
+
+    void IValueTaskSource.GetResult(short token)
+    {
+        // Steps never throw: failures are recorded in the run, and Complete surfaces them.
+    }
 
     /// <summary>
     /// Records that step <paramref name="step"/> threw on its last attempt. Returns true when the run goes on

@@ -114,8 +114,11 @@ namespace TestApp.Flows
                 await StartStepAsync().ConfigureAwait(false);
 
                 // Batch 2 of 3: left, right
+                StartBatch(2);
                 var leftStep = LeftStepAsync();
                 var rightStep = RightStepAsync();
+                await WhenBatchDoneAsync().ConfigureAwait(false);
+                // Each has finished; awaiting it returns its state machine to the pool.
                 await leftStep.ConfigureAwait(false);
                 await rightStep.ConfigureAwait(false);
 
@@ -159,7 +162,7 @@ namespace TestApp.Flows
                 await EnterAsync(1).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
                 {
-                    Exit(1);
+                    ExitBatchStep(1);
                     return;
                 }
 
@@ -175,7 +178,7 @@ namespace TestApp.Flows
                 }
                 finally
                 {
-                    Exit(1);
+                    ExitBatchStep(1);
                 }
             }
 
@@ -186,7 +189,7 @@ namespace TestApp.Flows
                 await EnterAsync(2).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
                 if (IsStopping)
                 {
-                    Exit(2);
+                    ExitBatchStep(2);
                     return;
                 }
 
@@ -202,7 +205,7 @@ namespace TestApp.Flows
                 }
                 finally
                 {
-                    Exit(2);
+                    ExitBatchStep(2);
                 }
             }
 
