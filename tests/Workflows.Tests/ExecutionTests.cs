@@ -98,6 +98,24 @@ public sealed class ExecutionTests
         }
     }
 
+    [Fact]
+    public async Task Many_runs_of_a_batch_whose_steps_finish_on_other_threads_never_lose_the_run()
+    {
+        // The batch's last step and the run's wait race on every run; a lost wake-up would hang one of them.
+        var probe = new Probe { Behavior = static async (_, _) => await Task.Yield() };
+        var workflow = new DiamondWorkflow(probe);
+        var runs = Task.Run(async () =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                await workflow.RunAsync();
+            }
+        });
+
+        await runs.WaitAsync(TimeSpan.FromMinutes(2)); // only a guard: the runs take well under a second
+        Assert.Equal(200_000, probe.Finished.Count);
+    }
+
     /// <summary>
     /// Waits for a state another thread reaches (a step's action has returned): no timing is assumed, the guard only
     /// stops a deadlocked test.

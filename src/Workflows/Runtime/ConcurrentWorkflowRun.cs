@@ -97,7 +97,10 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
         _batchContinuationState = state;
-        Volatile.Write(ref _batchContinuation, continuation);
+
+        // A full fence, not a volatile write: the store must be visible before pending is read below, or this and
+        // the last step's ExitBatchStep could each miss the other (store-load reordering) and the run would hang.
+        Interlocked.Exchange(ref _batchContinuation, continuation);
 
         // The last step may have finished between GetStatus and here, and found no continuation to run.
         if (Volatile.Read(ref _batchPending) == 0 && Interlocked.Exchange(ref _batchContinuation, null) is { } late)
