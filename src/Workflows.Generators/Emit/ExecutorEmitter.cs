@@ -993,6 +993,7 @@ internal static class ExecutorEmitter
             : "/// <summary>The state of one run: the task of every step, the outputs, and the run's cancellation.</summary>");
         w.Open("private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun");
         w.Line($"private readonly {spec.ClassName} _workflow;");
+        w.Line($"protected override string WorkflowName => global::{spec.Namespace}.{spec.ClassName}.WorkflowName;");
         w.Line("private global::Workflows.WorkflowOptions _options => _workflow._options;");
         if (spec.Inputs.Count > 0)
         {
@@ -1034,7 +1035,7 @@ internal static class ExecutorEmitter
 
         w.Line();
         w.Line($"internal Run({spec.ClassName} workflow, {InputsParameter(spec)}{Recorder}? recorder, {CancellationToken} cancellationToken)");
-        w.Open("    : base(WorkflowName, cancellationToken, recorder, workflow.MaxParallel)");
+        w.Open("    : base(cancellationToken, recorder, workflow.MaxParallel)");
         w.Line("_workflow = workflow;");
         if (spec.Inputs.Count > 0)
         {

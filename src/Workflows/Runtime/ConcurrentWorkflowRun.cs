@@ -19,8 +19,6 @@ namespace Workflows.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTaskSource
 {
-    private readonly string _workflowName;
-
     // Also the caller's token (CancellationTokenRegistration.Token): a run keeps no second copy of it. Every field
     // here is allocated once per run.
     private readonly CancellationTokenRegistration _callerRegistration;
@@ -28,13 +26,11 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
     private WorkflowFailedException? _failure;
 
     /// <summary>Starts the shared state of a run.</summary>
-    /// <param name="workflowName">The workflow's name, for failures.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <param name="recorder">The run's recorder, when someone listens.</param>
     /// <param name="maxParallel">How many steps may call their actions at once; less than 1 for no bound.</param>
-    protected ConcurrentWorkflowRun(string workflowName, CancellationToken cancellationToken, RunRecorder? recorder = null, int maxParallel = -1)
+    protected ConcurrentWorkflowRun(CancellationToken cancellationToken, RunRecorder? recorder = null, int maxParallel = -1)
     {
-        _workflowName = workflowName;
         _throttle = maxParallel >= 1 ? new StepThrottle(maxParallel) : null;
         Recorder = recorder;
         if (cancellationToken.CanBeCanceled)
@@ -42,6 +38,9 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             _callerRegistration = cancellationToken.UnsafeRegister(static state => ((ConcurrentWorkflowRun)state!).Cancel(), this);
         }
     }
+
+    /// <summary>The workflow's name, for failures: a property of the generated class, not a field of every run.</summary>
+    protected abstract string WorkflowName { get; }
 
     /// <summary>The run's failure, once a step failed.</summary>
     protected WorkflowFailedException? Failure => Volatile.Read(ref _failure);
@@ -132,7 +131,7 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             return true;
         }
 
-        var failure = new WorkflowFailedException(_workflowName, stepId, attempts, exception);
+        var failure = new WorkflowFailedException(WorkflowName, stepId, attempts, exception);
         var pause = exception is Durability.WorkflowRunPausedException;
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)
         {

@@ -98,10 +98,11 @@ namespace TestApp.Flows
         private sealed class Run : global::Workflows.Runtime.ConcurrentWorkflowRun
         {
             private readonly FanOutInWorkflow _workflow;
+            protected override string WorkflowName => global::TestApp.Flows.FanOutInWorkflow.WorkflowName;
             private global::Workflows.WorkflowOptions _options => _workflow._options;
 
             internal Run(FanOutInWorkflow workflow, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
-                : base(WorkflowName, cancellationToken, recorder, workflow.MaxParallel)
+                : base(cancellationToken, recorder, workflow.MaxParallel)
             {
                 _workflow = workflow;
             }
