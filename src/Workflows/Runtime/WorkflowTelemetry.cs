@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Workflows.Runtime;
 
@@ -29,5 +30,9 @@ public static class WorkflowTelemetry
     internal static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("workflows.step.duration", "s", "Duration of steps, all attempts included.");
 
     /// <summary>True when a listener wants spans or metrics.</summary>
-    internal static bool IsObserved => ActivitySource.HasListeners() || Runs.Enabled || RunDuration.Enabled || Steps.Enabled || StepDuration.Enabled;
+    internal static bool IsObserved
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ActivitySource.HasListeners() || Runs.Enabled || RunDuration.Enabled || Steps.Enabled || StepDuration.Enabled;
+    }
 }
