@@ -453,10 +453,10 @@ internal static class ExecutorEmitter
 
     /// <summary>True when every step is a plain synchronous call and the run has nothing else to await.</summary>
     private static bool IsSynchronousRun(WorkflowSpec spec)
-        => !(spec.Steps.Any(MayAwait) || spec.HasCleanup || spec.Durable is not null);
+        => !(spec.Steps.Any(s => s.MayAwait) || spec.HasCleanup || spec.Durable is not null);
 
-    /// <summary>An all-synchronous run without a timeout gets a second copy of its steps that records nothing.</summary>
-    private static bool HasUnobservedRun(WorkflowSpec spec) => spec.RunsInOrder && IsSynchronousRun(spec) && spec.Timeout is null;
+    /// <summary>An all-synchronous run (so one that runs in order) without a timeout gets a second copy of its steps that records nothing.</summary>
+    private static bool HasUnobservedRun(WorkflowSpec spec) => IsSynchronousRun(spec) && spec.Timeout is null;
 
     /// <summary>The body of a sequential run; with a null <paramref name="recorder"/>, one that records nothing.</summary>
     private static void EmitSequentialCore(SourceWriter w, WorkflowSpec spec, RunPlan plan, bool awaits, string? recorder)
@@ -548,7 +548,7 @@ internal static class ExecutorEmitter
                 }
 
                 EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: recorder);
-                checkCancellation = MayAwait(step);
+                checkCancellation = step.MayAwait;
             }
 
             w.Close();
@@ -647,10 +647,6 @@ internal static class ExecutorEmitter
 
     /// <summary>A step whose failure needs more than its index: its attempts, or on_error: continue.</summary>
     private static bool HasOwnCatch(StepSpec step) => step.Resilience is not null || step.ContinueOnError;
-
-    /// <summary>True when the step may await: after it the caller may have cancelled while the run was suspended.</summary>
-    private static bool MayAwait(StepSpec step)
-        => IsAwaited(step.ReturnKind) || step.Resilience is not null || step.ForEach is not null || step.RunsWorkflow;
 
     /// <summary>The dry run: which steps would run for given inputs, with no action called.</summary>
     private static void EmitPlan(SourceWriter w, WorkflowSpec spec)

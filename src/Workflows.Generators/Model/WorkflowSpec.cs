@@ -69,7 +69,7 @@ internal sealed record WorkflowSpec(
 
             foreach (var step in Steps)
             {
-                if (step.ReturnKind is not (ActionReturnKind.Void or ActionReturnKind.Value) || step.Resilience is not null || step.ForEach is not null || step.RunsWorkflow)
+                if (step.MayAwait)
                 {
                     return false;
                 }
@@ -137,6 +137,13 @@ internal sealed record StepSpec(
     public bool RunsWorkflow => ChildIndex >= 0;
 
     public bool IsStatic => HostIndex < 0;
+
+    /// <summary>
+    /// True when running the step may yield: an asynchronous action, retries or timeouts (Polly's pipeline awaits),
+    /// a <c>foreach</c> or another workflow. A step that cannot yield runs to its end on the caller's thread.
+    /// </summary>
+    public bool MayAwait
+        => ReturnKind is not (ActionReturnKind.Void or ActionReturnKind.Value) || Resilience is not null || ForEach is not null || RunsWorkflow;
 
     public bool HasOutput => OutputType is not null;
 

@@ -89,22 +89,17 @@ public sealed class RunRecorder
 
     /// <summary>A recorder when someone listens (a report, an observer, progress, a trace or metrics listener); else null.</summary>
     /// <remarks>
-    /// Every unobserved run pays this check, so its common case (nothing set, nobody listening) is inlined into the
-    /// generated code: a handful of loads, no call. Anything else goes to <see cref="StartIfObserved"/>.
+    /// Every unobserved run pays this check, so it is inlined into the generated code: in the common case (nothing
+    /// set, nobody listening) a handful of loads, no call.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {
         options ??= WorkflowOptions.Default;
-        return withReport || options.Observer is not null || options.Progress is not null || options.Logger is not null || WorkflowTelemetry.IsObserved
-            ? StartIfObserved(descriptor, options, withReport)
-            : null;
-    }
-
-    private static RunRecorder? StartIfObserved(WorkflowDescriptor descriptor, WorkflowOptions options, bool withReport)
-        => withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved
+        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved
             ? new RunRecorder(descriptor, options)
             : null;
+    }
 
     /// <summary>
     /// A recorder for a workflow run as step <paramref name="callerStep"/> of another run: when the caller
