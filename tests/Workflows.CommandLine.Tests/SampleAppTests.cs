@@ -1,8 +1,9 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using Workflows.Tests.Shared;
 using Xunit;
 
 namespace Workflows.CommandLine.Tests;
@@ -28,39 +29,12 @@ public sealed class SampleAppTests : IDisposable
         }
     }
 
-    private sealed record Result(int ExitCode, string Output, string Error)
-    {
-        public override string ToString() => $"exit {ExitCode}\nstdout: {Output}\nstderr: {Error}";
-    }
-
-    private Result Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    private ProcessOutput Run(params string[] arguments)
+        => DotNetApp.Run(s_app, arguments, _directory, new Dictionary<string, string>
         {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["WORKFLOWS_STORE"] = Path.Combine(_directory, "runs.db");
-        start.Environment["WORKFLOWS_SAMPLE_WORK"] = Path.Combine(_directory, "work");
-        start.ArgumentList.Add(s_app);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The sample did not finish within two minutes.");
-        }
-
-        return new Result(process.ExitCode, output, error.Result);
-    }
+            ["WORKFLOWS_STORE"] = Path.Combine(_directory, "runs.db"),
+            ["WORKFLOWS_SAMPLE_WORK"] = Path.Combine(_directory, "work"),
+        });
 
     [Fact]
     public void Run_prints_the_outputs_as_json_and_progress_on_stderr_and_the_run_is_in_the_history()

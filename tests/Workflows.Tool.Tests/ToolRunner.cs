@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Tests.Shared;
 
 namespace Workflows.Tool.Tests;
 
@@ -39,30 +39,9 @@ internal sealed class ToolRunner : IDisposable
 
     public ToolResult Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(ToolDirectory, "Workflows.Tool.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The tool did not finish within two minutes.");
-        }
-
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        return new ToolResult(process.ExitCode, lines, error.Result);
+        var result = DotNetApp.Run(Path.Combine(ToolDirectory, "Workflows.Tool.dll"), arguments, Directory);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        return new ToolResult(result.ExitCode, lines, result.Error);
     }
 
     /// <summary>
