@@ -1041,13 +1041,21 @@ internal static class ExecutorEmitter
         w.Close();
         w.Line();
 
+        // Positions in the static batch order: with MaxDegreeOfParallelism = 1, steps take turns in it.
+        var position = 0;
+        var positions = new int[spec.Steps.Count];
+        foreach (var index in spec.Batches.SelectMany(b => b))
+        {
+            positions[index] = position++;
+        }
+
         // Its task reaches the caller, who awaits it once (the ValueTask rule): the state machine can come from a pool.
-        var builder = spec.Outputs.Count > 0 ? "PoolingAsyncValueTaskMethodBuilder<>" : "PoolingAsyncValueTaskMethodBuilder";
-        w.Line($"[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.{builder}))]");
+        var builder = spec.Outputs.Count > 0 ? "PooledMethodBuilder<>" : "PooledMethodBuilder";
+        w.Line($"[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::Workflows.Runtime.{builder}))]");
         w.Open($"internal async {returns} ExecuteAsync()");
         if (layered)
         {
-            EmitLayeredBatches(w, spec);
+            EmitLayeredBatches(w, spec, plan, positions);
         }
         else
         {
@@ -1088,14 +1096,6 @@ internal static class ExecutorEmitter
         EmitReturnOutputs(w, spec);
         w.Close();
 
-        // Positions in the static batch order: with MaxDegreeOfParallelism = 1, steps take turns in it.
-        var position = 0;
-        var positions = new int[spec.Steps.Count];
-        foreach (var index in spec.Batches.SelectMany(b => b))
-        {
-            positions[index] = position++;
-        }
-
         var inBatch = new bool[spec.Steps.Count];
         if (layered)
         {
@@ -1107,6 +1107,11 @@ internal static class ExecutorEmitter
 
         for (var i = 0; i < spec.Steps.Count; i++)
         {
+            if (layered && !inBatch[i])
+            {
+                continue; // written inline in ExecuteAsync
+            }
+
             EmitConcurrentStep(w, spec, plan, spec.Steps[i], positions[i], layered, inBatch[i]);
         }
 
@@ -1136,7 +1141,7 @@ internal static class ExecutorEmitter
     }
 
     /// <summary>Layered runs: each batch's steps start together and are awaited before the next batch starts.</summary>
-    private static void EmitLayeredBatches(SourceWriter w, WorkflowSpec spec)
+    private static void EmitLayeredBatches(SourceWriter w, WorkflowSpec spec, RunPlan plan, int[] positions)
     {
         w.Line("// Steps never throw: a failure stops the run, and the steps not yet started skip themselves.");
         var batchNumber = 0;
@@ -1147,7 +1152,8 @@ internal static class ExecutorEmitter
             w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
             if (batch.Count == 1)
             {
-                w.Line($"await {spec.Steps[batch[0]].Identifier}StepAsync().ConfigureAwait(false);");
+                // A step alone in its batch runs here, in the run's own state machine: no second one to rent and await.
+                EmitStepCore(w, spec, plan, spec.Steps[batch[0]], positions[batch[0]], inBatch: false, inline: true);
             }
             else
             {
@@ -1174,13 +1180,12 @@ internal static class ExecutorEmitter
     /// <param name="inBatch">A step of a layered run's batch of several: its exit counts toward the batch's end.</param>
     private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool layered, bool inBatch)
     {
-        var exit = inBatch ? $"ExitBatchStep({position});" : $"Exit({position});";
         w.Line();
         w.Line($"/// <summary>Step {Xml(Quote(step.Id))}: {(step.RunsWorkflow ? "workflow" : "action")} {Xml(Quote(step.ActionName))}.</summary>");
         if (layered)
         {
             // Awaited once, by ExecuteAsync: its state machine can come from a pool rather than be allocated.
-            w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]");
+            w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::Workflows.Runtime.PooledMethodBuilder))]");
             w.Open($"private async {ValueTask} {step.Identifier}StepAsync()");
         }
         else
@@ -1192,12 +1197,38 @@ internal static class ExecutorEmitter
             }
         }
 
+        EmitStepCore(w, spec, plan, step, position, inBatch, inline: false);
+        w.Close();
+    }
+
+    /// <summary>
+    /// A step of a concurrent run: waits for its turn under the run's bound, then calls its action unless the
+    /// run is stopping. Never throws: a failure is recorded in the run.
+    /// </summary>
+    /// <param name="inline">Written inside ExecuteAsync (a step alone in its batch), not as a method of its own.</param>
+    private static void EmitStepCore(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool inBatch, bool inline)
+    {
+        var exit = inBatch ? $"ExitBatchStep({position});" : $"Exit({position});";
+        if (inline)
+        {
+            w.Line($"// Step {Quote(step.Id)}: {(step.RunsWorkflow ? "workflow" : "action")} {Quote(step.ActionName)}.");
+        }
+
         w.Line($"await EnterAsync({position}).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any");
         w.Open("if (IsStopping)");
         w.Line(exit);
-        w.Line("return;");
-        w.Close();
-        w.Line();
+        if (!inline)
+        {
+            w.Line("return;");
+            w.Close();
+            w.Line();
+        }
+        else
+        {
+            w.Close();
+            w.Open("else");
+        }
+
         w.Open("try");
         EmitStepBody(w, spec, plan, step, instance: "_workflow.", token: "CancellationToken", recorder: "Recorder", storeOutput: plan.IsOutputRead(step));
         w.Close();
@@ -1218,7 +1249,10 @@ internal static class ExecutorEmitter
         w.Open("finally");
         w.Line(exit);
         w.Close();
-        w.Close();
+        if (inline)
+        {
+            w.Close();
+        }
     }
 
     private static string CallStatement(WorkflowSpec spec, StepSpec step, string instance, string token, string? recorder, bool storeOutput = true)

@@ -107,12 +107,34 @@ namespace TestApp.Flows
                 _workflow = workflow;
             }
 
-            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::Workflows.Runtime.PooledMethodBuilder))]
             internal async global::System.Threading.Tasks.ValueTask ExecuteAsync()
             {
                 // Steps never throw: a failure stops the run, and the steps not yet started skip themselves.
                 // Batch 1 of 3: start
-                await StartStepAsync().ConfigureAwait(false);
+                // Step 'start': action 'build'.
+                await EnterAsync(0).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(0);
+                }
+                else
+                {
+                    try
+                    {
+                        Recorder?.Started(0);
+                        global::TestApp.Actions.Build();
+                        Recorder?.Succeeded(0, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(0, "start", exception, 1);
+                    }
+                    finally
+                    {
+                        Exit(0);
+                    }
+                }
 
                 // Batch 2 of 3: left, right
                 StartBatch(2);
@@ -124,40 +146,35 @@ namespace TestApp.Flows
                 await rightStep.ConfigureAwait(false);
 
                 // Batch 3 of 3: join
-                await JoinStepAsync().ConfigureAwait(false);
+                // Step 'join': action 'deploy.push'.
+                await EnterAsync(3).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
+                if (IsStopping)
+                {
+                    Exit(3);
+                }
+                else
+                {
+                    try
+                    {
+                        Recorder?.Started(3);
+                        await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
+                        Recorder?.Succeeded(3, 1);
+                    }
+                    catch (global::System.Exception exception)
+                    {
+                        Fail(3, "join", exception, 1);
+                    }
+                    finally
+                    {
+                        Exit(3);
+                    }
+                }
 
                 Complete();
             }
 
-            /// <summary>Step 'start': action 'build'.</summary>
-            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-            private async global::System.Threading.Tasks.ValueTask StartStepAsync()
-            {
-                await EnterAsync(0).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
-                if (IsStopping)
-                {
-                    Exit(0);
-                    return;
-                }
-
-                try
-                {
-                    Recorder?.Started(0);
-                    global::TestApp.Actions.Build();
-                    Recorder?.Succeeded(0, 1);
-                }
-                catch (global::System.Exception exception)
-                {
-                    Fail(0, "start", exception, 1);
-                }
-                finally
-                {
-                    Exit(0);
-                }
-            }
-
             /// <summary>Step 'left': action 'notify'.</summary>
-            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::Workflows.Runtime.PooledMethodBuilder))]
             private async global::System.Threading.Tasks.ValueTask LeftStepAsync()
             {
                 await EnterAsync(1).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
@@ -184,7 +201,7 @@ namespace TestApp.Flows
             }
 
             /// <summary>Step 'right': action 'fetch'.</summary>
-            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::Workflows.Runtime.PooledMethodBuilder))]
             private async global::System.Threading.Tasks.ValueTask RightStepAsync()
             {
                 await EnterAsync(2).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
@@ -207,33 +224,6 @@ namespace TestApp.Flows
                 finally
                 {
                     ExitBatchStep(2);
-                }
-            }
-
-            /// <summary>Step 'join': action 'deploy.push'.</summary>
-            [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-            private async global::System.Threading.Tasks.ValueTask JoinStepAsync()
-            {
-                await EnterAsync(3).ConfigureAwait(false); // the run's MaxDegreeOfParallelism, if any
-                if (IsStopping)
-                {
-                    Exit(3);
-                    return;
-                }
-
-                try
-                {
-                    Recorder?.Started(3);
-                    await global::TestApp.Actions.PushAsync(environment: "dev", cancellationToken: CancellationToken).ConfigureAwait(false);
-                    Recorder?.Succeeded(3, 1);
-                }
-                catch (global::System.Exception exception)
-                {
-                    Fail(3, "join", exception, 1);
-                }
-                finally
-                {
-                    Exit(3);
                 }
             }
         }
