@@ -43,3 +43,11 @@ public static class SyncActions
     [WorkflowAction("sync.fail")]
     public static int Fail(string message) => throw new InvalidOperationException(message);
 }
+
+/// <summary>Actions that return a task without being async methods.</summary>
+public static class TaskActions
+{
+    /// <summary>Throws on the caller's thread, before any task exists.</summary>
+    [WorkflowAction("task.throw_now")]
+    public static Task ThrowNowAsync(string message) => throw new InvalidOperationException(message);
+}

@@ -1159,23 +1159,92 @@ internal static class ExecutorEmitter
             {
                 // One wait for the whole batch: the last step to finish continues the run.
                 w.Line($"StartBatch({batch.Count});");
-                foreach (var index in batch)
+                if (batch.Any(i => CanJoinDirectly(spec, plan, spec.Steps[i])))
                 {
-                    var step = spec.Steps[index];
-                    w.Line($"var {Local(step)} = {step.Identifier}StepAsync();");
+                    w.Open("if (CanJoinActionsDirectly)");
+                    w.Line("// Nobody observes the run and nothing bounds it: a plain action's task is joined as it is, with no state machine of its own.");
+                    EmitBatchSteps(w, spec, plan, batch, positions, joinDirectly: true);
+                    w.Close();
+                    w.Open("else");
+                    EmitBatchSteps(w, spec, plan, batch, positions, joinDirectly: false);
+                    w.Close();
                 }
-
-                w.Line("await WhenBatchDoneAsync().ConfigureAwait(false);");
-                w.Line("// Each has finished; awaiting it returns its state machine to the pool.");
-                foreach (var index in batch)
+                else
                 {
-                    w.Line($"await {Local(spec.Steps[index])}.ConfigureAwait(false);");
+                    EmitBatchSteps(w, spec, plan, batch, positions, joinDirectly: false);
                 }
             }
 
             w.Line();
         }
     }
+
+    /// <summary>Starts the steps of a batch of several and waits until every one has finished.</summary>
+    /// <param name="joinDirectly">Under <c>CanJoinActionsDirectly</c>: plain actions are called here and their tasks joined.</param>
+    private static void EmitBatchSteps(SourceWriter w, WorkflowSpec spec, RunPlan plan, EquatableArray<int> batch, int[] positions, bool joinDirectly)
+    {
+        var awaited = new List<StepSpec>();
+        var previousJoined = false;
+        foreach (var index in batch)
+        {
+            var step = spec.Steps[index];
+            var joined = joinDirectly && CanJoinDirectly(spec, plan, step);
+            if (index != batch[0] && (joined || previousJoined))
+            {
+                w.Line();
+            }
+
+            previousJoined = joined;
+            if (joined)
+            {
+                var position = positions[index];
+                var arguments = $"{position}, {index}, {Literal(step.Id)}";
+                w.Line($"// Step {Quote(step.Id)}: action {Quote(step.ActionName)}.");
+                w.Open("if (IsStopping)");
+                w.Line($"ExitBatchStep({position});");
+                w.Close();
+                w.Open("else");
+                w.Open("try");
+                w.Line($"JoinBatchStep({arguments}, {Call(spec, step, "_workflow.", "CancellationToken", "Recorder", "1", "-1")});");
+                w.Close();
+                w.Open("catch (global::System.Exception exception)");
+                w.Line($"FailBatchStep({arguments}, exception);");
+                w.Close();
+                w.Close();
+            }
+            else
+            {
+                w.Line($"var {Local(step)} = {step.Identifier}StepAsync();");
+                awaited.Add(step);
+            }
+        }
+
+        w.Line("await WhenBatchDoneAsync().ConfigureAwait(false);");
+        if (awaited.Count > 0)
+        {
+            w.Line("// Each has finished; awaiting it returns its state machine to the pool.");
+            foreach (var step in awaited)
+            {
+                w.Line($"await {Local(step)}.ConfigureAwait(false);");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A step whose whole work is its action's task: no condition, retry, timeout, foreach, compensation or
+    /// checkpoint, no outcome that other code reads, and a <see cref="System.Threading.Tasks.Task"/> to join.
+    /// </summary>
+    private static bool CanJoinDirectly(WorkflowSpec spec, RunPlan plan, StepSpec step)
+        => spec.Durable is null
+            && step.ReturnKind is ActionReturnKind.Task or ActionReturnKind.TaskOfT
+            && !(step.HasOutput && plan.IsOutputRead(step))
+            && plan.RunCondition(step) is null
+            && !plan.IsSucceededRead(step)
+            && step.Resilience is null
+            && step.ForEach is null
+            && !step.RunsWorkflow
+            && step.Compensation is null
+            && !step.ContinueOnError;
 
     /// <param name="inBatch">A step of a layered run's batch of several: its exit counts toward the batch's end.</param>
     private static void EmitConcurrentStep(SourceWriter w, WorkflowSpec spec, RunPlan plan, StepSpec step, int position, bool layered, bool inBatch)

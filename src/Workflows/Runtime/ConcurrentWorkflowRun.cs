@@ -88,6 +88,52 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
         }
     }
 
+    /// <summary>
+    /// True when steps may skip <see cref="EnterAsync"/> and report nothing: the run has no bound on its
+    /// parallelism and nobody observes it. Its batches of plain actions can then join the actions' tasks directly.
+    /// </summary>
+    protected bool CanJoinActionsDirectly => _throttle is null && Recorder is null;
+
+    /// <summary>
+    /// A step of a batch, under <see cref="CanJoinActionsDirectly"/>, whose action returned <paramref name="action"/>:
+    /// when the task completes, its failure (if any) is recorded and the step counts out of the batch.
+    /// </summary>
+    protected void JoinBatchStep(int position, int step, string stepId, Task action)
+    {
+        if (action.IsCompleted)
+        {
+            CompleteBatchStep(position, step, stepId, action);
+        }
+        else
+        {
+            BatchStepJoin.Attach(this, position, step, stepId, action);
+        }
+    }
+
+    /// <summary>A step of a batch, under <see cref="CanJoinActionsDirectly"/>, whose action threw before returning its task.</summary>
+    protected void FailBatchStep(int position, int step, string stepId, Exception exception)
+    {
+        Fail(step, stepId, exception);
+        ExitBatchStep(position);
+    }
+
+    internal void CompleteBatchStep(int position, int step, string stepId, Task action)
+    {
+        if (!action.IsCompletedSuccessfully)
+        {
+            try
+            {
+                action.GetAwaiter().GetResult(); // the exception an await would throw
+            }
+            catch (Exception exception)
+            {
+                Fail(step, stepId, exception);
+            }
+        }
+
+        ExitBatchStep(position);
+    }
+
     ValueTaskSourceStatus IValueTaskSource.GetStatus(short token)
         => Volatile.Read(ref _batchPending) == 0 ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Pending;
 

@@ -138,12 +138,40 @@ namespace TestApp.Flows
 
                 // Batch 2 of 3: left, right
                 StartBatch(2);
-                var leftStep = LeftStepAsync();
-                var rightStep = RightStepAsync();
-                await WhenBatchDoneAsync().ConfigureAwait(false);
-                // Each has finished; awaiting it returns its state machine to the pool.
-                await leftStep.ConfigureAwait(false);
-                await rightStep.ConfigureAwait(false);
+                if (CanJoinActionsDirectly)
+                {
+                    // Nobody observes the run and nothing bounds it: a plain action's task is joined as it is, with no state machine of its own.
+                    // Step 'left': action 'notify'.
+                    if (IsStopping)
+                    {
+                        ExitBatchStep(1);
+                    }
+                    else
+                    {
+                        try
+                        {
+                            JoinBatchStep(1, 1, "left", _workflow._notifier.NotifyAsync(message: "left", cancellationToken: CancellationToken));
+                        }
+                        catch (global::System.Exception exception)
+                        {
+                            FailBatchStep(1, 1, "left", exception);
+                        }
+                    }
+
+                    var rightStep = RightStepAsync();
+                    await WhenBatchDoneAsync().ConfigureAwait(false);
+                    // Each has finished; awaiting it returns its state machine to the pool.
+                    await rightStep.ConfigureAwait(false);
+                }
+                else
+                {
+                    var leftStep = LeftStepAsync();
+                    var rightStep = RightStepAsync();
+                    await WhenBatchDoneAsync().ConfigureAwait(false);
+                    // Each has finished; awaiting it returns its state machine to the pool.
+                    await leftStep.ConfigureAwait(false);
+                    await rightStep.ConfigureAwait(false);
+                }
 
                 // Batch 3 of 3: join
                 // Step 'join': action 'deploy.push'.
