@@ -49,12 +49,27 @@ public sealed class ExecutionTests
         // right finishes first and left last: the run must wait for left, whichever finished last.
         var releaseLeft = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseRight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bothStarted = new CountdownEvent(2);
+        var bothStartedGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var rightFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var joinSawBothFinished = false;
         Probe probe = null!;
         probe = new Probe
         {
+            AfterFinished = name =>
+            {
+                if (name == "right")
+                {
+                    rightFinished.SetResult();
+                }
+            },
             Behavior = (name, _) =>
             {
+                if (name is "left" or "right" && bothStarted.Signal())
+                {
+                    bothStartedGate.SetResult();
+                }
+
                 switch (name)
                 {
                     case "left":
@@ -71,9 +86,9 @@ public sealed class ExecutionTests
         };
 
         var run = new DiamondWorkflow(probe).RunAsync().AsTask();
-        await WaitUntilAsync(() => probe.Started.Count == 3);
+        await bothStartedGate.Task.WaitAsync(s_deadlockGuard);
         releaseRight.SetResult();
-        await WaitUntilAsync(() => probe.Finished.Contains("right"));
+        await rightFinished.Task.WaitAsync(s_deadlockGuard);
         Assert.DoesNotContain("join", probe.Started);
         releaseLeft.SetResult();
         await run.WaitAsync(s_deadlockGuard);
@@ -114,19 +129,6 @@ public sealed class ExecutionTests
 
         await runs.WaitAsync(TimeSpan.FromMinutes(2)); // only a guard: the runs take well under a second
         Assert.Equal(200_000, probe.Finished.Count);
-    }
-
-    /// <summary>
-    /// Waits for a state another thread reaches (a step's action has returned): no timing is assumed, the guard only
-    /// stops a deadlocked test.
-    /// </summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var guard = new CancellationTokenSource(s_deadlockGuard);
-        while (!condition())
-        {
-            await Task.Delay(1, guard.Token);
-        }
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class Probe
 
     public Func<string, CancellationToken, Task> Behavior { get; set; } = static (_, _) => Task.CompletedTask;
 
+    /// <summary>Called with the step's name once it is in <see cref="Finished"/>: lets a test wait for that state.</summary>
+    public Action<string>? AfterFinished { get; set; }
+
     [WorkflowAction("probe.run")]
     public async Task RunAsync(string name, CancellationToken cancellationToken)
     {
@@ -26,6 +29,7 @@ public sealed class Probe
         Tokens[name] = cancellationToken;
         await Behavior(name, cancellationToken);
         Finished.Enqueue(name);
+        AfterFinished?.Invoke(name);
     }
 }
 
