@@ -84,6 +84,31 @@ public sealed class PooledMethodBuilderTests
     }
 
     [Fact]
+    public void A_method_cancelled_before_its_first_await_gives_a_cancelled_task()
+    {
+        var task = CancelledAsync(new CancellationToken(canceled: true), new Gate());
+
+        Assert.True(task.IsCanceled);
+    }
+
+    [Fact]
+    public async Task Reading_an_unfinished_task_is_refused_and_its_box_stays_with_it()
+    {
+        var gate = new Gate();
+        var task = AddAsync(1, 2, gate);
+
+#pragma warning disable xUnit1031 // Deliberately reads the task before it has finished: the misuse under test.
+        Assert.Throws<InvalidOperationException>(() => task.GetAwaiter().GetResult());
+#pragma warning restore xUnit1031
+
+        // Had the refused read returned the box to the pool, this call would take it and overwrite the first.
+        var other = AddAsync(10, 20, new Gate());
+        gate.Open();
+        Assert.Equal(3, await task.AsTask().WaitAsync(TimeSpan.FromSeconds(30))); // the guard only stops a hang
+        Assert.False(other.IsCompleted);
+    }
+
+    [Fact]
     public async Task More_overlapping_calls_than_the_pool_keeps_all_complete()
     {
         var gates = new Gate[100];
@@ -167,6 +192,13 @@ public sealed class PooledMethodBuilderTests
 
         await gate;
         throw new InvalidOperationException("after");
+    }
+
+    [AsyncMethodBuilder(typeof(PooledMethodBuilder))]
+    private static async ValueTask CancelledAsync(CancellationToken cancellationToken, Gate gate)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await gate;
     }
 
     [AsyncMethodBuilder(typeof(PooledMethodBuilder<>))]

@@ -51,6 +51,26 @@ public static class SyncActions
 /// <summary>Actions that return a task without being async methods.</summary>
 public static class TaskActions
 {
+    /// <summary>Set by <c>task.set_local</c>, read by <c>task.see_local</c>.</summary>
+    public static readonly AsyncLocal<string?> Local = new();
+
+    /// <summary>What each <c>task.see_local</c> step saw: the async local, and whether a step method called it.</summary>
+    public static readonly ConcurrentQueue<(string Step, string? Local, bool InStepMethod)> Seen = new();
+
+    [WorkflowAction("task.set_local")]
+    public static Task SetLocalAsync(string value)
+    {
+        Local.Value = value;
+        return Task.CompletedTask;
+    }
+
+    [WorkflowAction("task.see_local")]
+    public static Task SeeLocalAsync(string step)
+    {
+        Seen.Enqueue((step, Local.Value, new System.Diagnostics.StackTrace().ToString().Contains("StepAsync", StringComparison.Ordinal)));
+        return Task.CompletedTask;
+    }
+
     /// <summary>Throws on the caller's thread, before any task exists.</summary>
     [WorkflowAction("task.throw_now")]
     public static Task ThrowNowAsync(string message) => throw new InvalidOperationException(message);

@@ -1163,6 +1163,7 @@ internal static class ExecutorEmitter
                 {
                     w.Open("if (CanJoinActionsDirectly)");
                     w.Line("// Nobody observes the run and nothing bounds it: a plain action's task is joined as it is, with no state machine of its own.");
+                    w.Line("var batchContext = CaptureBatchContext();");
                     EmitBatchSteps(w, spec, plan, batch, positions, joinDirectly: true);
                     w.Close();
                     w.Open("else");
@@ -1210,6 +1211,8 @@ internal static class ExecutorEmitter
                 w.Open("catch (global::System.Exception exception)");
                 w.Line($"FailBatchStep({arguments}, exception);");
                 w.Close();
+                w.Line();
+                w.Line("RestoreBatchContext(batchContext); // what the action set before returning its task stays with it");
                 w.Close();
             }
             else

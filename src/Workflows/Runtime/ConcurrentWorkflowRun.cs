@@ -68,21 +68,32 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
     // The batch being awaited (layered runs): how many of its steps are still running, and the run's continuation.
     // The last step to finish continues the run, so a batch costs the run one wait however its steps interleave
     // (awaiting them one by one hands the run from thread to thread as each finishes).
+    // The slot is null while the batch runs and nobody waits, the run's continuation once it waits, and s_batchDone
+    // once the last step is out. Only that sentinel says "done": a pending count of zero does not, because the last
+    // step may not yet have taken the continuation, and the run must not start its next batch (and register its next
+    // continuation) before then.
+    private static readonly object s_batchDone = new();
     private int _batchPending;
-    private Action<object?>? _batchContinuation;
+    private object? _batchContinuation;
     private object? _batchContinuationState;
 
     /// <summary>Before the steps of a batch start: <paramref name="steps"/> of them will call <see cref="ExitBatchStep"/>.</summary>
-    protected void StartBatch(int steps) => Volatile.Write(ref _batchPending, steps);
+    protected void StartBatch(int steps)
+    {
+        // The previous batch is over (the run only goes on once its slot held s_batchDone): nobody else writes here now.
+        _batchPending = steps;
+        Volatile.Write(ref _batchContinuation, null);
+    }
 
     /// <summary>Completes when every step of the batch started by <see cref="StartBatch"/> has called <see cref="ExitBatchStep"/>.</summary>
-    protected ValueTask WhenBatchDoneAsync() => Volatile.Read(ref _batchPending) == 0 ? default : new ValueTask(this, 0);
+    protected ValueTask WhenBatchDoneAsync() => Volatile.Read(ref _batchContinuation) == s_batchDone ? default : new ValueTask(this, 0);
 
     /// <summary><see cref="Exit"/> for a step of a batch: the last one of the batch continues the run.</summary>
     protected void ExitBatchStep(int position)
     {
         _throttle?.Exit(position);
-        if (Interlocked.Decrement(ref _batchPending) == 0 && Interlocked.Exchange(ref _batchContinuation, null) is { } continuation)
+        if (Interlocked.Decrement(ref _batchPending) == 0
+            && Interlocked.Exchange(ref _batchContinuation, s_batchDone) is Action<object?> continuation)
         {
             continuation(_batchContinuationState);
         }
@@ -110,47 +121,67 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
         }
     }
 
+    /// <summary>The context the directly called actions of a batch start in: see <see cref="RestoreBatchContext"/>.</summary>
+    protected static ExecutionContext? CaptureBatchContext() => ExecutionContext.Capture();
+
+    /// <summary>
+    /// Undoes what a directly called action changed in the execution context before it returned its task (an async
+    /// local, <c>Activity.Current</c>), as returning from a step method of its own would: the next step starts as
+    /// it would in an observed run.
+    /// </summary>
+    protected static void RestoreBatchContext(ExecutionContext? context)
+    {
+        if (context is not null)
+        {
+            ExecutionContext.Restore(context);
+        }
+    }
+
     /// <summary>A step of a batch, under <see cref="CanJoinActionsDirectly"/>, whose action threw before returning its task.</summary>
     protected void FailBatchStep(int position, int step, string stepId, Exception exception)
     {
-        Fail(step, stepId, exception);
-        ExitBatchStep(position);
+        try
+        {
+            Fail(step, stepId, exception);
+        }
+        finally
+        {
+            ExitBatchStep(position);
+        }
     }
 
     internal void CompleteBatchStep(int position, int step, string stepId, Task action)
     {
-        if (!action.IsCompletedSuccessfully)
+        try
         {
-            try
+            if (!action.IsCompletedSuccessfully)
             {
                 action.GetAwaiter().GetResult(); // the exception an await would throw
             }
-            catch (Exception exception)
-            {
-                Fail(step, stepId, exception);
-            }
         }
-
-        ExitBatchStep(position);
+        catch (Exception exception)
+        {
+            Fail(step, stepId, exception);
+        }
+        finally
+        {
+            ExitBatchStep(position);
+        }
     }
 
     ValueTaskSourceStatus IValueTaskSource.GetStatus(short token)
-        => Volatile.Read(ref _batchPending) == 0 ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Pending;
+        => Volatile.Read(ref _batchContinuation) == s_batchDone ? ValueTaskSourceStatus.Succeeded : ValueTaskSourceStatus.Pending;
 
     // Only the generated ExecuteAsync awaits a batch, with ConfigureAwait(false) and through UnsafeOnCompleted:
     // there is no context to capture or flow.
     void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
+        // The state first: the last step reads it after taking the continuation, which the exchange below publishes.
         _batchContinuationState = state;
-
-        // A full fence, not a volatile write: the store must be visible before pending is read below, or this and
-        // the last step's ExitBatchStep could each miss the other (store-load reordering) and the run would hang.
-        Interlocked.Exchange(ref _batchContinuation, continuation);
-
-        // The last step may have finished between GetStatus and here, and found no continuation to run.
-        if (Volatile.Read(ref _batchPending) == 0 && Interlocked.Exchange(ref _batchContinuation, null) is { } late)
+        if (Interlocked.CompareExchange(ref _batchContinuation, continuation, null) is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(late, state, preferLocal: true);
+            // The last step finished between GetStatus and here, and found nobody to continue.
+            ThreadPool.UnsafeQueueUserWorkItem(continuation, state, preferLocal: true);
         }
     }
 
@@ -193,7 +224,17 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
         }
         else
         {
-            Cancel();
+            try
+            {
+                Cancel();
+            }
+            catch (AggregateException callbacks)
+            {
+                // A callback registered on the run's token threw while the run stopped its running steps. The run
+                // fails all the same; what the callbacks threw goes with the failure rather than into a thread-pool
+                // continuation, where it would end the process.
+                failure.AddOtherFailure(new WorkflowFailedException(WorkflowName, stepId, attempts, callbacks));
+            }
         }
 
         return false;

@@ -33,6 +33,13 @@ internal abstract class PooledBox<TResult> : IValueTaskSource, IValueTaskSource<
 
     public TResult GetResult(short token)
     {
+        // A stale token (a second await) or an unfinished method is the caller's mistake: refuse it, and keep the
+        // box out of the pool, where it would still be in use, or be twice.
+        if (_core.GetStatus(token) == ValueTaskSourceStatus.Pending)
+        {
+            throw new InvalidOperationException("The operation has not completed: a pooled ValueTask can be read only once it has, and only once.");
+        }
+
         try
         {
             return _core.GetResult(token);

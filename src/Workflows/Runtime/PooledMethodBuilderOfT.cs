@@ -72,7 +72,17 @@ public struct PooledMethodBuilder<TResult>
     {
         if (_task is null)
         {
-            _task = System.Threading.Tasks.Task.FromException<TResult>(exception);
+            // As the runtime's builders do: a cancellation makes a cancelled task (with its token), not a faulted one.
+            if (exception is OperationCanceledException canceled)
+            {
+                var source = new TaskCompletionSource<TResult>();
+                source.TrySetCanceled(canceled.CancellationToken);
+                _task = source.Task;
+            }
+            else
+            {
+                _task = System.Threading.Tasks.Task.FromException<TResult>(exception);
+            }
         }
         else
         {

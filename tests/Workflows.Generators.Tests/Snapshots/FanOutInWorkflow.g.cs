@@ -141,6 +141,7 @@ namespace TestApp.Flows
                 if (CanJoinActionsDirectly)
                 {
                     // Nobody observes the run and nothing bounds it: a plain action's task is joined as it is, with no state machine of its own.
+                    var batchContext = CaptureBatchContext();
                     // Step 'left': action 'notify'.
                     if (IsStopping)
                     {
@@ -156,6 +157,8 @@ namespace TestApp.Flows
                         {
                             FailBatchStep(1, 1, "left", exception);
                         }
+
+                        RestoreBatchContext(batchContext); // what the action set before returning its task stays with it
                     }
 
                     var rightStep = RightStepAsync();
