@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace Workflows.Runtime;
@@ -45,20 +44,7 @@ internal sealed class BatchStepJoin
         run.CompleteBatchStep(position, step, stepId, task);
     }
 
-    private static BatchStepJoin Rent()
-    {
-        var pool = s_pool;
-        for (var i = 0; i < pool.Length; i++)
-        {
-            var join = Volatile.Read(ref pool[i]);
-            if (join is not null && Interlocked.CompareExchange(ref pool[i], null, join) == join)
-            {
-                return join;
-            }
-        }
-
-        return new BatchStepJoin();
-    }
+    private static BatchStepJoin Rent() => SharedPool.Rent(s_pool) ?? new BatchStepJoin();
 
     private void Return()
     {
@@ -66,14 +52,6 @@ internal sealed class BatchStepJoin
         _run = null;
         _task = null;
         _stepId = null;
-
-        var pool = s_pool;
-        for (var i = 0; i < pool.Length; i++)
-        {
-            if (Volatile.Read(ref pool[i]) is null && Interlocked.CompareExchange(ref pool[i], this, null) is null)
-            {
-                return;
-            }
-        }
+        SharedPool.Return(s_pool, this);
     }
 }

@@ -36,20 +36,7 @@ internal sealed class PooledStateMachineBox<TStateMachine, TResult> : PooledBox<
     /// <summary>The continuation given to awaiters: created once per box, so reusing the box reuses it too.</summary>
     internal Action MoveNextAction => _moveNextAction ??= MoveNext;
 
-    internal static PooledStateMachineBox<TStateMachine, TResult> Rent()
-    {
-        var pool = s_pool;
-        for (var i = 0; i < pool.Length; i++)
-        {
-            var box = Volatile.Read(ref pool[i]);
-            if (box is not null && Interlocked.CompareExchange(ref pool[i], null, box) == box)
-            {
-                return box;
-            }
-        }
-
-        return new PooledStateMachineBox<TStateMachine, TResult>();
-    }
+    internal static PooledStateMachineBox<TStateMachine, TResult> Rent() => SharedPool.Rent(s_pool) ?? new();
 
     protected override void Return()
     {
@@ -57,17 +44,7 @@ internal sealed class PooledStateMachineBox<TStateMachine, TResult> : PooledBox<
         StateMachine = default;
         Context = null;
         ResetCore();
-
-        var pool = s_pool;
-        for (var i = 0; i < pool.Length; i++)
-        {
-            if (Volatile.Read(ref pool[i]) is null && Interlocked.CompareExchange(ref pool[i], this, null) is null)
-            {
-                return;
-            }
-        }
-
-        // The pool is full: more runs overlap than it keeps boxes for. This box is left to the GC.
+        SharedPool.Return(s_pool, this);
     }
 
     private void MoveNext()
