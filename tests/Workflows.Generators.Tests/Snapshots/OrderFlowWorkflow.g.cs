@@ -113,20 +113,25 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
+                // Batch 1 of 4: load
                 global::TestApp.Order loadOutput = default!;
-                var bigSucceeded = false;
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // Batch 1 of 4: load
-                    runningStep = 0;
-                    cancellationToken.ThrowIfCancellationRequested();
                     recorder?.Started(0);
                     loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
                     recorder?.Succeeded(0, 1);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(0, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", 1, exception);
+                }
 
-                    // Batch 2 of 4: big
-                    runningStep = 1;
+                // Batch 2 of 4: big
+                var bigSucceeded = false;
+                try
+                {
                     if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
                     {
                         recorder?.Started(1);
@@ -138,9 +143,16 @@ namespace TestApp
                     {
                         recorder?.Skipped(1);
                     }
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(1, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", 1, exception);
+                }
 
-                    // Batch 3 of 4: note
-                    runningStep = 2;
+                // Batch 3 of 4: note
+                try
+                {
                     if (bigSucceeded)
                     {
                         recorder?.Started(2);
@@ -151,17 +163,24 @@ namespace TestApp
                     {
                         recorder?.Skipped(2);
                     }
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(2, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", 1, exception);
+                }
 
-                    // Batch 4 of 4: report
-                    runningStep = 3;
+                // Batch 4 of 4: report
+                try
+                {
                     recorder?.Started(3);
                     global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
                     recorder?.Succeeded(3, 1);
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    recorder?.Failed(runningStep, exception, 1);
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    recorder?.Failed(3, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", 1, exception);
                 }
 
                 return new global::System.Threading.Tasks.ValueTask<Outputs>(new Outputs
@@ -185,38 +204,54 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
+                // Batch 1 of 4: load
                 global::TestApp.Order loadOutput = default!;
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "load", 1, exception);
+                }
+
+                // Batch 2 of 4: big
                 var bigSucceeded = false;
                 try
                 {
-                    // Batch 1 of 4: load
-                    runningStep = 0;
-                    cancellationToken.ThrowIfCancellationRequested();
-                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
-
-                    // Batch 2 of 4: big
-                    runningStep = 1;
                     if (((loadOutput.Total >= inputs.Minimum) && !(loadOutput.Id.StartsWith("test", global::System.StringComparison.Ordinal))))
                     {
                         global::TestApp.Shop.TakeDecimal(value: (loadOutput.Total + 1M));
                         bigSucceeded = true;
                     }
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "big", 1, exception);
+                }
 
-                    // Batch 3 of 4: note
-                    runningStep = 2;
+                // Batch 3 of 4: note
+                try
+                {
                     if (bigSucceeded)
                     {
                         global::TestApp.Shop.TakeString(value: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"order {(inputs.OrderId)} has {(loadOutput.Lines.Length)} lines"));
                     }
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "note", 1, exception);
+                }
 
-                    // Batch 4 of 4: report
-                    runningStep = 3;
+                // Batch 4 of 4: report
+                try
+                {
                     global::TestApp.Shop.TakeString(value: (loadOutput.Customer.Email ?? "no email"));
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "report", 1, exception);
                 }
 
                 return new global::System.Threading.Tasks.ValueTask<Outputs>(new Outputs

@@ -78,27 +78,32 @@ namespace TestApp
         /// <summary>The run: one batch after another, each step awaited in turn.</summary>
         private async global::System.Threading.Tasks.ValueTask RunCoreAsync(global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            var runningStep = 0; // the index of the running step, for its failure
+            // Batch 1 of 2: test
             int testOutput = default!;
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                // Batch 1 of 2: test
-                runningStep = 0;
-                cancellationToken.ThrowIfCancellationRequested();
                 recorder?.Started(0);
                 testOutput = global::TestApp.Actions.Test();
                 recorder?.Succeeded(0, 1);
+            }
+            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+            {
+                recorder?.Failed(0, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "test", 1, exception);
+            }
 
-                // Batch 2 of 2: push-prod
-                runningStep = 1;
+            // Batch 2 of 2: push-prod
+            try
+            {
                 recorder?.Started(1);
                 await global::TestApp.Actions.PushAsync(environment: "prod \"eu\"", cancellationToken: cancellationToken).ConfigureAwait(false);
                 recorder?.Succeeded(1, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                recorder?.Failed(runningStep, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                recorder?.Failed(1, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "push-prod", 1, exception);
             }
         }
 

@@ -100,13 +100,11 @@ namespace TestApp
         /// <summary>The run: one batch after another, each step awaited in turn.</summary>
         private async global::System.Threading.Tasks.ValueTask<Outputs> RunCoreAsync(Inputs inputs, global::Workflows.Runtime.RunRecorder? recorder, global::System.Threading.CancellationToken cancellationToken)
         {
-            var runningStep = 0; // the index of the running step, for its failure
+            // Batch 1 of 2: ship
             global::TestApp.ShipOrderWorkflow.Outputs[] shipOutput = default!;
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                // Batch 1 of 2: ship
-                runningStep = 0;
-                cancellationToken.ThrowIfCancellationRequested();
                 recorder?.Started(0);
                 shipOutput = await global::Workflows.Runtime.ForEach.RunAsync<string, global::TestApp.ShipOrderWorkflow.Outputs>(
                     (inputs.Orders!),
@@ -115,18 +113,25 @@ namespace TestApp
                     (string item, int index, global::System.Threading.CancellationToken itemToken) => this._shipOrderWorkflow.RunAsStepAsync(new global::TestApp.ShipOrderWorkflow.Inputs { OrderId = item }, recorder, 0, index, itemToken),
                     cancellationToken).ConfigureAwait(false);
                 recorder?.Succeeded(0, 1);
+            }
+            catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+            {
+                recorder?.Failed(0, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "ship", 1, exception);
+            }
 
-                // Batch 2 of 2: tell
-                runningStep = 1;
-                cancellationToken.ThrowIfCancellationRequested();
+            // Batch 2 of 2: tell
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
                 recorder?.Started(1);
                 await this._notifier.NotifyAsync(message: global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $"shipped {(shipOutput.Length)}"), cancellationToken: cancellationToken).ConfigureAwait(false);
                 recorder?.Succeeded(1, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
             {
-                recorder?.Failed(runningStep, exception, 1);
-                throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                recorder?.Failed(1, exception, 1);
+                throw new global::Workflows.WorkflowFailedException(WorkflowName, "tell", 1, exception);
             }
 
             return new Outputs

@@ -82,27 +82,32 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
-                int twoOutput = default!;
+                // Batch 1 of 2: one
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    // Batch 1 of 2: one
-                    runningStep = 0;
-                    cancellationToken.ThrowIfCancellationRequested();
                     recorder?.Started(0);
                     global::TestApp.Actions.Build();
                     recorder?.Succeeded(0, 1);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(0, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "one", 1, exception);
+                }
 
-                    // Batch 2 of 2: two
-                    runningStep = 1;
+                // Batch 2 of 2: two
+                int twoOutput = default!;
+                try
+                {
                     recorder?.Started(1);
                     twoOutput = global::TestApp.Actions.Test();
                     recorder?.Succeeded(1, 1);
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    recorder?.Failed(runningStep, exception, 1);
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    recorder?.Failed(1, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "two", 1, exception);
                 }
 
                 return default;
@@ -122,22 +127,26 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
+                // Batch 1 of 2: one
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    global::TestApp.Actions.Build();
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "one", 1, exception);
+                }
+
+                // Batch 2 of 2: two
                 int twoOutput = default!;
                 try
                 {
-                    // Batch 1 of 2: one
-                    runningStep = 0;
-                    cancellationToken.ThrowIfCancellationRequested();
-                    global::TestApp.Actions.Build();
-
-                    // Batch 2 of 2: two
-                    runningStep = 1;
                     twoOutput = global::TestApp.Actions.Test();
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "two", 1, exception);
                 }
 
                 return default;

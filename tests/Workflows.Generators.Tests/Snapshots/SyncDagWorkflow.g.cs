@@ -85,7 +85,6 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
                 // Batch 1 of 3: start
                 cancellationToken.ThrowIfCancellationRequested();
                 try
@@ -116,18 +115,24 @@ namespace TestApp
                     // on_error: continue. The failure is recorded; steps that need this one are skipped.
                 }
 
+                // Batch 2 of 3 (2 of 2, in order): right
                 int rightOutput = default!;
-                int joinOutput = default!;
                 try
                 {
-                    // Batch 2 of 3 (2 of 2, in order): right
-                    runningStep = 2;
                     recorder?.Started(2);
                     rightOutput = global::TestApp.Actions.Test(count: 2);
                     recorder?.Succeeded(2, 1);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    recorder?.Failed(2, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "right", 1, exception);
+                }
 
-                    // Batch 3 of 3: join
-                    runningStep = 3;
+                // Batch 3 of 3: join
+                int joinOutput = default!;
+                try
+                {
                     if (leftSucceeded)
                     {
                         recorder?.Started(3);
@@ -141,8 +146,8 @@ namespace TestApp
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    recorder?.Failed(runningStep, exception, 1);
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    recorder?.Failed(3, exception, 1);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "join", 1, exception);
                 }
 
                 return default;
@@ -162,7 +167,6 @@ namespace TestApp
         {
             try
             {
-                var runningStep = 0; // the index of the running step, for its failure
                 // Batch 1 of 3: start
                 cancellationToken.ThrowIfCancellationRequested();
                 try
@@ -187,16 +191,21 @@ namespace TestApp
                     // on_error: continue. The failure is recorded; steps that need this one are skipped.
                 }
 
+                // Batch 2 of 3 (2 of 2, in order): right
                 int rightOutput = default!;
+                try
+                {
+                    rightOutput = global::TestApp.Actions.Test(count: 2);
+                }
+                catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
+                {
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "right", 1, exception);
+                }
+
+                // Batch 3 of 3: join
                 int joinOutput = default!;
                 try
                 {
-                    // Batch 2 of 3 (2 of 2, in order): right
-                    runningStep = 2;
-                    rightOutput = global::TestApp.Actions.Test(count: 2);
-
-                    // Batch 3 of 3: join
-                    runningStep = 3;
                     if (leftSucceeded)
                     {
                         joinOutput = global::TestApp.Actions.Test(count: rightOutput);
@@ -204,7 +213,7 @@ namespace TestApp
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {
-                    throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);
+                    throw new global::Workflows.WorkflowFailedException(WorkflowName, "join", 1, exception);
                 }
 
                 return default;
