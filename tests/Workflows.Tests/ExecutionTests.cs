@@ -250,6 +250,15 @@ public sealed class ExecutionTests
     }
 
     [Fact]
+    public async Task A_failure_in_a_long_chain_whose_steps_share_a_catch_names_its_step()
+    {
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new LongChainWorkflow().RunAsync().AsTask());
+
+        Assert.Equal("s57", failure.StepId);
+        Assert.Equal("step 57 failed", failure.InnerException!.Message);
+    }
+
+    [Fact]
     public async Task A_cancelled_token_runs_nothing()
     {
         var probe = new Probe();

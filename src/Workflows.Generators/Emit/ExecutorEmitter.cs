@@ -476,9 +476,13 @@ internal static class ExecutorEmitter
             w.Open("try");
         }
 
-        // Every step has its own try/catch, which knows the step it guards. (One try shared by consecutive steps
-        // had to store the running step's index before each of them, for its catch: that cost a synchronous chain a
-        // third of its time.) The steps go in batch order; a batch of several (all synchronous) runs them in file order.
+        // Each step has its own try/catch, which knows the step it guards. In a workflow of more than
+        // MaxStepsWithOwnCatch steps, consecutive steps that fail the run when they fail share one, which knows the
+        // failed step by its index (one store per step: a third of a synchronous chain's time, but hundreds of
+        // exception clauses in one method cost the JIT's optimizations more); a step with retries (its attempts
+        // count) or on_error: continue always gets its own.
+        var shareCatches = spec.Steps.Count > MaxStepsWithOwnCatch;
+        // The steps in batch order; a batch of several steps (all synchronous) runs them in file order.
         var batchOf = new int[spec.Steps.Count];
         for (var b = 0; b < spec.Batches.Count; b++)
         {
@@ -488,40 +492,96 @@ internal static class ExecutorEmitter
             }
         }
 
-        var order = spec.Batches.SelectMany(batch => batch).ToList();
-        var checkCancellation = true; // at the start, and after every step that may have awaited
-        for (var i = 0; i < order.Count; i++)
+        var groups = new List<List<int>>();
+        foreach (var index in spec.Batches.SelectMany(batch => batch))
         {
-            var index = order[i];
-            var step = spec.Steps[index];
-            w.Line(BatchComment(spec, batchOf[index], index));
-            EmitSequentialLocals(w, plan, step);
-            if (checkCancellation)
+            if (!shareCatches || HasOwnCatch(spec.Steps[index]) || groups.Count == 0 || HasOwnCatch(spec.Steps[groups[groups.Count - 1][0]]))
+            {
+                groups.Add(new List<int> { index });
+            }
+            else
+            {
+                groups[groups.Count - 1].Add(index);
+            }
+        }
+
+        var tracksRunningStep = groups.Any(g => g.Count > 1);
+        if (tracksRunningStep)
+        {
+            w.Line("var runningStep = 0; // the index of the running step, for its failure");
+        }
+
+        var checkCancellation = true; // at the start, and after every step that may have awaited
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            var shared = group.Count > 1;
+            if (!shared)
+            {
+                w.Line(BatchComment(spec, batchOf[group[0]], group[0]));
+            }
+
+            foreach (var index in group)
+            {
+                EmitSequentialLocals(w, plan, spec.Steps[index]);
+            }
+
+            if (!shared && checkCancellation)
             {
                 w.Line("cancellationToken.ThrowIfCancellationRequested();");
             }
 
             w.Open("try");
-            EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: recorder);
-            checkCancellation = step.MayAwait;
-            w.Close();
-            w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
-            RecorderLine(w, recorder, $"Failed({index}, exception, {Attempts(step)})");
-            if (step.ContinueOnError)
+            for (var i = 0; i < group.Count; i++)
             {
-                w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
-                if (plan.IsFailedRead(step))
+                var index = group[i];
+                var step = spec.Steps[index];
+                if (shared)
                 {
-                    w.Line($"{step.FailedVariable} = true;");
+                    if (i > 0)
+                    {
+                        w.Line();
+                    }
+
+                    w.Line(BatchComment(spec, batchOf[index], index));
+                    w.Line($"runningStep = {index};");
+                    if (checkCancellation)
+                    {
+                        w.Line("cancellationToken.ThrowIfCancellationRequested();");
+                    }
                 }
-            }
-            else
-            {
-                w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {Attempts(step)}, exception);");
+
+                EmitStepBody(w, spec, plan, step, instance: "this.", token: "cancellationToken", recorder: recorder);
+                checkCancellation = step.MayAwait;
             }
 
             w.Close();
-            if (i < order.Count - 1 || spec.Outputs.Count > 0)
+            w.Open("catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))");
+            if (shared)
+            {
+                RecorderLine(w, recorder, "Failed(runningStep, exception, 1)");
+                w.Line("throw new global::Workflows.WorkflowFailedException(WorkflowName, Descriptor.Steps[runningStep].Id, 1, exception);");
+            }
+            else
+            {
+                var step = spec.Steps[group[0]];
+                RecorderLine(w, recorder, $"Failed({group[0]}, exception, {Attempts(step)})");
+                if (step.ContinueOnError)
+                {
+                    w.Line("// on_error: continue. The failure is recorded; steps that need this one are skipped.");
+                    if (plan.IsFailedRead(step))
+                    {
+                        w.Line($"{step.FailedVariable} = true;");
+                    }
+                }
+                else
+                {
+                    w.Line($"throw new global::Workflows.WorkflowFailedException(WorkflowName, {Literal(step.Id)}, {Attempts(step)}, exception);");
+                }
+            }
+
+            w.Close();
+            if (g < groups.Count - 1 || spec.Outputs.Count > 0)
             {
                 w.Line();
             }
@@ -557,6 +617,12 @@ internal static class ExecutorEmitter
 
         w.Close();
     }
+
+    /// <summary>Up to this many steps, a sequential run gives every step its own try/catch.</summary>
+    private const int MaxStepsWithOwnCatch = 100;
+
+    /// <summary>A step whose failure needs more than its index: its attempts, or on_error: continue.</summary>
+    private static bool HasOwnCatch(StepSpec step) => step.Resilience is not null || step.ContinueOnError;
 
     /// <summary>"// Batch 2 of 3: b", and for a batch of several synchronous steps "// Batch 2 of 3 (1 of 4, in order): b".</summary>
     private static string BatchComment(WorkflowSpec spec, int batch, int index)
