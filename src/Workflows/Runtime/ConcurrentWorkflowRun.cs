@@ -152,20 +152,19 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
 
     internal void CompleteBatchStep(int position, int step, string stepId, Task action)
     {
+        if (action.IsCompletedSuccessfully)
+        {
+            ExitBatchStep(position);
+            return;
+        }
+
         try
         {
-            if (!action.IsCompletedSuccessfully)
-            {
-                action.GetAwaiter().GetResult(); // the exception an await would throw
-            }
+            action.GetAwaiter().GetResult(); // throws what an await would: the task failed or was cancelled
         }
         catch (Exception exception)
         {
-            Fail(step, stepId, exception);
-        }
-        finally
-        {
-            ExitBatchStep(position);
+            FailBatchStep(position, step, stepId, exception);
         }
     }
 
