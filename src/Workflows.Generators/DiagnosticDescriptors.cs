@@ -128,6 +128,11 @@ internal static class DiagnosticDescriptors
         "Expression reads the output of a step that has none",
         "Step '{0}' has no output: its action '{1}' returns nothing");
 
+    public static readonly DiagnosticDescriptor TypeNameTooLong = Error(
+        "WF0112",
+        "Type name too long",
+        "The type name '{0}' is too long: {1}. Name the C# type by its full name, or give a long or deeply nested type a shorter alias in C#.");
+
     public static readonly DiagnosticDescriptor InvalidDuration = Error(
         "WF0201",
         "Invalid duration",
@@ -257,7 +262,7 @@ internal static class DiagnosticDescriptors
         DuplicateWorkflowType, InvalidActionMethod, InvalidName, UnknownParameter, MissingParameter,
         InvalidArgumentValue, ExpressionNotSupported,
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
-        MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput,
+        MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput, TypeNameTooLong,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
         CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
         ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,

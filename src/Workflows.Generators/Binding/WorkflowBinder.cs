@@ -195,6 +195,11 @@ internal sealed class WorkflowBinder
         var context = _jsonContexts.FirstOrDefault(c => c.Written == written.Value);
         if (context?.FullName is not { } contextName || !context.IsContext)
         {
+            if (ReportTypeNameTooLong(written))
+            {
+                return null;
+            }
+
             Report(DiagnosticDescriptors.InvalidJsonContext, written.Span, written.Value, context?.FullName is null ? "names no type" : "is not a JsonSerializerContext");
             return null;
         }
@@ -296,7 +301,11 @@ internal sealed class WorkflowBinder
             var resolved = _inputTypes.Find(input.Type.Value);
             if (resolved?.Name is not { } typeName || resolved.Declaration is not { } declaration)
             {
-                Report(DiagnosticDescriptors.UnknownInputType, input.Type.Span, input.Name.Value, input.Type.Value);
+                if (!ReportTypeNameTooLong(input.Type))
+                {
+                    Report(DiagnosticDescriptors.UnknownInputType, input.Type.Span, input.Name.Value, input.Type.Value);
+                }
+
                 continue;
             }
 
@@ -942,7 +951,11 @@ internal sealed class WorkflowBinder
                 var isException = resolved?.Name == "global::System.Exception" || (shape?.Supertypes.Contains("global::System.Exception") ?? false);
                 if (resolved?.Declaration is not { } declaration || !isException)
                 {
-                    Report(DiagnosticDescriptors.UnknownExceptionType, name.Span, name.Value, resolved?.Name is null ? "names no type" : "is not an exception type");
+                    if (!ReportTypeNameTooLong(name))
+                    {
+                        Report(DiagnosticDescriptors.UnknownExceptionType, name.Span, name.Value, resolved?.Name is null ? "names no type" : "is not an exception type");
+                    }
+
                     ok = false;
                     continue;
                 }
@@ -1187,6 +1200,18 @@ internal sealed class WorkflowBinder
         }
 
         return result;
+    }
+
+    /// <summary>Reports WF0112 when a type name is past <see cref="TypeNameLimits"/> (the resolver refuses those).</summary>
+    private bool ReportTypeNameTooLong(LocatedString name)
+    {
+        if (TypeNameLimits.Check(name.Value.Trim()) is not { } problem)
+        {
+            return false;
+        }
+
+        Report(DiagnosticDescriptors.TypeNameTooLong, name.Span, TypeNameLimits.Shorten(name.Value.Trim()), problem);
+        return true;
     }
 
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)

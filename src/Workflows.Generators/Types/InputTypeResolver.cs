@@ -61,12 +61,42 @@ internal static class InputTypeResolver
 
     internal static ITypeSymbol? Resolve(Compilation compilation, string name)
     {
-        if (name.EndsWith("[]", StringComparison.Ordinal))
+        // Every step below is linear in the name's length: this runs on every compilation, so in an IDE on
+        // every keystroke, and a long name must not stall it (names past the limits are refused outright).
+        if (TypeNameLimits.Check(name) is not null)
         {
-            var element = Resolve(compilation, name.Substring(0, name.Length - 2).TrimEnd());
-            return element is null ? null : compilation.CreateArrayTypeSymbol(element);
+            return null;
         }
 
+        var rank = 0;
+        var end = name.Length;
+        while (end >= 2 && name[end - 1] == ']' && name[end - 2] == '[')
+        {
+            rank++;
+            end = TrimEnd(name, end - 2);
+        }
+
+        var element = ResolveNamed(compilation, rank == 0 ? name : name.Substring(0, end));
+        for (var i = 0; i < rank && element is not null; i++)
+        {
+            element = compilation.CreateArrayTypeSymbol(element);
+        }
+
+        return element;
+    }
+
+    private static int TrimEnd(string text, int end)
+    {
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    private static ITypeSymbol? ResolveNamed(Compilation compilation, string name)
+    {
         if (s_keywords.TryGetValue(name, out var special))
         {
             return compilation.GetSpecialType(special);
@@ -77,22 +107,55 @@ internal static class InputTypeResolver
             name = "System." + name;
         }
 
-        // 'Outer.Inner' is 'Outer+Inner' in metadata: try each split from the right.
-        var candidate = name;
-        while (true)
+        // 'Outer.Inner' may be a nested type: walk the merged namespace tree one segment at a time (each a
+        // hash lookup) instead of asking for every 'Outer+Inner' split of the whole name (quadratic).
+        var segments = name.Split('.');
+        return FindIn(compilation, compilation.GlobalNamespace, segments, 0);
+    }
+
+    private static INamedTypeSymbol? FindIn(Compilation compilation, INamespaceOrTypeSymbol container, string[] segments, int index)
+    {
+        var segment = segments[index];
+        var last = index == segments.Length - 1;
+        if (container is INamespaceSymbol ns && !last)
         {
-            if (compilation.GetTypeByMetadataName(candidate) is { } type && type.Arity == 0)
+            foreach (var member in ns.GetMembers(segment))
+            {
+                if (member is INamespaceSymbol child && FindIn(compilation, child, segments, index + 1) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        var type = Pick(compilation, container.GetTypeMembers(segment, 0));
+        return type is null || last ? type : FindIn(compilation, type, segments, index + 1);
+    }
+
+    // As GetTypeByMetadataName: the compilation's own type first, else the one type a reference declares.
+    private static INamedTypeSymbol? Pick(Compilation compilation, System.Collections.Immutable.ImmutableArray<INamedTypeSymbol> types)
+    {
+        if (types.Length <= 1)
+        {
+            return types.IsEmpty ? null : types[0];
+        }
+
+        INamedTypeSymbol? fromReferences = null;
+        foreach (var type in types)
+        {
+            if (SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, compilation.Assembly))
             {
                 return type;
             }
 
-            var dot = candidate.LastIndexOf('.');
-            if (dot < 0)
+            if (fromReferences is not null)
             {
                 return null;
             }
 
-            candidate = candidate.Substring(0, dot) + "+" + candidate.Substring(dot + 1);
+            fromReferences = type;
         }
+
+        return fromReferences;
     }
 }
