@@ -93,7 +93,7 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             .ToList();
 
         // The same entry point as the standalone validator, so a build and 'workflows validate' never disagree.
-        var diagnostics = WorkflowValidation.Validate(files, compilation, defaultNamespace, actions.Select(a => a.Spec));
+        var diagnostics = WorkflowValidation.Validate(files, compilation, defaultNamespace, actions.Select(a => a.Spec), ValidationCache.For(compilation.AssemblyName));
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++)
         {

@@ -33,15 +33,17 @@ internal static class WorkflowValidation
     /// <param name="compilation">Where input types, JSON contexts and (unless given) actions are looked up.</param>
     /// <param name="defaultNamespace">The namespace of workflows without <c>namespace:</c>.</param>
     /// <param name="actions">The actions to check steps against; by default <see cref="FindActions"/>.</param>
+    /// <param name="cache">What an earlier call for the same project left (the analyzer's); null to compute everything.</param>
     /// <returns>The diagnostics of each file, in the order the files were given.</returns>
     public static IReadOnlyList<DiagnosticInfo>[] Validate(
         IReadOnlyList<(string Path, string? Text)> files,
         Compilation compilation,
         string defaultNamespace,
-        IEnumerable<ActionSpec>? actions = null)
+        IEnumerable<ActionSpec>? actions = null,
+        ValidationCache? cache = null)
     {
         var catalog = new ActionCatalog(actions ?? FindActions(compilation).Select(a => a.Spec));
-        var documents = files
+        var documents = cache?.Parse(files) ?? files
             .Select(file => WorkflowDocumentParser.Parse(file.Path, file.Text))
             .ToList();
         var inputTypes = Types.InputTypeResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.InputTypeNames));
@@ -52,7 +54,7 @@ internal static class WorkflowValidation
             .OrderBy(c => c.FilePath, StringComparer.Ordinal)
             .ToList();
         var jsonContexts = Types.JsonContextResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.JsonContextNames));
-        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims, jsonContexts);
+        var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims, jsonContexts, cache?.Bindings);
         return bindings.Select(b => (IReadOnlyList<DiagnosticInfo>)b.Diagnostics.ToList()).ToArray();
     }
 

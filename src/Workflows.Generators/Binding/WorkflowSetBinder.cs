@@ -24,8 +24,10 @@ internal static class WorkflowSetBinder
         ResolvedInputTypes inputTypes,
         string defaultNamespace,
         IReadOnlyList<TypeClaim> claims,
-        Common.EquatableArray<JsonContextInfo> jsonContexts = default)
+        Common.EquatableArray<JsonContextInfo> jsonContexts = default,
+        BindingCache? cache = null)
     {
+        var pass = cache?.Begin(catalog, inputTypes, defaultNamespace, claims, jsonContexts);
         var signatures = new Dictionary<string, WorkflowSignature>(StringComparer.Ordinal);
         foreach (var signature in known)
         {
@@ -71,7 +73,13 @@ internal static class WorkflowSetBinder
         foreach (var index in CalleesFirst(calls))
         {
             var scope = new WorkflowScope(signatures, cycleDiagnostics[index], silent[index]);
-            var result = WorkflowBinder.Bind(documents[index], catalog, inputTypes, defaultNamespace, claims, scope, jsonContexts);
+            var result = pass?.Find(documents[index], scope);
+            if (result is null)
+            {
+                result = WorkflowBinder.Bind(documents[index], catalog, inputTypes, defaultNamespace, claims, scope, jsonContexts);
+                pass?.Store(documents[index], scope, result);
+            }
+
             results[index] = result;
             if (result.Signature is { } signature && documents[index].Name is { } name && byName.TryGetValue(name.Value, out var owner) && owner == index)
             {
@@ -79,6 +87,7 @@ internal static class WorkflowSetBinder
             }
         }
 
+        pass?.End();
         return results;
     }
 
