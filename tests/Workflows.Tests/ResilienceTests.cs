@@ -183,6 +183,20 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task An_actions_own_cancellation_is_a_failure_and_is_retried()
+    {
+        // An HttpClient timeout throws TaskCanceledException while the run's token is not cancelled.
+        var flaky = new Flaky { Behavior = Flaky.FailFirst<TaskCanceledException>(2) };
+
+        var run = new RetryLinearWorkflow(flaky, Options).RunAsync().AsTask();
+        var delays = await DriveAsync(run);
+        await run;
+
+        Assert.Equal(3, flaky.Attempts);
+        Assert.Equal(2, delays.Count);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_during_a_retry_delay_is_not_retried()
     {
         using var cancellation = new CancellationTokenSource();

@@ -239,6 +239,13 @@ internal static class ExecutorEmitter
                     w.Line("// Only these exceptions are retried; the caller's cancellation never is.");
                     w.Line($"ShouldHandle = static args => new {ValueTask}<bool>(args.Outcome.Exception is {types} && !args.Context.CancellationToken.IsCancellationRequested),");
                 }
+                else
+                {
+                    // Polly's default never retries an OperationCanceledException, so an action's own cancellation
+                    // (an HttpClient timeout) would fail the step at once: only the run's cancellation is not a failure.
+                    w.Line("// Every failure is retried; the run's cancellation is not a failure.");
+                    w.Line($"ShouldHandle = static args => new {ValueTask}<bool>(args.Outcome.Exception is {{ }} exception && global::Workflows.Runtime.StepErrors.IsFailure(exception, args.Context.CancellationToken)),");
+                }
 
                 w.Close(");");
             }
