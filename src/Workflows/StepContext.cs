@@ -67,11 +67,15 @@ public readonly struct StepContext
     {
         message = SecretRedactor.Redact(message);
         var options = Options;
-        if (options.Logger is { } logger && logger.IsEnabled(level))
+        if (options.Logger is { } logger)
         {
-            RunLog.StepMessage(logger, level, WorkflowName, StepId, message);
+            new IsolatedLogger(logger, report: null).LogStepMessage(level, WorkflowName, StepId, message);
         }
 
-        options.Observer?.StepMessage(WorkflowName, StepId, message);
+        if (options.Observer is { } observer)
+        {
+            // The app's listeners must not fail the step that logs: what they throw is reported, not thrown.
+            new IsolatedObserver(observer, report: null).StepMessage(WorkflowName, StepId, message);
+        }
     }
 }

@@ -29,6 +29,31 @@ public sealed class WorkflowRunReport
     /// <summary>How the run ended.</summary>
     public WorkflowRunStatus Status { get; internal set; } = WorkflowRunStatus.Running;
 
+    /// <summary>
+    /// Exceptions thrown by the run's observer, progress handler or logger (masked). They were caught: such code
+    /// never changes a run's outcome.
+    /// </summary>
+    public IReadOnlyList<Exception> ListenerFailures
+    {
+        get
+        {
+            lock (_listenerFailures)
+            {
+                return _listenerFailures.ToArray();
+            }
+        }
+    }
+
+    private readonly List<Exception> _listenerFailures = new();
+
+    internal void AddListenerFailure(Exception exception)
+    {
+        lock (_listenerFailures)
+        {
+            _listenerFailures.Add(exception);
+        }
+    }
+
     /// <summary>The step with this id.</summary>
     public StepReport this[string stepId]
     {

@@ -25,9 +25,9 @@ public sealed class RunRecorder
     private readonly object _gate = new();
     private readonly WorkflowDescriptor _descriptor;
     private readonly TimeProvider _time;
-    private readonly IWorkflowObserver? _observer;
-    private readonly IProgress<WorkflowProgress>? _progress;
-    private readonly ILogger? _logger;
+    private readonly IsolatedObserver? _observer;
+    private readonly IsolatedProgress? _progress;
+    private readonly IsolatedLogger? _logger;
     private readonly Activity? _runActivity;
     private readonly Activity?[] _stepActivities;
     private readonly long[] _stepStarted;
@@ -42,9 +42,6 @@ public sealed class RunRecorder
         ArgumentNullException.ThrowIfNull(descriptor);
         _descriptor = descriptor;
         _time = options.TimeProvider;
-        _observer = options.Observer;
-        _progress = options.Progress;
-        _logger = IsLogging(options.Logger) ? options.Logger : null;
         _started = _time.GetTimestamp();
         _stepActivities = new Activity?[descriptor.Steps.Count];
         _stepStarted = new long[descriptor.Steps.Count];
@@ -55,6 +52,11 @@ public sealed class RunRecorder
         }
 
         Report = new WorkflowRunReport(descriptor.Name, steps, _time.GetUtcNow());
+
+        // The app's listeners run inside the run: what they throw is reported, never thrown into a step.
+        _observer = options.Observer is { } observer ? new IsolatedObserver(observer, Report) : null;
+        _progress = options.Progress is { } progress ? new IsolatedProgress(progress, Report) : null;
+        _logger = IsLogging(options.Logger) ? new IsolatedLogger(options.Logger!, Report) : null;
         _runActivity = WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal);
         _runActivity?.SetTag("workflow.name", descriptor.Name);
         _observer?.WorkflowStarted(descriptor.Name);
@@ -64,7 +66,18 @@ public sealed class RunRecorder
         }
     }
 
-    private static bool IsLogging(ILogger? logger) => logger is not null && logger.IsEnabled(LogLevel.Critical);
+    private static bool IsLogging(ILogger? logger)
+    {
+        try
+        {
+            return logger is not null && logger.IsEnabled(LogLevel.Critical);
+        }
+        catch (Exception e)
+        {
+            ListenerFailures.Report(e, "logger", report: null);
+            return false;
+        }
+    }
 
     /// <summary>The report being filled.</summary>
     public WorkflowRunReport Report { get; }

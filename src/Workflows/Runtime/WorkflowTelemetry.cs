@@ -29,6 +29,8 @@ public static class WorkflowTelemetry
 
     internal static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>("workflows.step.duration", "s", "Duration of steps, all attempts included.");
 
+    internal static readonly Counter<long> ListenerFailures = Meter.CreateCounter<long>("workflows.listener.failures", "{exception}", "Exceptions thrown by observers, progress handlers and loggers, caught so that they could not change a run.");
+
     /// <summary>True when a listener wants spans or metrics.</summary>
     internal static bool IsObserved
     {
