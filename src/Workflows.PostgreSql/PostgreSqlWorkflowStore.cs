@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -416,6 +417,33 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         }
 
         return found;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeRunsAsync(PurgeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var statuses = query.Statuses.Select(StatusText).ToArray();
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var purged = $"SELECT run_id FROM {runs} WHERE completed_at < $1 AND status = ANY($2)" + (query.WorkflowName is null ? "" : " AND workflow = $3");
+        var deleted = 0;
+        foreach (var sql in new[] { $"DELETE FROM {steps} WHERE run_id IN ({purged})", $"DELETE FROM {events} WHERE run_id IN ({purged})", $"DELETE FROM {runs} WHERE run_id IN ({purged})" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            Add(command, query.CompletedBefore.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            Add(command, statuses, NpgsqlDbType.Array | NpgsqlDbType.Text);
+            if (query.WorkflowName is not null)
+            {
+                Add(command, query.WorkflowName, NpgsqlDbType.Text);
+            }
+
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc />

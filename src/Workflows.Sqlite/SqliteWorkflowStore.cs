@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -418,6 +419,37 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         }
 
         return runs;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PurgeRunsAsync(PurgeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var statuses = query.Statuses;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var names = string.Join(", ", statuses.Select((_, i) => "$s" + i));
+        var purged = "SELECT run_id FROM runs WHERE completed_at < $before AND status IN (" + names + ")" + (query.WorkflowName is null ? "" : " AND workflow = $workflow");
+        var deleted = 0;
+        foreach (var sql in new[] { "DELETE FROM steps WHERE run_id IN (" + purged + ")", "DELETE FROM events WHERE run_id IN (" + purged + ")", "DELETE FROM runs WHERE run_id IN (" + purged + ")" })
+        {
+            await using var command = Command(connection, transaction, sql);
+            command.Parameters.AddWithValue("$before", query.CompletedBefore.ToUnixTimeMilliseconds());
+            for (var i = 0; i < statuses.Count; i++)
+            {
+                command.Parameters.AddWithValue("$s" + i, StatusText(statuses[i]));
+            }
+
+            if (query.WorkflowName is not null)
+            {
+                command.Parameters.AddWithValue("$workflow", query.WorkflowName);
+            }
+
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc />

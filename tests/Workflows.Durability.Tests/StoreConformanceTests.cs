@@ -477,4 +477,84 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(await Store.GetRunAsync("r1"), await other.GetRunAsync("r1"));
         Assert.Equal(await Store.GetStepsAsync("r1"), await other.GetStepsAsync("r1"));
     }
+
+    /// <summary>A run that finished as <paramref name="status"/>, with a step and an event; returns its completion time.</summary>
+    private async Task<DateTimeOffset> FinishedRunAsync(string id, RunStatus status, string workflow = "orders")
+    {
+        await Store.StartRunAsync(NewRun(id, workflow), "owner-a", Live);
+        Assert.True(await Store.RecordStepsAsync(id, "owner-a", [Step(id, "a")]));
+        await Store.AppendEventAsync(new RunEvent(id, 0, Now, "started", null, null));
+        Assert.True(await Store.CompleteRunAsync(id, "owner-a", status, null, status == RunStatus.Failed ? "boom" : null));
+        return (await Store.GetRunAsync(id))!.CompletedAt!.Value;
+    }
+
+    [Fact]
+    public async Task Purge_deletes_only_finished_runs_completed_before_the_cutoff_with_their_steps_and_events()
+    {
+        var old = await FinishedRunAsync("old-ok", RunStatus.Succeeded);
+        await FinishedRunAsync("old-failed", RunStatus.Failed);
+        await FinishedRunAsync("old-cancelled", RunStatus.Cancelled);
+        await PendingRunAsync("pending");
+        await Store.StartRunAsync(NewRun("running"), "owner-a", Live);
+        await PendingRunAsync("paused");
+        Assert.True(await Store.SetStatusAsync("paused", RunStatus.Paused, [RunStatus.Pending]));
+
+        // Runs finish until one completes after the first three (the store's clock, in whole milliseconds, moved on):
+        // its completion time is the cutoff, so it stays and the older ones go.
+        DateTimeOffset cutoff;
+        var n = 0;
+        do
+        {
+            cutoff = await FinishedRunAsync("new-" + n++, RunStatus.Succeeded);
+        }
+        while (cutoff <= (await Store.GetRunAsync("old-cancelled"))!.CompletedAt!.Value && n < 100_000);
+
+        Assert.Equal(3, await Store.PurgeRunsAsync(new PurgeQuery(cutoff)));
+
+        foreach (var gone in new[] { "old-ok", "old-failed", "old-cancelled" })
+        {
+            Assert.Null(await Store.GetRunAsync(gone));
+            Assert.Empty(await Store.GetStepsAsync(gone));
+            Assert.Empty(await Store.GetEventsAsync(gone));
+        }
+
+        // Unfinished runs stay however old the cutoff, and so does the run that completed at the cutoff.
+        Assert.Equal(0, await Store.PurgeRunsAsync(new PurgeQuery(cutoff)));
+        Assert.Equal(n, await Store.PurgeRunsAsync(new PurgeQuery(cutoff.AddYears(100))));
+        Assert.Equal(RunStatus.Pending, (await Store.GetRunAsync("pending"))!.Status);
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync("running"))!.Status);
+        Assert.Equal(RunStatus.Paused, (await Store.GetRunAsync("paused"))!.Status);
+        Assert.True(old < cutoff);
+    }
+
+    [Fact]
+    public async Task Purge_filters_by_workflow_and_status()
+    {
+        await FinishedRunAsync("a-ok", RunStatus.Succeeded, "a");
+        await FinishedRunAsync("a-failed", RunStatus.Failed, "a");
+        await FinishedRunAsync("b-ok", RunStatus.Succeeded, "b");
+        var later = Now.AddYears(100);
+
+        Assert.Equal(1, await Store.PurgeRunsAsync(new PurgeQuery(later, WorkflowName: "a", Status: RunStatus.Succeeded)));
+        Assert.Null(await Store.GetRunAsync("a-ok"));
+        Assert.NotNull(await Store.GetRunAsync("a-failed"));
+        Assert.NotNull(await Store.GetRunAsync("b-ok"));
+
+        Assert.Equal(1, await Store.PurgeRunsAsync(new PurgeQuery(later, Status: RunStatus.Failed)));
+        Assert.Null(await Store.GetRunAsync("a-failed"));
+        Assert.Equal(1, await Store.PurgeRunsAsync(new PurgeQuery(later, WorkflowName: "b")));
+        Assert.Empty(await Store.ListRunsAsync(new RunQuery()));
+    }
+
+    [Theory]
+    [InlineData(RunStatus.Running)]
+    [InlineData(RunStatus.Pending)]
+    [InlineData(RunStatus.Paused)]
+    public async Task Purge_refuses_a_status_that_is_not_finished(RunStatus status)
+    {
+        await PendingRunAsync("r1");
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.PurgeRunsAsync(new PurgeQuery(Now.AddYears(100), Status: status)));
+        Assert.Contains("Only finished runs can be purged", error.Message);
+        Assert.NotNull(await Store.GetRunAsync("r1"));
+    }
 }

@@ -74,6 +74,14 @@ public interface IWorkflowStore
     /// <summary>Runs matching the query, newest first.</summary>
     ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes the finished runs (see <see cref="PurgeQuery.Statuses"/>) that completed before
+    /// <see cref="PurgeQuery.CompletedBefore"/>, with their steps and events, in one transaction. A run that has
+    /// not finished (pending, running, paused) is never deleted, however old.
+    /// </summary>
+    /// <returns>How many runs were deleted.</returns>
+    ValueTask<int> PurgeRunsAsync(PurgeQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Appends an event to the run's history.</summary>
     ValueTask AppendEventAsync(RunEvent runEvent, CancellationToken cancellationToken = default);
 
@@ -143,6 +151,24 @@ public sealed record RunEvent(string RunId, long Sequence, DateTimeOffset At, st
 
 /// <summary>A filter for <see cref="IWorkflowStore.ListRunsAsync"/>; null members match everything.</summary>
 public sealed record RunQuery(string? WorkflowName = null, RunStatus? Status = null, DateTimeOffset? CreatedAfter = null, DateTimeOffset? CreatedBefore = null, int Limit = 100);
+
+/// <summary>Which finished runs <see cref="IWorkflowStore.PurgeRunsAsync"/> deletes.</summary>
+/// <param name="CompletedBefore">Runs that completed before this time.</param>
+/// <param name="WorkflowName">Only runs of this workflow; null for every workflow.</param>
+/// <param name="Status">Only runs that ended so (succeeded, failed or cancelled); null for all three.</param>
+public sealed record PurgeQuery(DateTimeOffset CompletedBefore, string? WorkflowName = null, RunStatus? Status = null)
+{
+    private static readonly RunStatus[] s_finished = { RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled };
+
+    /// <summary>The statuses to delete: <see cref="Status"/>, or every finished one.</summary>
+    /// <exception cref="ArgumentException"><see cref="Status"/> is not a finished status.</exception>
+    public IReadOnlyList<RunStatus> Statuses => Status switch
+    {
+        null => s_finished,
+        RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled => new[] { Status.Value },
+        _ => throw new ArgumentException($"Only finished runs can be purged (succeeded, failed or cancelled), not {Status.Value.ToString().ToLowerInvariant()} ones.", nameof(Status)),
+    };
+}
 
 /// <summary>Where a durable run stands.</summary>
 public enum RunStatus

@@ -59,6 +59,18 @@ public sealed class WorkflowRuns
     public ValueTask<IReadOnlyList<RunRecord>> ListAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
         => _store.ListRunsAsync(query ?? new RunQuery(), cancellationToken);
 
+    /// <summary>
+    /// Deletes finished runs (succeeded, failed, cancelled) that completed before <paramref name="completedBefore"/>,
+    /// with their steps and events. Runs that have not finished are never deleted.
+    /// </summary>
+    /// <param name="completedBefore">Runs that completed before this time.</param>
+    /// <param name="workflowName">Only runs of this workflow; null for all.</param>
+    /// <param name="status">Only runs that ended so; null for every finished status.</param>
+    /// <param name="cancellationToken">Cancels the purge (nothing is deleted then: it is one transaction).</param>
+    /// <returns>How many runs were deleted.</returns>
+    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, string? workflowName = null, RunStatus? status = null, CancellationToken cancellationToken = default)
+        => _store.PurgeRunsAsync(new PurgeQuery(completedBefore, workflowName, status), cancellationToken);
+
     /// <summary>One run with its step records and history; null when there is no such run.</summary>
     public async ValueTask<RunDetails?> GetAsync(string runId, CancellationToken cancellationToken = default)
     {
