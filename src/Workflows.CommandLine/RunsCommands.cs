@@ -24,7 +24,7 @@ internal static class RunsCommands
         var status = new Option<string?>("--status", "-s") { Description = "Only the runs in this status: " + Statuses + "." };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs (newest first).", DefaultValueFactory = _ => 50 };
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a table." };
-        var command = new Command("runs", "List durable runs, newest first.") { workflow, status, limit, json };
+        var command = new Command("runs", "List durable runs, newest first.") { workflow, status, limit, json, PurgeCommand.Create(context) };
         command.SetAction((parse, cancellationToken) => context.GuardAsync(async () =>
         {
             var count = parse.GetValue(limit);
