@@ -14,4 +14,14 @@ public sealed class WorkflowHostOptions
 
     /// <summary>Whether durable runs that need an owner are recovered at start (true by default).</summary>
     public bool RecoverOnStart { get; set; } = true;
+
+    /// <summary>
+    /// How long finished durable runs are kept in the store: when set, the service deletes runs that finished
+    /// longer ago than this (with their steps and events) at start and then every <see cref="RetentionInterval"/>.
+    /// Runs that have not finished are never deleted. Null (the default) keeps every run.
+    /// </summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>How often <see cref="Retention"/> is applied; one hour by default.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -100,6 +100,11 @@ public sealed partial class WorkflowHostService : BackgroundService
         }
 
         var loops = new List<Task>();
+        if (_options.Retention is { } retention && workflowOptions.Store is { } store)
+        {
+            loops.Add(PurgeLoopAsync(store, retention, time, stoppingToken));
+        }
+
         foreach (var registration in _catalog.Registrations)
         {
             if (registration.Schedules.Count == 0)
@@ -161,6 +166,41 @@ public sealed partial class WorkflowHostService : BackgroundService
 #pragma warning restore CA1031
         {
             Log.RecoveryFailed(_logger, exception, registration.Name);
+        }
+    }
+
+    /// <summary>Applies <see cref="WorkflowHostOptions.Retention"/> now and then every <see cref="WorkflowHostOptions.RetentionInterval"/>.</summary>
+    private async Task PurgeLoopAsync(IWorkflowStore store, TimeSpan retention, TimeProvider time, CancellationToken stoppingToken)
+    {
+        var interval = _options.RetentionInterval > TimeSpan.Zero ? _options.RetentionInterval : TimeSpan.FromHours(1);
+        var runs = new WorkflowRuns(store, time);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var cutoff = time.GetUtcNow() - retention;
+            try
+            {
+                var deleted = await runs.PurgeAsync(cutoff, cancellationToken: stoppingToken).ConfigureAwait(false);
+                Log.Purged(_logger, deleted, cutoff);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A store that fails now may answer next time; the host carries on.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                Log.PurgeFailed(_logger, exception);
+            }
+
+            try
+            {
+                await Task.Delay(interval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -391,6 +431,12 @@ public sealed partial class WorkflowHostService : BackgroundService
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Retention: purged {Count} finished run(s) that completed before {Cutoff}")]
+        public static partial void Purged(ILogger logger, int count, DateTimeOffset cutoff);
+
+        [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Retention: purging finished runs failed; the next attempt is at the next interval")]
+        public static partial void PurgeFailed(ILogger logger, Exception exception);
+
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Workflow {Workflow}: recovered {Count} durable run(s)")]
         public static partial void Recovered(ILogger logger, string workflow, int count);
 

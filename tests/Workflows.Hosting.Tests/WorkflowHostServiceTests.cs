@@ -176,6 +176,47 @@ public sealed class WorkflowHostServiceTests
     }
 
     [Fact]
+    public async Task Retention_purges_finished_runs_at_start_and_every_interval_and_keeps_unfinished_ones()
+    {
+        using var directory = new TempDirectory();
+        var clock = new ManualTimeProvider();
+        var store = new SqliteWorkflowStore(Path.Combine(directory.Path, "runs.db"), clock);
+        async Task FinishAsync(string id)
+        {
+            await store.StartRunAsync(new NewRun(id, "wf", "hash", null, clock.GetUtcNow()), "earlier", clock.GetUtcNow().AddHours(1));
+            Assert.True(await store.CompleteRunAsync(id, "earlier", RunStatus.Succeeded, null, null));
+        }
+
+        await FinishAsync("two-days-old");
+        clock.Advance(TimeSpan.FromDays(1));
+        await FinishAsync("one-day-old");
+        await store.StartRunAsync(new NewRun("unfinished", "wf", "hash", null, clock.GetUtcNow()), "earlier", clock.GetUtcNow().AddHours(1));
+        clock.Advance(TimeSpan.FromDays(1));
+
+        await using var host = await TestHost.StartAsync([Create("wf", [], null, durable: true)], clock, store, options =>
+        {
+            options.Retention = TimeSpan.FromHours(36);
+            options.RetentionInterval = TimeSpan.FromHours(1);
+        });
+
+        // At start: the run finished two days ago goes, the one finished a day ago stays.
+        await clock.WaitForPendingAsync();
+        Assert.Null(await store.GetRunAsync("two-days-old"));
+        Assert.NotNull(await store.GetRunAsync("one-day-old"));
+        Assert.Equal(TimeSpan.FromHours(1), clock.Pending()[0]);
+
+        // Thirteen hours on, the next purge after the run passed 36 hours takes it; the unfinished run stays.
+        for (var hour = 0; hour < 13; hour++)
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            await clock.WaitForPendingAsync();
+        }
+
+        Assert.Null(await store.GetRunAsync("one-day-old"));
+        Assert.Equal(RunStatus.Running, (await store.GetRunAsync("unfinished"))!.Status);
+    }
+
+    [Fact]
     public async Task RecoverAsync_runs_at_start_for_durable_workflows_with_the_created_instance()
     {
         var clock = new ManualTimeProvider();
