@@ -367,9 +367,24 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(runId);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = dataSource.CreateCommand($"DELETE FROM {steps} WHERE run_id = $1 AND status = $2");
+        await using var command = dataSource.CreateCommand($"DELETE FROM {steps} WHERE run_id = $1 AND status IN ($2, $3)");
         Add(command, runId, NpgsqlDbType.Text);
         Add(command, StatusText(StepStatus.Failed), NpgsqlDbType.Text);
+        Add(command, StatusText(StepStatus.Compensated), NpgsqlDbType.Text);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkCompensatedAsync(string runId, string stepId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(stepId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand($"UPDATE {steps} SET status = $1 WHERE run_id = $2 AND step_id = $3 AND status = $4");
+        Add(command, StatusText(StepStatus.Compensated), NpgsqlDbType.Text);
+        Add(command, runId, NpgsqlDbType.Text);
+        Add(command, stepId, NpgsqlDbType.Text);
+        Add(command, StatusText(StepStatus.Succeeded), NpgsqlDbType.Text);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

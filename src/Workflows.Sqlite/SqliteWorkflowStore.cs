@@ -369,9 +369,24 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status = $failed");
+        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status IN ($failed, $compensated)");
         command.Parameters.AddWithValue("$id", runId);
         command.Parameters.AddWithValue("$failed", StatusText(StepStatus.Failed));
+        command.Parameters.AddWithValue("$compensated", StatusText(StepStatus.Compensated));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask MarkCompensatedAsync(string runId, string stepId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(stepId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "UPDATE steps SET status = $compensated WHERE run_id = $id AND step_id = $step AND status = $succeeded");
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$step", stepId);
+        command.Parameters.AddWithValue("$succeeded", StatusText(StepStatus.Succeeded));
+        command.Parameters.AddWithValue("$compensated", StatusText(StepStatus.Compensated));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

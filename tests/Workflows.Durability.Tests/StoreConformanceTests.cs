@@ -396,6 +396,24 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compensated_step_is_marked_and_deleted_before_a_retry_so_it_runs_again()
+    {
+        await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "a"), Step("r1", "b", 0), Step("r1", "b", 1), Step("r1", "c")]));
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "d", status: StepStatus.Failed, output: null, error: "boom")]));
+
+        await Store.MarkCompensatedAsync("r1", "b");
+        await Store.MarkCompensatedAsync("r1", "d"); // failed: not a completed step, left as it is
+        Assert.Equal(
+            ["a:Succeeded", "b:Compensated", "b:Compensated", "c:Succeeded", "d:Failed"],
+            (await Store.GetStepsAsync("r1")).Select(s => s.StepId + ":" + s.Status));
+
+        Assert.True(await Store.CompleteRunAsync("r1", "owner-a", RunStatus.Failed, null, "boom"));
+        await Store.DeleteFailedStepsAsync("r1");
+        Assert.Equal(["a", "c"], (await Store.GetStepsAsync("r1")).Select(s => s.StepId));
+    }
+
+    [Fact]
     public async Task Retry_from_failure_deletes_failed_steps_and_makes_the_run_claimable()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);

@@ -155,6 +155,26 @@ public sealed class DurableRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Retry_after_a_compensation_runs_the_compensated_step_again()
+    {
+        var failing = new DurableActions { Before = (name, _) => name == "note:charge" ? throw new InvalidOperationException("card declined") : Task.CompletedTask };
+        var failure = await Assert.ThrowsAsync<WorkflowFailedException>(() => new DurableSagaWorkflow(failing, Options()).RunDurableAsync(new DurableSagaWorkflow.Inputs { OrderId = "o-1" }, "saga-1").AsTask());
+        Assert.Equal("charge", failure.StepId);
+        Assert.Equal(1, failing.Calls["note:undo TRK-o-1-True"]);
+        Assert.Equal(StepStatus.Compensated, Assert.Single(await _store.GetStepsAsync("saga-1"), s => s.StepId == "reserve").Status);
+
+        Assert.True(await new WorkflowRuns(_store).RetryAsync("saga-1"));
+        var retried = new DurableActions();
+        await new DurableSagaWorkflow(retried, Options()).RunDurableAsync(new DurableSagaWorkflow.Inputs { OrderId = "o-1" }, "saga-1");
+
+        // The reservation was undone, so the retry books it again before charging.
+        Assert.Equal(1, retried.Calls["book"]);
+        Assert.Equal(1, retried.Calls["note:charge"]);
+        Assert.Equal(RunStatus.Succeeded, (await _store.GetRunAsync("saga-1"))!.Status);
+        Assert.All(await _store.GetStepsAsync("saga-1"), s => Assert.Equal(StepStatus.Succeeded, s.Status));
+    }
+
+    [Fact]
     public async Task Pause_lets_the_running_step_finish_and_starts_no_new_one_then_resume_continues()
     {
         var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -70,6 +70,8 @@ public sealed class GroupCommitTests : IDisposable
 
         public ValueTask<int> PurgeRunsAsync(PurgeQuery query, CancellationToken cancellationToken = default) => inner.PurgeRunsAsync(query, cancellationToken);
 
+        public ValueTask MarkCompensatedAsync(string runId, string stepId, CancellationToken cancellationToken = default) => inner.MarkCompensatedAsync(runId, stepId, cancellationToken);
+
         public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) => inner.GetStepsAsync(runId, cancellationToken);
 
         public ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default) => inner.CompleteRunAsync(runId, owner, status, outputsJson, errorMessage, cancellationToken);

@@ -308,6 +308,13 @@ public sealed class DurableRun : IAsyncDisposable
         await pending.Done.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Step <paramref name="stepId"/> was undone by its compensation: its records stop counting as completed, so
+    /// a retry runs it again.
+    /// </summary>
+    /// <remarks>Not under the run's token: compensations run to completion after a failure, and so does their record.</remarks>
+    public ValueTask CompensatedAsync(string stepId) => _store.MarkCompensatedAsync(RunId, stepId, CancellationToken.None);
+
     private readonly List<PendingRecord> _pending = new();
     private bool _writing;
 

@@ -68,8 +68,18 @@ public interface IWorkflowStore
     /// </summary>
     ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the failed step records of a run (before it is retried from its failed steps).</summary>
+    /// <summary>
+    /// Removes the failed and the compensated step records of a run (before it is retried from its failed steps):
+    /// a compensated step was undone, so the retry runs it again.
+    /// </summary>
     ValueTask DeleteFailedStepsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks the succeeded records of step <paramref name="stepId"/> (every item of a <c>foreach</c>) as
+    /// <see cref="StepStatus.Compensated"/>: its <c>compensate:</c> action undid it, so it no longer counts as
+    /// completed when the run is resumed or retried.
+    /// </summary>
+    ValueTask MarkCompensatedAsync(string runId, string stepId, CancellationToken cancellationToken = default);
 
     /// <summary>Runs matching the query, newest first.</summary>
     ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);

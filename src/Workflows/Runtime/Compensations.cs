@@ -45,6 +45,11 @@ public sealed class Compensations
             try
             {
                 await undo(CancellationToken.None).ConfigureAwait(false);
+                if (recorder?.Durable is { } durable)
+                {
+                    await durable.CompensatedAsync(stepId).ConfigureAwait(false);
+                }
+
                 recorder?.Compensated(step);
             }
             catch (Exception exception)
