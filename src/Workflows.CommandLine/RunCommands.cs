@@ -253,6 +253,9 @@ internal static class RunCommands
             case WorkflowLeaseLostException:
                 await error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
                 return ExitCodes.Failed;
+            case WorkflowRunCancelledException:
+                await error.WriteLineAsync($"cancelled: run {runId} was cancelled; it is finished. Start a new run to do the work again.").ConfigureAwait(false);
+                return ExitCodes.Failed;
             case WorkflowRunPausedException:
                 await error.WriteLineAsync($"paused: run {runId} started no new step. Continue it with 'resume {runId}'.").ConfigureAwait(false);
                 return ExitCodes.Failed;

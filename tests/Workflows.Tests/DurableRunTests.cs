@@ -232,7 +232,9 @@ public sealed class DurableRunTests : IDisposable
 
         Assert.True(await new WorkflowRuns(_store).CancelAsync("run-7"));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => run.WaitAsync(s_deadlockGuard));
+        // Reported as a cancel (not as a lost lease, which a cancel also looks like: it releases the owner).
+        var cancelled = await Assert.ThrowsAsync<WorkflowRunCancelledException>(() => run.WaitAsync(s_deadlockGuard));
+        Assert.Equal("run-7", cancelled.RunId);
         Assert.Equal(RunStatus.Cancelled, (await _store.GetRunAsync("run-7"))!.Status);
     }
 

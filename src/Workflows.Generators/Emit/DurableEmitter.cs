@@ -181,6 +181,10 @@ internal static class DurableEmitter
         w.Line($"throw new {Durability}.WorkflowRunPausedException(durable.RunId);");
         w.Close();
         w.Line();
+        w.Open("if (durable.IsCancelledByControl)");
+        w.Line($"throw new {Durability}.WorkflowRunCancelledException(durable.RunId);");
+        w.Close();
+        w.Line();
         w.Line("throw;");
         w.Close();
         w.Close();

@@ -380,8 +380,7 @@ public sealed class DurableRun : IAsyncDisposable
         var run = await _store.GetRunAsync(RunId, CancellationToken.None).ConfigureAwait(false);
         if (run is not { Status: RunStatus.Running } || run.Owner != _options.Owner || run.LeaseUntil <= _options.TimeProvider.GetUtcNow())
         {
-            LoseLease();
-            throw new WorkflowLeaseLostException(RunId);
+            throw Stop(run);
         }
 
         if (batch.Length > 1)
@@ -469,7 +468,8 @@ public sealed class DurableRun : IAsyncDisposable
             var now = _options.TimeProvider.GetUtcNow();
             if (!await _store.RenewLeaseAsync(RunId, _options.Owner, now + _options.LeaseDuration).ConfigureAwait(false))
             {
-                LoseLease();
+                // A cancel releases the run's owner too: tell it from a lease taken over.
+                Stop(await _store.GetRunAsync(RunId).ConfigureAwait(false));
                 return;
             }
 
@@ -489,6 +489,26 @@ public sealed class DurableRun : IAsyncDisposable
             // A store that is briefly unreachable: the next tick tries again; the lease covers two misses.
         }
     }
+
+    /// <summary>
+    /// This process may record nothing more for the run: stops it, as cancelled when the store says it was
+    /// cancelled, else as a lost lease. Returns the exception that says which.
+    /// </summary>
+    private Exception Stop(RunRecord? run)
+    {
+        if (run?.Status == RunStatus.Cancelled)
+        {
+            Volatile.Write(ref _cancelledByControl, 1);
+            _stop.Cancel();
+            return new WorkflowRunCancelledException(RunId);
+        }
+
+        LoseLease();
+        return new WorkflowLeaseLostException(RunId);
+    }
+
+    /// <summary>True when the run was cancelled through the store while this process ran it.</summary>
+    public bool IsCancelledByControl => Volatile.Read(ref _cancelledByControl) != 0;
 
     private void LoseLease()
     {

@@ -69,6 +69,21 @@ public sealed class WorkflowRunFinishedException : Exception
     public RunRecord Run { get; }
 }
 
+/// <summary>
+/// The durable run was cancelled through the store (<see cref="WorkflowRuns.CancelAsync"/>, the <c>cancel</c>
+/// command) while this process ran it: its running actions were cancelled and it is recorded as cancelled. A
+/// cancelled run is finished; it is not retried.
+/// </summary>
+public sealed class WorkflowRunCancelledException : OperationCanceledException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowRunCancelledException(string runId)
+        : base($"Run '{runId}' was cancelled: its running steps were stopped and no new step starts. A cancelled run is finished.") => RunId = runId;
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+}
+
 /// <summary>This process lost ownership of the durable run (its lease expired and another process took it over).</summary>
 public sealed class WorkflowLeaseLostException : Exception
 {
