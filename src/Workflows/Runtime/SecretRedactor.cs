@@ -81,8 +81,11 @@ public static class SecretRedactor
     }
 
     /// <summary>
-    /// The exception itself when no message in its chain holds a secret; otherwise a
-    /// <see cref="RedactedException"/> chain with the same types, messages masked and stack traces kept as text.
+    /// The exception itself when nothing in its chain holds a secret; otherwise a copy with every secret masked.
+    /// <see cref="ForEachFailedException"/> and <see cref="BuiltIns.ProcessFailedException"/> keep their type (so a
+    /// report still lists the failed items) with every failure, output and message masked; any other exception
+    /// becomes a <see cref="RedactedException"/> with the same type name, the message masked and the stack trace
+    /// kept as text.
     /// </summary>
     public static Exception Redact(Exception exception)
     {
@@ -92,18 +95,51 @@ public static class SecretRedactor
             return exception;
         }
 
+        var stackTrace = Redact(exception.StackTrace ?? string.Empty);
+        switch (exception)
+        {
+            case ForEachFailedException forEach:
+                var failures = new ForEachItemFailure[forEach.Failures.Count];
+                for (var i = 0; i < failures.Length; i++)
+                {
+                    failures[i] = new ForEachItemFailure(forEach.Failures[i].Index, Redact(forEach.Failures[i].Exception));
+                }
+
+                return new ForEachFailedException(forEach.ItemCount, failures, stackTrace);
+            case BuiltIns.ProcessFailedException process when process.Command.Length > 0:
+                return new BuiltIns.ProcessFailedException(process.Command, process.ExitCode, process.StandardOutput, process.StandardError, stackTrace);
+        }
+
         var inner = exception.InnerException is { } cause ? Redact(cause) : null;
-        return new RedactedException(exception.GetType().FullName ?? exception.GetType().Name, Redact(exception.Message), Redact(exception.StackTrace ?? string.Empty), inner);
+        return new RedactedException(exception.GetType().FullName ?? exception.GetType().Name, Redact(exception.Message), stackTrace, inner);
     }
+
+    private static bool Reveals(string? text) => text is not null && !ReferenceEquals(Redact(text), text);
 
     private static bool Reveals(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (!ReferenceEquals(Redact(current.Message), current.Message)
-                || (current.StackTrace is { } trace && !ReferenceEquals(Redact(trace), trace)))
+            if (Reveals(current.Message) || Reveals(current.StackTrace))
             {
                 return true;
+            }
+
+            switch (current)
+            {
+                // Text kept outside the message: every item's failure (the message names three at most), a process's output.
+                case ForEachFailedException forEach:
+                    foreach (var failure in forEach.Failures)
+                    {
+                        if (Reveals(failure.Exception))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+                case BuiltIns.ProcessFailedException process when Reveals(process.Command) || Reveals(process.StandardOutput) || Reveals(process.StandardError):
+                    return true;
             }
         }
 
