@@ -52,4 +52,25 @@ public sealed class SecretMaskingTests
         Assert.Equal("denied ***", redacted.StandardError);
         Assert.DoesNotContain(secret, redacted.ToString());
     }
+
+    [Fact]
+    public void Json_is_masked_in_its_strings_as_written_and_as_escaped_and_stays_valid()
+    {
+        const string secret = "json<+>&-0123456789";
+        SecretRedactor.Remember(secret);
+        var json = System.Text.Json.JsonSerializer.Serialize(new[] { "a " + secret, "plain" }, JsonTestContext.Default.StringArray);
+        Assert.Contains("\\u003C", json); // escaped by the serializer: the plain value is not in the text
+
+        Assert.Equal("""["a ***","plain"]""", SecretRedactor.RedactJson(json));
+        var masked = SecretRedactor.RedactJson("{\"out\":" + json + ",\"n\":12,\"raw\":\"" + secret + "\"}")!;
+
+        Assert.Equal("""{"out":["a ***","plain"],"n":12,"raw":"***"}""", masked);
+        const string untouched = """{"n":1}""";
+        Assert.Same(untouched, SecretRedactor.RedactJson(untouched));
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+internal sealed partial class JsonTestContext : System.Text.Json.Serialization.JsonSerializerContext
+{
 }

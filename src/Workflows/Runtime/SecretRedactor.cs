@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading;
 
 namespace Workflows.Runtime;
@@ -78,6 +81,76 @@ public static class SecretRedactor
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// JSON text with every revealed secret masked inside its strings (values and property names), still valid JSON;
+    /// the text itself when it holds none. Secrets are found as written and as JSON escapes them (<c>\u002B</c>, ...).
+    /// Numbers, booleans and the structure are left as they are.
+    /// </summary>
+    public static string? RedactJson(string? json)
+    {
+        var values = Volatile.Read(ref s_values);
+        if (values.Length == 0 || string.IsNullOrEmpty(json) || !ContainsAny(json, values))
+        {
+            return json;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return Redact(json);
+        }
+
+        return RedactNode(node)?.ToJsonString() ?? "null";
+    }
+
+    private static bool ContainsAny(string json, string[] values)
+    {
+        foreach (var value in values)
+        {
+            if (json.Contains(value, StringComparison.Ordinal) || json.Contains(JsonEncodedText.Encode(value).Value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static JsonNode? RedactNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var masked = new JsonObject();
+                foreach (var property in obj.ToArray())
+                {
+                    obj.Remove(property.Key);
+                    masked[Redact(property.Key)] = RedactNode(property.Value);
+                }
+
+                return masked;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array.ToArray())
+                {
+                    array.Remove(item);
+                    items.Add(RedactNode(item));
+                }
+
+                return items;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var text = value.GetValue<string>();
+                var redacted = Redact(text);
+                return ReferenceEquals(redacted, text) ? value : JsonValue.Create(redacted);
+            default:
+                return node;
+        }
     }
 
     /// <summary>
