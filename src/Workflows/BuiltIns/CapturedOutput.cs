@@ -46,9 +46,9 @@ internal sealed class CapturedOutput
         {
             // Keep what was read.
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
-            // The pipe broke (the process was killed): keep what was read.
+            // The pipe broke (the process was killed) or was closed: keep what was read.
         }
 
         return output;
