@@ -33,7 +33,7 @@ internal sealed class CapturedOutput
     public static async Task<CapturedOutput> ReadAsync(Stream stream, long limit, bool keepEnd, CancellationToken stop)
     {
         var output = new CapturedOutput(limit, keepEnd);
-        var chunk = new byte[16384];
+        var chunk = new byte[65536];
         try
         {
             int read;
