@@ -108,7 +108,7 @@ internal static class RunCommands
             progress?.Dispose();
             if (outputs is not null)
             {
-                JsonOutput.WritePretty(context.Out, outputs);
+                JsonOutput.WritePretty(context.Out, Workflows.Runtime.SecretRedactor.RedactJson(outputs)!); // secrets read by the run never printed
             }
 
             return ExitCodes.Success;
@@ -206,7 +206,7 @@ internal static class RunCommands
             progress?.Dispose();
             if (outputs is not null)
             {
-                JsonOutput.WritePretty(context.Out, outputs);
+                JsonOutput.WritePretty(context.Out, Workflows.Runtime.SecretRedactor.RedactJson(outputs)!); // secrets read by the run never printed
             }
 
             return ExitCodes.Success;

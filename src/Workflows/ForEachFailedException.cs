@@ -21,6 +21,16 @@ public sealed class ForEachFailedException : Exception
         FailedItems = failures.Select(f => f.Index).ToArray();
     }
 
+    /// <summary>A copy whose failures were masked (<see cref="Runtime.SecretRedactor"/>), keeping the original stack trace as text.</summary>
+    internal ForEachFailedException(int itemCount, IReadOnlyList<ForEachItemFailure> failures, string stackTrace)
+        : this(itemCount, failures)
+        => _stackTrace = stackTrace;
+
+    private readonly string? _stackTrace;
+
+    /// <inheritdoc/>
+    public override string? StackTrace => _stackTrace ?? base.StackTrace;
+
     /// <summary>How many items the step had.</summary>
     public int ItemCount { get; }
 

@@ -57,8 +57,13 @@ public sealed class WorkflowOptions
     /// <summary>
     /// The client the built-in <c>http.*</c> actions send requests through; pass one from
     /// <c>IHttpClientFactory</c> to control handlers, proxies and lifetimes. Null (the default) means one
-    /// shared client, created on first use.
+    /// shared client, created on first use (no automatic redirects, no cookies).
     /// </summary>
+    /// <remarks>
+    /// The actions follow redirects themselves, keeping the step's headers away from other origins
+    /// (<c>follow_redirects</c>): give this client a handler with <c>AllowAutoRedirect = false</c>, or its handler
+    /// follows redirects first, with the headers.
+    /// </remarks>
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>

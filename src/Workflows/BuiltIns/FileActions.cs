@@ -23,10 +23,16 @@ public static class FileActions
     /// <param name="encoding">The text encoding; UTF-8 by default (a byte order mark, if any, wins).</param>
     /// <returns>The file's text.</returns>
     [WorkflowAction("file.read", Description = "Reads a text file under the file root.")]
-    public static Task<string> ReadAsync(string path, StepContext context, string? encoding = null)
+    public static async Task<string> ReadAsync(string path, StepContext context, string? encoding = null)
     {
-        var full = SandboxedPath.Resolve(context.Options, path, nameof(path));
-        return File.ReadAllTextAsync(full, GetEncoding(encoding), context.CancellationToken);
+        var full = SandboxedPath.ResolveFile(context.Options, path, nameof(path));
+        var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
+        await using (stream.ConfigureAwait(false))
+        {
+            SandboxedPath.VerifyOpened(stream.SafeFileHandle, context.Options, path);
+            using var reader = new StreamReader(stream, GetEncoding(encoding), detectEncodingFromByteOrderMarks: true);
+            return await reader.ReadToEndAsync(context.CancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -44,10 +50,10 @@ public static class FileActions
     public static async Task<FileResult> WriteAsync(string path, string content, StepContext context, bool overwrite = true, string? encoding = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var full = SandboxedPath.Resolve(context.Options, path, nameof(path));
+        var full = SandboxedPath.ResolveFile(context.Options, path, nameof(path));
         ThrowIfExists(full, path, overwrite);
         var bytes = GetEncoding(encoding).GetBytes(content);
-        await ReplaceAtomicallyAsync(full, overwrite, async (stream, token) =>
+        await ReplaceAtomicallyAsync(full, path, context.Options, overwrite, async (stream, token) =>
         {
             await stream.WriteAsync(bytes, token).ConfigureAwait(false);
         }, context.CancellationToken).ConfigureAwait(false);
@@ -64,12 +70,13 @@ public static class FileActions
     public static async Task<FileResult> AppendAsync(string path, string content, StepContext context, string? encoding = null)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var full = SandboxedPath.Resolve(context.Options, path, nameof(path));
+        var full = SandboxedPath.ResolveFile(context.Options, path, nameof(path));
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var bytes = GetEncoding(encoding).GetBytes(content);
         var stream = new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
         {
+            SandboxedPath.VerifyOpened(stream.SafeFileHandle, context.Options, path);
             await stream.WriteAsync(bytes, context.CancellationToken).ConfigureAwait(false);
         }
 
@@ -88,19 +95,21 @@ public static class FileActions
     [WorkflowAction("file.copy", Description = "Copies a file under the file root.")]
     public static async Task<FileResult> CopyAsync(string source, string destination, StepContext context, bool overwrite = false)
     {
-        var from = SandboxedPath.Resolve(context.Options, source, nameof(source));
-        var to = SandboxedPath.Resolve(context.Options, destination, nameof(destination));
+        var from = SandboxedPath.ResolveFile(context.Options, source, nameof(source));
+        var to = SandboxedPath.ResolveFile(context.Options, destination, nameof(destination));
         if (!File.Exists(from))
         {
             throw new FileNotFoundException($"file.copy: the source '{source}' does not exist (looked for '{from}').", from);
         }
 
         ThrowIfExists(to, destination, overwrite);
-        await ReplaceAtomicallyAsync(to, overwrite, async (stream, token) =>
+        var options = context.Options;
+        await ReplaceAtomicallyAsync(to, destination, options, overwrite, async (stream, token) =>
         {
             var input = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
             await using (input.ConfigureAwait(false))
             {
+                SandboxedPath.VerifyOpened(input.SafeFileHandle, options, source);
                 await input.CopyToAsync(stream, token).ConfigureAwait(false);
             }
         }, context.CancellationToken).ConfigureAwait(false);
@@ -116,8 +125,8 @@ public static class FileActions
     [WorkflowAction("file.move", Description = "Moves (renames) a file under the file root.")]
     public static FileResult Move(string source, string destination, StepContext context, bool overwrite = false)
     {
-        var from = SandboxedPath.Resolve(context.Options, source, nameof(source));
-        var to = SandboxedPath.Resolve(context.Options, destination, nameof(destination));
+        var from = SandboxedPath.ResolveFile(context.Options, source, nameof(source));
+        var to = SandboxedPath.ResolveFile(context.Options, destination, nameof(destination));
         if (!File.Exists(from) && new FileInfo(from).LinkTarget is null)
         {
             throw new FileNotFoundException($"file.move: the source '{source}' does not exist (looked for '{from}').", from);
@@ -137,7 +146,7 @@ public static class FileActions
     [WorkflowAction("file.delete", Description = "Deletes a file under the file root.")]
     public static bool Delete(string path, StepContext context, bool missingOk = true)
     {
-        var full = SandboxedPath.Resolve(context.Options, path, nameof(path));
+        var full = SandboxedPath.ResolveFile(context.Options, path, nameof(path));
         var info = new FileInfo(full);
         if (info.LinkTarget is null)
         {
@@ -172,7 +181,7 @@ public static class FileActions
         }
     }
 
-    private static async Task ReplaceAtomicallyAsync(string full, bool overwrite, Func<FileStream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    private static async Task ReplaceAtomicallyAsync(string full, string path, WorkflowOptions options, bool overwrite, Func<FileStream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
@@ -182,6 +191,8 @@ public static class FileActions
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
+                // Before any content: the temporary file must really be under the root.
+                SandboxedPath.VerifyOpened(stream.SafeFileHandle, options, path);
                 await write(stream, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);

@@ -16,12 +16,31 @@ public sealed class HttpResult
     /// <param name="headers">The response and content headers; looked up ignoring case.</param>
     /// <param name="body">The body as text.</param>
     public HttpResult(int statusCode, IReadOnlyDictionary<string, string> headers, string body)
+        : this(statusCode, headers, body, url: string.Empty, redirects: 0)
+    {
+    }
+
+    /// <summary>Creates the result of a request that ended at <paramref name="url"/> after <paramref name="redirects"/> redirects.</summary>
+    /// <param name="statusCode">The final response's status code.</param>
+    /// <param name="headers">The response and content headers; looked up ignoring case.</param>
+    /// <param name="body">The body as text.</param>
+    /// <param name="url">The URL of the final response.</param>
+    /// <param name="redirects">How many redirects were followed to reach it.</param>
+    public HttpResult(int statusCode, IReadOnlyDictionary<string, string> headers, string body, string url, int redirects)
     {
         StatusCode = statusCode;
         Headers = headers;
         Body = body;
+        Url = url;
+        Redirects = redirects;
         _json = new Lazy<JsonNode?>(ParseJson, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The URL that gave this response: the step's, or where its redirects led.</summary>
+    public string Url { get; }
+
+    /// <summary>How many redirects were followed (0 when the first response was the answer).</summary>
+    public int Redirects { get; }
 
     /// <summary>The status code, as in <c>200</c> or <c>404</c>.</summary>
     public int StatusCode { get; }

@@ -1,4 +1,5 @@
 using System;
+using Workflows.Runtime;
 
 namespace Workflows.BuiltIns;
 
@@ -32,14 +33,34 @@ public sealed class ProcessFailedException : Exception
     }
 
     /// <summary>Creates the exception for a process that exited with <paramref name="exitCode"/>.</summary>
+    /// <remarks>
+    /// Values of <c>${{ secrets.X }}</c> read so far are masked in the command and both outputs before anything is
+    /// cut, so that no part of a secret is left at the cut.
+    /// </remarks>
     public ProcessFailedException(string command, int exitCode, string standardOutput, string standardError)
+        : this(SecretRedactor.Redact(command), exitCode, SecretRedactor.Redact(standardOutput), SecretRedactor.Redact(standardError), masked: true)
+    {
+    }
+
+    /// <summary>A copy masked again by <see cref="SecretRedactor"/> (a secret read after it was thrown), keeping the stack trace as text.</summary>
+    internal ProcessFailedException(string command, int exitCode, string standardOutput, string standardError, string stackTrace)
+        : this(command, exitCode, standardOutput, standardError)
+        => _stackTrace = stackTrace;
+
+    private ProcessFailedException(string command, int exitCode, string standardOutput, string standardError, bool masked)
         : base(FormatMessage(command, exitCode, standardError))
     {
+        _ = masked;
         Command = command;
         ExitCode = exitCode;
         StandardOutput = standardOutput;
         StandardError = standardError;
     }
+
+    private readonly string? _stackTrace;
+
+    /// <inheritdoc/>
+    public override string? StackTrace => _stackTrace ?? base.StackTrace;
 
     /// <summary>The command that was run.</summary>
     public string Command { get; }
@@ -47,10 +68,10 @@ public sealed class ProcessFailedException : Exception
     /// <summary>The process's exit code.</summary>
     public int ExitCode { get; }
 
-    /// <summary>Everything the process wrote to standard output.</summary>
+    /// <summary>What the process wrote to standard output (up to <c>max_output_size</c>), secrets masked.</summary>
     public string StandardOutput { get; }
 
-    /// <summary>Everything the process wrote to standard error.</summary>
+    /// <summary>What the process wrote to standard error (the last <c>max_output_size</c>), secrets masked.</summary>
     public string StandardError { get; }
 
     private static string FormatMessage(string command, int exitCode, string standardError)

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
+using Microsoft.Win32.SafeHandles;
 
 namespace Workflows.BuiltIns;
 
@@ -10,8 +12,10 @@ namespace Workflows.BuiltIns;
 /// level, followed like <c>realpath</c> does) whose target is outside the root.
 /// </summary>
 /// <remarks>
-/// The check is made when the action starts. It guards against what a workflow file asks for, not against
-/// another process that swaps directories for links while the action runs.
+/// The check is made when the action starts, on the path's text. On Linux, a file the action opens is checked again
+/// once open (its real path, read from <c>/proc/self/fd</c>), so that a directory swapped for a symbolic link in
+/// between cannot make it read a file outside the root or write content there. What stays out of reach (renames,
+/// deletes and created directories act on names; hard links look like any file) is listed in the README.
 /// </remarks>
 internal static class SandboxedPath
 {
@@ -63,7 +67,7 @@ internal static class SandboxedPath
 
         if (string.Equals(full, root, s_comparison))
         {
-            return realRoot;
+            return Checked(realRoot);
         }
 
         var realDirectory = RealPath(Path.GetDirectoryName(full)!);
@@ -72,7 +76,60 @@ internal static class SandboxedPath
             throw new WorkflowPathException(path, root, $"its directory is a symbolic link to '{realDirectory}', which is outside the root");
         }
 
-        return Path.Join(realDirectory, Path.GetFileName(full));
+        return Checked(Path.Join(realDirectory, Path.GetFileName(full)));
+    }
+
+    /// <summary>
+    /// Like <see cref="Resolve"/>, for a path that must name a file in the root: the root itself (<c>.</c>) is refused
+    /// before anything is written (its "directory" would be the root's parent).
+    /// </summary>
+    public static string ResolveFile(WorkflowOptions options, string path, string parameterName)
+    {
+        var full = Resolve(options, path, parameterName);
+        var root = GetRoot(options);
+        if (string.Equals(full, RealPath(root), s_comparison))
+        {
+            throw new WorkflowPathException(path, root, "it is the file root itself, not a file in it");
+        }
+
+        return full;
+    }
+
+    /// <summary>
+    /// On Linux, throws <see cref="WorkflowPathException"/> when the file open as <paramref name="handle"/> is not under the
+    /// root after all: a directory of its path was replaced by a symbolic link after <see cref="Resolve"/> checked it.
+    /// </summary>
+    public static void VerifyOpened(SafeFileHandle handle, WorkflowOptions options, string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string? opened;
+        try
+        {
+            opened = new FileInfo($"/proc/self/fd/{handle.DangerousGetHandle()}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return; // No /proc: the check made on the path is all there is.
+        }
+
+        var root = GetRoot(options);
+        if (opened is not null && !IsUnder(opened, RealPath(root)))
+        {
+            throw new WorkflowPathException(path, root, $"it was opened at '{opened}', outside the root: a directory on its way was replaced by a symbolic link while the action ran");
+        }
+    }
+
+    /// <summary>Lets a test act between the check of a path and its use, as a concurrent process could (this flow only).</summary>
+    internal static readonly AsyncLocal<Action<string>?> AfterCheckForTests = new();
+
+    private static string Checked(string full)
+    {
+        AfterCheckForTests.Value?.Invoke(full);
+        return full;
     }
 
     /// <summary>True when <paramref name="path"/> is <paramref name="root"/> or inside it (both full paths).</summary>

@@ -288,8 +288,13 @@ public sealed class DurableRun : IAsyncDisposable
     /// so parallel steps share a commit while a lone step is written at once.
     /// </remarks>
     /// <exception cref="WorkflowLeaseLostException">This process no longer owns the run.</exception>
+    /// <remarks>
+    /// Values of <c>${{ secrets.X }}</c> read so far are masked in the stored output (the caller's live value is not):
+    /// a step resumed from the store reads <c>***</c> where its output held a secret.
+    /// </remarks>
     public async ValueTask RecordAsync(string stepId, int item, string signature, int attempts, string? outputJson)
     {
+        outputJson = Runtime.SecretRedactor.RedactJson(outputJson);
         var now = _options.TimeProvider.GetUtcNow();
         var pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now));
         bool write;
@@ -395,9 +400,9 @@ public sealed class DurableRun : IAsyncDisposable
     /// <summary>The id of the durable run of a workflow that step <paramref name="stepId"/> runs.</summary>
     public string ChildRunId(string stepId, int item) => item < 0 ? $"{RunId}/{stepId}" : $"{RunId}/{stepId}/{item}";
 
-    /// <summary>Records the run's success and its outputs.</summary>
+    /// <summary>Records the run's success and its outputs, secrets read so far masked (the caller's live outputs are not).</summary>
     public ValueTask SucceedAsync(string? outputsJson)
-        => CompleteAsync(RunStatus.Succeeded, outputsJson, null);
+        => CompleteAsync(RunStatus.Succeeded, Runtime.SecretRedactor.RedactJson(outputsJson), null);
 
     /// <summary>
     /// Records how the run ended after <paramref name="exception"/>: failed, or cancelled by a <c>cancel</c> of the

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading;
 
 namespace Workflows.Runtime;
@@ -81,8 +84,81 @@ public static class SecretRedactor
     }
 
     /// <summary>
-    /// The exception itself when no message in its chain holds a secret; otherwise a
-    /// <see cref="RedactedException"/> chain with the same types, messages masked and stack traces kept as text.
+    /// JSON text with every revealed secret masked inside its strings (values and property names), still valid JSON;
+    /// the text itself when it holds none. Secrets are found as written and as JSON escapes them (<c>\u002B</c>, ...).
+    /// Numbers, booleans and the structure are left as they are.
+    /// </summary>
+    public static string? RedactJson(string? json)
+    {
+        var values = Volatile.Read(ref s_values);
+        if (values.Length == 0 || string.IsNullOrEmpty(json) || !ContainsAny(json, values))
+        {
+            return json;
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return Redact(json);
+        }
+
+        return RedactNode(node)?.ToJsonString() ?? "null";
+    }
+
+    private static bool ContainsAny(string json, string[] values)
+    {
+        foreach (var value in values)
+        {
+            if (json.Contains(value, StringComparison.Ordinal) || json.Contains(JsonEncodedText.Encode(value).Value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static JsonNode? RedactNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var masked = new JsonObject();
+                foreach (var property in obj.ToArray())
+                {
+                    obj.Remove(property.Key);
+                    masked[Redact(property.Key)] = RedactNode(property.Value);
+                }
+
+                return masked;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array.ToArray())
+                {
+                    array.Remove(item);
+                    items.Add(RedactNode(item));
+                }
+
+                return items;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var text = value.GetValue<string>();
+                var redacted = Redact(text);
+                return ReferenceEquals(redacted, text) ? value : JsonValue.Create(redacted);
+            default:
+                return node;
+        }
+    }
+
+    /// <summary>
+    /// The exception itself when nothing in its chain holds a secret; otherwise a copy with every secret masked.
+    /// <see cref="ForEachFailedException"/> and <see cref="BuiltIns.ProcessFailedException"/> keep their type (so a
+    /// report still lists the failed items) with every failure, output and message masked; any other exception
+    /// becomes a <see cref="RedactedException"/> with the same type name, the message masked and the stack trace
+    /// kept as text.
     /// </summary>
     public static Exception Redact(Exception exception)
     {
@@ -92,18 +168,51 @@ public static class SecretRedactor
             return exception;
         }
 
+        var stackTrace = Redact(exception.StackTrace ?? string.Empty);
+        switch (exception)
+        {
+            case ForEachFailedException forEach:
+                var failures = new ForEachItemFailure[forEach.Failures.Count];
+                for (var i = 0; i < failures.Length; i++)
+                {
+                    failures[i] = new ForEachItemFailure(forEach.Failures[i].Index, Redact(forEach.Failures[i].Exception));
+                }
+
+                return new ForEachFailedException(forEach.ItemCount, failures, stackTrace);
+            case BuiltIns.ProcessFailedException process when process.Command.Length > 0:
+                return new BuiltIns.ProcessFailedException(process.Command, process.ExitCode, process.StandardOutput, process.StandardError, stackTrace);
+        }
+
         var inner = exception.InnerException is { } cause ? Redact(cause) : null;
-        return new RedactedException(exception.GetType().FullName ?? exception.GetType().Name, Redact(exception.Message), Redact(exception.StackTrace ?? string.Empty), inner);
+        return new RedactedException(exception.GetType().FullName ?? exception.GetType().Name, Redact(exception.Message), stackTrace, inner);
     }
+
+    private static bool Reveals(string? text) => text is not null && !ReferenceEquals(Redact(text), text);
 
     private static bool Reveals(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (!ReferenceEquals(Redact(current.Message), current.Message)
-                || (current.StackTrace is { } trace && !ReferenceEquals(Redact(trace), trace)))
+            if (Reveals(current.Message) || Reveals(current.StackTrace))
             {
                 return true;
+            }
+
+            switch (current)
+            {
+                // Text kept outside the message: every item's failure (the message names three at most), a process's output.
+                case ForEachFailedException forEach:
+                    foreach (var failure in forEach.Failures)
+                    {
+                        if (Reveals(failure.Exception))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+                case BuiltIns.ProcessFailedException process when Reveals(process.Command) || Reveals(process.StandardOutput) || Reveals(process.StandardError):
+                    return true;
             }
         }
 
