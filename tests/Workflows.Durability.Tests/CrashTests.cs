@@ -34,13 +34,11 @@ public sealed class CrashTests : IDisposable
         await CrashAndResumeAsync("sqlite:" + path, () => new Sqlite.SqliteWorkflowStore(path), seed: 1);
     }
 
-    [Fact]
+    [PostgreSqlFact]
     public async Task PostgreSQL_run_survives_25_kills()
     {
         var schema = "wf_crash_" + Guid.NewGuid().ToString("N");
-        var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+        var connection = await PostgreSqlServer.ConnectionStringAsync();
         using var store = new PostgreSql.PostgreSqlWorkflowStore(connection, schema);
         try
         {
