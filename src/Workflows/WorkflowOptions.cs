@@ -76,9 +76,9 @@ public sealed class WorkflowOptions
     /// <summary>
     /// This process's name as the owner of the durable runs it executes. Default: machine name, app name, process id,
     /// what tells this process from an earlier one with the same id, and a number unique per
-    /// <see cref="WorkflowOptions"/> instance. A run whose default owner was a process of this machine that has ended
-    /// (the app restarted after a crash) is taken over at once; a run of a live owner, or of another machine, waits
-    /// for its lease to expire. Set a fixed owner only for a single instance of an app: two live processes with the
+    /// <see cref="WorkflowOptions"/> instance. On Linux, a run whose default owner was a process of this machine that
+    /// has ended (the app restarted after a crash) is taken over at once; a run of a live owner, of another machine or
+    /// container, or of an app not on Linux, waits for its lease to expire. Set a fixed owner only for a single instance of an app: two live processes with the
     /// same owner would both run its runs.
     /// </summary>
     public string Owner { get; init; } = Durability.ProcessOwner.NewDefault();

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -17,8 +16,8 @@ namespace Workflows.Durability;
 /// longer runs, the run is taken over at once rather than when the lease expires. Only then: a live owner (another
 /// process, or this one) and an owner of another machine or container keep the run until their lease expires.
 /// On Linux, "start" is the boot id, the pid namespace and the process's start time (clock ticks since boot), so a
-/// recycled process id and a process of another container are told apart. Elsewhere it is the start time, and a
-/// run is taken over at once only when no process with the owner's id runs on a machine of the same name.
+/// recycled process id and a process of another container are told apart. Elsewhere it is only informative, and
+/// runs wait for their lease as before.
 /// </remarks>
 internal static class ProcessOwner
 {
@@ -33,8 +32,8 @@ internal static class ProcessOwner
     }
 
     /// <summary>
-    /// True only when <paramref name="owner"/> is a default owner whose process ran on this machine (this kernel and
-    /// pid namespace, on Linux) and has ended. False when it may still run, or when that cannot be told.
+    /// True only when <paramref name="owner"/> is a default owner whose process ran on this Linux machine (this boot of
+    /// its kernel, this pid namespace) and has ended. False when it may still run, or when that cannot be told.
     /// </summary>
     public static bool IsGone(string? owner)
     {
@@ -45,35 +44,13 @@ internal static class ProcessOwner
         }
 
         var key = parts[^2].Split('.');
-        if (OperatingSystem.IsLinux())
-        {
-            if (key.Length != 3 || s_self.Value.Boot is null || key[0] != s_self.Value.Boot || key[1] != s_self.Value.Namespace)
-            {
-                return false;
-            }
-
-            var start = StartTime(pid);
-            return start is null || start != key[2];
-        }
-
-        if (parts[0] != Environment.MachineName || key.Length != 1)
+        if (!OperatingSystem.IsLinux() || key.Length != 3 || s_self.Value.Boot is null || key[0] != s_self.Value.Boot || key[1] != s_self.Value.Namespace)
         {
             return false;
         }
 
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true; // no process with this id
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        var start = StartTime(pid);
+        return start is null || start != key[2];
     }
 
     private static (string Key, string? Boot, string? Namespace) ReadSelf()
@@ -93,11 +70,10 @@ internal static class ProcessOwner
             {
             }
 
-            return ("unknown", null, null); // never "gone": such a run waits for its lease
         }
 
-        using var self = Process.GetCurrentProcess();
-        return (self.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture), null, null);
+        // Never "gone" (such a run waits for its lease): only Linux's /proc tells a process from a later one with its id.
+        return ("t" + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture), null, null);
     }
 
     /// <summary>Field 22 of /proc/&lt;pid&gt;/stat (start time in clock ticks since boot); null when the process is gone or a zombie.</summary>
