@@ -75,6 +75,14 @@ internal static class RunCommands
         var values = ReadInputs(registration, inputTexts, inputFile, context.Settings.MaxInputFileBytes);
         try
         {
+            // Before anything runs (and before a run id is printed): unknown names, then every missing input at once.
+            var known = new List<string>();
+            foreach (var input in registration.Inputs)
+            {
+                known.Add(input.Name);
+            }
+
+            values.CheckNames(registration.Name, known);
             values.CheckRequired(registration.Name, registration.Inputs);
         }
         catch (WorkflowInputException exception)
