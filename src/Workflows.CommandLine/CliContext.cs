@@ -134,12 +134,12 @@ internal sealed class CliContext
         }
         catch (UsageException exception)
         {
-            await Error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
+            await Error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
         catch (RefusedException exception)
         {
-            await Error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
+            await Error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -151,7 +151,7 @@ internal sealed class CliContext
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await Error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
+            await Error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
             return ExitCodes.Failed;
         }
     }

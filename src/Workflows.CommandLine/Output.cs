@@ -62,14 +62,74 @@ internal static class Format
 
     public static string Status(Durability.RunStatus status) => status.ToString().ToLowerInvariant();
 
-    public static string OneLine(string text) => text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
+    /// <summary>Line breaks as spaces, and (<see cref="Terminal"/>) control characters escaped, a lone carriage return included.</summary>
+    public static string OneLine(string text) => Terminal(text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' '));
+
+    /// <summary>
+    /// Text from a store or a workflow (run ids, values, errors), safe to print: control characters (a terminal's
+    /// escape sequences, a carriage return that overwrites the line) and bidirectional overrides are shown as
+    /// <c>\x1B</c> or <c>\u202E</c>; line breaks and tabs stay.
+    /// </summary>
+    public static string Terminal(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || !text.AsSpan().ContainsAny(s_unsafe))
+        {
+            return text ?? string.Empty;
+        }
+
+        var safe = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            if (!s_unsafe.Contains(c))
+            {
+                safe.Append(c);
+            }
+            else
+            {
+                safe.Append(c <= '\u00FF' ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+            }
+        }
+
+        return safe.ToString();
+    }
+
+    // C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates.
+    private static readonly SearchValues<char> s_unsafe = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F" +
+        "\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F" +
+        "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069");
+
+    /// <summary>At most 200 characters of a text given from outside (a huge value echoed into an error), and how long it was when cut.</summary>
+    public static string Excerpt(string text)
+        => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "... (", Number(text.Length), " characters)");
+
+    /// <summary>A size in bytes as people read it: 16 MiB, 512 KiB, 100 bytes.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 when bytes % (1024 * 1024) == 0 => Number(bytes / (1024 * 1024)) + " MiB",
+        >= 1024 when bytes % 1024 == 0 => Number(bytes / 1024) + " KiB",
+        _ => Number(bytes) + " bytes",
+    };
 }
 
-/// <summary>A table of left-aligned columns separated by two spaces.</summary>
+/// <summary>A table of left-aligned columns separated by two spaces; cells are made safe for a terminal.</summary>
 internal static class TextTable
 {
     public static void Write(TextWriter writer, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
     {
+        var safe = new List<IReadOnlyList<string>>(rows.Count);
+        foreach (var row in rows)
+        {
+            var cells = new string[row.Count];
+            for (var c = 0; c < cells.Length; c++)
+            {
+                cells[c] = Format.OneLine(row[c]);
+            }
+
+            safe.Add(cells);
+        }
+
+        rows = safe;
         var widths = new int[headers.Count];
         for (var c = 0; c < headers.Count; c++)
         {

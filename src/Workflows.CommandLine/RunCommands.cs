@@ -72,7 +72,24 @@ internal static class RunCommands
             throw new RefusedException($"Workflow '{name}' cannot be run from the command line: its registration has no InvokeAsync. Rebuild the app with a current Workflows generator.");
         }
 
-        var values = ReadInputs(registration, inputTexts, inputFile);
+        var values = ReadInputs(registration, inputTexts, inputFile, context.Settings.MaxInputFileBytes);
+        try
+        {
+            // Before anything runs (and before a run id is printed): unknown names, then every missing input at once.
+            var known = new List<string>();
+            foreach (var input in registration.Inputs)
+            {
+                known.Add(input.Name);
+            }
+
+            values.CheckNames(registration.Name, known);
+            values.CheckRequired(registration.Name, registration.Inputs);
+        }
+        catch (WorkflowInputException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+
         if (runId is not null && !registration.IsDurable)
         {
             throw new UsageException($"Workflow '{name}' is not durable: --run-id applies only to durable workflows (those with a json_context). Leave it out.");
@@ -83,14 +100,15 @@ internal static class RunCommands
             throw new UsageException("--run-id is empty: give an id, or leave it out for a new one.");
         }
 
+        RunIdAnnouncer? announcer = null;
         if (registration.IsDurable)
         {
             runId ??= Guid.NewGuid().ToString("N");
-            await context.Error.WriteLineAsync("run " + runId).ConfigureAwait(false);
+            announcer = new RunIdAnnouncer(context.Error, registration.Name, runId);
         }
 
         using var progress = quiet ? null : ProgressObserver.Create(context.Error, registration.Name, registration.Descriptor.Steps.Count);
-        var provider = context.BuildProvider(parse, progress, durable: registration.IsDurable);
+        var provider = context.BuildProvider(parse, CompositeObserver.Combine(announcer, progress), durable: registration.IsDurable);
         await using (provider.ConfigureAwait(false))
         {
             var workflow = CliContext.Create(registration, provider);
@@ -229,17 +247,17 @@ internal static class RunCommands
                 return ExitCodes.Failed;
             case WorkflowInputException:
             case WorkflowRunNotFoundException:
-                await error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
+                await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Usage;
             case WorkflowFailedException failed:
                 foreach (var failure in failed.AllFailures)
                 {
-                    await error.WriteLineAsync("error: " + failure.Message).ConfigureAwait(false);
+                    await error.WriteLineAsync("error: " + Format.Terminal(failure.Message)).ConfigureAwait(false);
                 }
 
                 foreach (var cleanup in failed.CleanupFailures)
                 {
-                    await error.WriteLineAsync($"error: {cleanup.Kind.ToString().ToLowerInvariant()} step '{cleanup.StepId}' failed too: {cleanup.Exception.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"error: {cleanup.Kind.ToString().ToLowerInvariant()} step '{cleanup.StepId}' failed too: {Format.Terminal(cleanup.Exception.Message)}").ConfigureAwait(false);
                 }
 
                 if (runId is not null)
@@ -251,7 +269,7 @@ internal static class RunCommands
             case WorkflowRunInProgressException:
             case WorkflowDefinitionChangedException:
             case WorkflowLeaseLostException:
-                await error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
+                await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunCancelledException:
                 await error.WriteLineAsync($"cancelled: run {runId} was cancelled; it is finished. Start a new run to do the work again.").ConfigureAwait(false);
@@ -260,16 +278,16 @@ internal static class RunCommands
                 await error.WriteLineAsync($"paused: run {runId} started no new step. Continue it with 'resume {runId}'.").ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunFinishedException finished:
-                await error.WriteLineAsync("error: " + exception.Message + (finished.Run.Status == RunStatus.Failed ? $" Retry it with 'retry {finished.Run.RunId}', or start a new run without --run-id." : " Start a new run without --run-id.")).ConfigureAwait(false);
+                await error.WriteLineAsync("error: " + Format.Terminal(exception.Message) + (finished.Run.Status == RunStatus.Failed ? $" Retry it with 'retry {finished.Run.RunId}', or start a new run without --run-id." : " Start a new run without --run-id.")).ConfigureAwait(false);
                 return ExitCodes.Failed;
             default:
-                await error.WriteLineAsync($"error: workflow '{workflowName}' failed: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: workflow '{workflowName}' failed: {Format.Terminal(exception.Message)}").ConfigureAwait(false);
                 return ExitCodes.Failed;
         }
     }
 
     /// <summary>The inputs from <c>--input-file</c> and <c>--input</c>; usage errors for malformed ones.</summary>
-    private static WorkflowInputValues ReadInputs(WorkflowRegistration registration, string[] inputTexts, string? inputFile)
+    private static WorkflowInputValues ReadInputs(WorkflowRegistration registration, string[] inputTexts, string? inputFile, long maxInputFileBytes)
     {
         var text = new List<KeyValuePair<string, string>>();
         foreach (var input in inputTexts)
@@ -278,8 +296,8 @@ internal static class RunCommands
             if (equals <= 0)
             {
                 throw new UsageException(equals < 0
-                    ? $"--input '{input}' has no '=': give it as name=value (inputs of '{registration.Name}': {InputNames(registration)})."
-                    : $"--input '{input}' has no name before '=': give it as name=value.");
+                    ? $"--input '{Format.Excerpt(input)}' has no '=': give it as name=value (inputs of '{registration.Name}': {InputNames(registration)})."
+                    : $"--input '{Format.Excerpt(input)}' has no name before '=': give it as name=value.");
             }
 
             text.Add(new KeyValuePair<string, string>(input[..equals], input[(equals + 1)..]));
@@ -291,7 +309,7 @@ internal static class RunCommands
             string content;
             try
             {
-                content = inputFile == "-" ? Console.In.ReadToEnd() : File.ReadAllText(inputFile);
+                content = ReadBounded(inputFile, maxInputFileBytes);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -315,6 +333,28 @@ internal static class RunCommands
         }
 
         return new WorkflowInputValues(text, json);
+    }
+
+    /// <summary>
+    /// The file's (or standard input's) text, read up to <paramref name="maxBytes"/>: a device or pipe that never ends
+    /// (<c>/dev/zero</c>) or a huge file is refused instead of filling the memory.
+    /// </summary>
+    private static string ReadBounded(string inputFile, long maxBytes)
+    {
+        using var stream = inputFile == "-" ? Console.OpenStandardInput() : new FileStream(inputFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                throw new UsageException($"--input-file '{inputFile}' is larger than {Format.Size(maxBytes)}: give a smaller file, or raise WorkflowCommandLineOptions.MaxInputFileBytes.");
+            }
+        }
+
+        return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
     }
 
     private static string InputNames(WorkflowRegistration registration)

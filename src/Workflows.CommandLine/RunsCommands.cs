@@ -122,7 +122,7 @@ internal static class RunsCommands
                 var store = provider.GetRequiredService<IWorkflowStore>();
                 if (await change(new WorkflowRuns(store, context.Time), id, cancellationToken).ConfigureAwait(false))
                 {
-                    await context.Error.WriteLineAsync($"{done} run {id}").ConfigureAwait(false);
+                    await context.Error.WriteLineAsync($"{done} run {Format.Terminal(id)}").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
@@ -215,15 +215,15 @@ internal static class RunsCommands
     {
         var o = context.Out;
         var run = details.Run;
-        o.WriteLine($"run:        {run.RunId}");
-        o.WriteLine($"workflow:   {run.WorkflowName}");
+        o.WriteLine($"run:        {Format.Terminal(run.RunId)}");
+        o.WriteLine($"workflow:   {Format.Terminal(run.WorkflowName)}");
         o.WriteLine($"status:     {Format.Status(run.Status)}");
         o.WriteLine($"created:    {Format.Time(run.CreatedAt)}");
         o.WriteLine($"updated:    {Format.Time(run.UpdatedAt)}");
         o.WriteLine($"completed:  {Format.Time(run.CompletedAt)}");
         if (run.Owner is not null)
         {
-            o.WriteLine($"owner:      {run.Owner} (lease until {Format.Time(run.LeaseUntil)})");
+            o.WriteLine($"owner:      {Format.Terminal(run.Owner)} (lease until {Format.Time(run.LeaseUntil)})");
         }
 
         if (run.Error is not null)
@@ -231,8 +231,8 @@ internal static class RunsCommands
             o.WriteLine($"error:      {Format.OneLine(run.Error)}");
         }
 
-        o.WriteLine($"inputs:     {run.InputsJson ?? "-"}");
-        o.WriteLine($"outputs:    {run.OutputsJson ?? "-"}");
+        o.WriteLine($"inputs:     {Format.Terminal(run.InputsJson ?? "-")}");
+        o.WriteLine($"outputs:    {Format.Terminal(run.OutputsJson ?? "-")}");
 
         o.WriteLine();
         o.WriteLine("steps:");

@@ -44,4 +44,10 @@ public sealed class WorkflowCommandLineOptions
 
     /// <summary>Changes the host options of <c>serve</c> (catch-up window, recovery at start).</summary>
     public Action<WorkflowHostOptions>? ConfigureHost { get; set; }
+
+    /// <summary>
+    /// The largest <c>--input-file</c> (or standard input) <c>run</c> reads, in bytes; a larger one is refused with
+    /// exit code 2. Default 16 MiB.
+    /// </summary>
+    public long MaxInputFileBytes { get; set; } = 16 * 1024 * 1024;
 }

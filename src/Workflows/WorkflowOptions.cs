@@ -79,10 +79,14 @@ public sealed class WorkflowOptions
     public Durability.IWorkflowStore? Store { get; init; }
 
     /// <summary>
-    /// This process's name as the owner of the durable runs it executes. Default: machine name, process id and a
-    /// random suffix, unique per <see cref="WorkflowOptions"/> instance.
+    /// This process's name as the owner of the durable runs it executes. Default: machine name, app name, process id,
+    /// what tells this process from an earlier one with the same id, and a number unique per
+    /// <see cref="WorkflowOptions"/> instance. On Linux, a run whose default owner was a process of this machine that
+    /// has ended (the app restarted after a crash) is taken over at once; a run of a live owner, of another machine or
+    /// container, or of an app not on Linux, waits for its lease to expire. Set a fixed owner only for a single instance of an app: two live processes with the
+    /// same owner would both run its runs.
     /// </summary>
-    public string Owner { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public string Owner { get; init; } = Durability.ProcessOwner.NewDefault();
 
     /// <summary>
     /// How long a durable run stays owned without its owner renewing the lease (renewed every third of it).

@@ -78,7 +78,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("needs input 'name'", _cli.ErrorText);
 
         Assert.Equal(2, await _cli.RunAsync(workflows, "run", "greet", "-i", "name=Ada", "-i", "count=many"));
-        Assert.Contains("Input 'count' of workflow 'greet' is a Int32: many is not one.", _cli.ErrorText);
+        Assert.Contains("Input 'count' of workflow 'greet' has type Int32: the value given (many) is not a valid Int32.", _cli.ErrorText);
 
         Assert.False(ran);
         Assert.Equal(string.Empty, _cli.OutText);
@@ -105,6 +105,73 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("holds a JSON array: it must be an object", _cli.ErrorText);
 
         Assert.False(invoked);
+    }
+
+    [Fact]
+    public async Task Missing_inputs_are_all_named_in_one_error_and_nothing_runs()
+    {
+        var invoked = false;
+        var orders = Registrations.Create("orders", (_, _, _, _) => { invoked = true; return Task.FromResult<string?>(null); }, durable: true) with
+        {
+            Inputs = [new WorkflowParameter("customer", "string", IsRequired: true), new WorkflowParameter("lines", "OrderLine[]", IsRequired: true), new WorkflowParameter("note", "string")],
+        };
+
+        Assert.Equal(2, await _cli.RunAsync([orders], "run", "orders", "-i", "note=hi"));
+        Assert.Equal(
+            "error: Workflow 'orders' needs inputs 'customer' (string) and 'lines' (OrderLine[]): give each as name=<value> or in the inputs file." + Environment.NewLine,
+            _cli.ErrorText); // and no run id: no run was started
+        Assert.False(invoked);
+    }
+
+    [Fact]
+    public async Task A_durable_run_whose_inputs_are_refused_prints_no_run_id()
+    {
+        var durable = Registrations.Create("ledger", (workflow, values, runId, ct) =>
+        {
+            // As the generated code does: the inputs are read before the run starts (and WorkflowStarted is reported).
+            values.GetRequired<int>("ledger", "amount", Registrations.Json);
+            workflow.Observer.WorkflowStarted("ledger");
+            return Task.FromResult<string?>("{}");
+        }, durable: true) with { Inputs = [new WorkflowParameter("amount", "int", IsRequired: true)] };
+
+        Assert.Equal(2, await _cli.RunAsync([durable], "run", "ledger", "-i", "amount=lots", "--run-id", "r-never"));
+        Assert.DoesNotContain("run r-never", _cli.ErrorText);
+        Assert.Contains("has type Int32: the value given (lots) is not a valid Int32.", _cli.ErrorText);
+
+        Assert.Equal(0, await _cli.RunAsync([durable], "run", "ledger", "-i", "amount=3", "--run-id", "r-ran", "--quiet"));
+        Assert.Equal("run r-ran" + Environment.NewLine, _cli.ErrorText);
+    }
+
+    [Fact]
+    public async Task An_input_file_that_never_ends_or_is_too_large_is_refused_with_exit_2()
+    {
+        var invoked = false;
+        WorkflowRegistration[] workflows = [Registrations.Greet(invoked: () => invoked = true)];
+        if (File.Exists("/dev/zero"))
+        {
+            Assert.Equal(2, await _cli.RunAsync(workflows, "run", "greet", "--input-file", "/dev/zero"));
+            Assert.Equal("error: --input-file '/dev/zero' is larger than 16 MiB: give a smaller file, or raise WorkflowCommandLineOptions.MaxInputFileBytes." + Environment.NewLine, _cli.ErrorText);
+        }
+
+        var file = Path.Combine(Path.GetDirectoryName(_cli.StorePath)!, "big.json");
+        await File.WriteAllTextAsync(file, "{\"name\": \"" + new string('a', 2000) + "\"}");
+        Assert.Equal(2, await _cli.RunAsync(workflows, options => options.MaxInputFileBytes = 1024, CancellationToken.None, "run", "greet", "--input-file", file));
+        Assert.Contains("is larger than 1 KiB", _cli.ErrorText);
+
+        Assert.Equal(0, await _cli.RunAsync(workflows, options => options.MaxInputFileBytes = 2048, CancellationToken.None, "run", "greet", "--input-file", file, "-q"));
+        Assert.True(invoked);
+    }
+
+    [Fact]
+    public async Task A_huge_input_value_is_cut_in_the_error()
+    {
+        var huge = new string('7', 50 * 1024 * 1024) + "x";
+        Assert.Equal(2, await _cli.RunAsync([Registrations.Greet()], "run", "greet", "-i", "name=Ada", "-i", "count=" + huge));
+        Assert.True(_cli.ErrorText.Length < 1000, $"{_cli.ErrorText.Length} characters");
+        Assert.Contains("... (52428801 characters)", _cli.ErrorText);
+
+        Assert.Equal(2, await _cli.RunAsync([Registrations.Greet()], "run", "greet", "-i", huge));
+        Assert.True(_cli.ErrorText.Length < 1000, $"{_cli.ErrorText.Length} characters");
     }
 
     [Fact]
@@ -154,7 +221,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_durable_run_gets_a_new_id_printed_first_and_the_store_in_its_options()
+    public async Task A_durable_run_gets_a_new_id_printed_when_it_starts_and_the_store_in_its_options()
     {
         string? seenId = null;
         IWorkflowStore? seenStore = null;
@@ -163,6 +230,7 @@ public sealed class RunCommandTests : IDisposable
         {
             seenId = runId;
             seenStore = workflow.Options.Store;
+            workflow.Observer.WorkflowStarted("ledger"); // as the generated code reports once the run is in the store
             errorWhenInvoked = _cli.ErrorText;
             var now = DateTimeOffset.UtcNow;
             await workflow.Options.Store!.StartRunAsync(new NewRun(runId!, "ledger", "hash", null, now), workflow.Options.Owner, now.AddMinutes(1), ct);

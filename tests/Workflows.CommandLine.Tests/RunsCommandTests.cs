@@ -67,6 +67,30 @@ public sealed class RunsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_and_status_show_control_characters_escaped_not_raw()
+    {
+        const string id = "r\u001b]0;owned\u0007\u001b[31mred\rX";
+        var now = DateTimeOffset.UtcNow;
+        await _cli.Store.StartRunAsync(new NewRun(id, "ledger", "hash", "{\"name\":\"\u001b[2J\"}", now), "owner\u001b[1m", now.AddHours(1));
+        await _cli.Store.CompleteRunAsync(id, "owner\u001b[1m", RunStatus.Failed, null, "boom \u001b[31m\u202Egnp.exe");
+
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "runs"));
+        Assert.DoesNotContain('\u001b', _cli.OutText);
+        Assert.Contains("r\\x1B]0;owned\\x07\\x1B[31mred\\x0DX  ledger", _cli.OutText);
+
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "status", id));
+        var text = _cli.OutText;
+        Assert.DoesNotContain('\u001b', text);
+        Assert.DoesNotContain('\r', text.Replace(Environment.NewLine, "\n", StringComparison.Ordinal));
+        Assert.DoesNotContain('\u202E', text);
+        Assert.Contains("run:        r\\x1B]0;owned\\x07\\x1B[31mred\\x0DX", text);
+        Assert.Contains("error:      boom \\x1B[31m\\u202Egnp.exe", text);
+
+        Assert.Equal(2, await _cli.RunAsync(Workflows(), "status", "no\u001b[2Jsuch"));
+        Assert.DoesNotContain('\u001b', _cli.ErrorText);
+    }
+
+    [Fact]
     public async Task Runs_rejects_an_unknown_status_and_a_limit_below_one()
     {
         Assert.Equal(2, await _cli.RunAsync(Workflows(), "runs", "--status", "sleeping"));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Workflows.Durability;
 using Workflows.Hosting;
 using Xunit;
@@ -114,17 +115,65 @@ public sealed class WorkflowInputValuesTests
     public void A_value_not_of_the_type_is_refused_with_what_was_given()
     {
         var text = Assert.Throws<WorkflowInputException>(() => Text(("n", "many")).GetRequired<int>("wf", "n", s_json));
-        Assert.Equal("Input 'n' of workflow 'wf' is a Int32: many is not one.", text.Message);
+        Assert.Equal("Input 'n' of workflow 'wf' has type Int32: the value given (many) is not a valid Int32.", text.Message);
 
         var file = Assert.Throws<WorkflowInputException>(() => File("{\"n\": \"many\"}").GetRequired<int>("wf", "n", s_json));
-        Assert.Contains("\"many\" is not one", file.Message);
+        Assert.StartsWith("Input 'n' of workflow 'wf' has type Int32: the value given (\"many\") is not a valid Int32: ", file.Message);
+    }
+
+    [Fact]
+    public void Missing_required_inputs_are_all_named_in_one_error()
+    {
+        WorkflowParameter[] inputs =
+        [
+            new("customer", "string", IsRequired: true), new("lines", "OrderLine[]", IsRequired: true),
+            new("note", "string"), new("express", "bool", IsRequired: true),
+        ];
+
+        var exception = Assert.Throws<WorkflowInputException>(() => Text(("lines", "[]")).CheckRequired("orders", inputs));
+        Assert.Equal("Workflow 'orders' needs inputs 'customer' (string) and 'express' (bool): give each as name=<value> or in the inputs file.", exception.Message);
+
+        var one = Assert.Throws<WorkflowInputException>(() => Text(("lines", "[]"), ("express", "true")).CheckRequired("orders", inputs));
+        Assert.Equal("Workflow 'orders' needs input 'customer' (string): give it as customer=<value> or in the inputs file.", one.Message);
+
+        var three = Assert.Throws<WorkflowInputException>(() => WorkflowInputValues.Empty.CheckRequired("orders", inputs));
+        Assert.Contains("needs inputs 'customer' (string), 'lines' (OrderLine[]) and 'express' (bool):", three.Message);
+
+        File("{\"customer\": \"c\", \"lines\": []}", ("express", "false")).CheckRequired("orders", inputs); // all given
+    }
+
+    [Fact]
+    public void A_json_value_whose_field_does_not_fit_names_the_field()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = OrderJson.Default };
+        var text = Assert.Throws<WorkflowInputException>(() =>
+            Text(("lines", "[{\"Sku\": \"a\", \"Quantity\": 1}, {\"Sku\": \"b\", \"Quantity\": \"two\"}]")).GetRequired<OrderLine[]>("orders", "lines", options));
+        Assert.StartsWith("Input 'lines' of workflow 'orders' has type OrderLine[]: in the value given, 'lines[1].Quantity' is not valid: ", text.Message);
+        Assert.DoesNotContain("LineNumber", text.Message);
+
+        var file = Assert.Throws<WorkflowInputException>(() =>
+            File("{\"lines\": [{\"Sku\": 5, \"Quantity\": 1}]}").GetRequired<OrderLine[]>("orders", "lines", options));
+        Assert.StartsWith("Input 'lines' of workflow 'orders' has type OrderLine[]: in the value given, 'lines[0].Sku' is not valid: ", file.Message);
+    }
+
+    [Fact]
+    public void A_huge_value_is_cut_in_the_error()
+    {
+        var huge = new string('9', 50 * 1024 * 1024) + "x";
+        var exception = Assert.Throws<WorkflowInputException>(() => Text(("n", huge)).GetRequired<int>("wf", "n", s_json));
+        Assert.True(exception.Message.Length < 500, $"{exception.Message.Length} characters");
+        Assert.Contains("the value given (" + new string('9', 200) + "... (52428801 characters))", exception.Message);
+
+        var name = new string('n', 10_000);
+        var unknown = Assert.Throws<WorkflowInputException>(() => Text((name, "1")).CheckNames("wf", ["n"]));
+        Assert.True(unknown.Message.Length < 500, $"{unknown.Message.Length} characters");
     }
 
     [Fact]
     public void A_type_without_json_metadata_says_to_list_it_in_the_json_context()
     {
         var exception = Assert.Throws<WorkflowInputException>(() => Text(("v", "1.2.3")).GetRequired<Version>("wf", "v", s_json));
-        Assert.Contains("Input 'v' of workflow 'wf' is a Version, which has no JSON metadata: list the type in the workflow's json_context", exception.Message);
+        Assert.Contains("Input 'v' of workflow 'wf' has type Version, which has no JSON metadata: list the type in the workflow's json_context", exception.Message);
     }
 
     [Fact]
@@ -133,4 +182,11 @@ public sealed class WorkflowInputValuesTests
         using var document = JsonDocument.Parse("[1]");
         Assert.Throws<ArgumentException>(() => new WorkflowInputValues(json: document.RootElement));
     }
+}
+
+public sealed record OrderLine(string Sku, int Quantity);
+
+[JsonSerializable(typeof(OrderLine[]))]
+internal sealed partial class OrderJson : JsonSerializerContext
+{
 }

@@ -19,13 +19,12 @@ using var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAc
 var actions = new CrashActions(log, Environment.ProcessId);
 log.WriteLine($"process {Environment.ProcessId}");
 
-// A stable owner: a restarted worker continues its own run at once instead of waiting for its lease to expire.
-var options = new WorkflowOptions
-{
-    Store = store,
-    Owner = Environment.GetEnvironmentVariable("CRASH_OWNER") ?? "crash-worker",
-    LeaseDuration = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("CRASH_LEASE_MS"), out var lease) ? lease : 20_000),
-};
+// The default owner (this process), unless CRASH_OWNER names one: a restarted worker continues the run of its
+// killed predecessor at once, as that process is gone, instead of waiting for its lease to expire.
+var leaseDuration = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("CRASH_LEASE_MS"), out var lease) ? lease : 20_000);
+var options = Environment.GetEnvironmentVariable("CRASH_OWNER") is { } owner
+    ? new WorkflowOptions { Store = store, Owner = owner, LeaseDuration = leaseDuration }
+    : new WorkflowOptions { Store = store, LeaseDuration = leaseDuration };
 if (runId == "--recover")
 {
     // As a host does at start: resume every run of the workflow that needs an owner.

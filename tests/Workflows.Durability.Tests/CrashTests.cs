@@ -34,13 +34,11 @@ public sealed class CrashTests : IDisposable
         await CrashAndResumeAsync("sqlite:" + path, () => new Sqlite.SqliteWorkflowStore(path), seed: 1);
     }
 
-    [Fact]
+    [PostgreSqlFact]
     public async Task PostgreSQL_run_survives_25_kills()
     {
         var schema = "wf_crash_" + Guid.NewGuid().ToString("N");
-        var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } configured
-            ? configured
-            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
+        var connection = await PostgreSqlServer.ConnectionStringAsync();
         using var store = new PostgreSql.PostgreSqlWorkflowStore(connection, schema);
         try
         {
@@ -60,7 +58,7 @@ public sealed class CrashTests : IDisposable
         var path = Path.Combine(_directory, "lease.db");
         var store = new Sqlite.SqliteWorkflowStore(path);
         var log = Path.Combine(_directory, "lease.log");
-        var environment = new Dictionary<string, string> { ["CRASH_OWNER"] = "worker-a", ["CRASH_LEASE_MS"] = "1500", ["CRASH_HANG_AFTER_STARTS"] = "3" };
+        var environment = new Dictionary<string, string> { ["CRASH_OWNER"] = "worker-a", ["CRASH_LEASE_MS"] = "6000", ["CRASH_HANG_AFTER_STARTS"] = "3" };
         using (var first = Start("sqlite:" + path, "lease-run", log, environment: environment))
         {
             while (CountStarts(log, 0) < 3)
@@ -78,7 +76,8 @@ public sealed class CrashTests : IDisposable
 
         // While the lease runs, another owner is refused: the dead process might still be alive, for all it knows.
         var takeover = new Dictionary<string, string> { ["CRASH_OWNER"] = "worker-b", ["CRASH_LEASE_MS"] = "1500" };
-        if (DateTimeOffset.UtcNow < owned.LeaseUntil!.Value.AddMilliseconds(-500))
+        // (Long enough for a loaded machine to start a worker and have it ask while the lease still runs.)
+        if (DateTimeOffset.UtcNow < owned.LeaseUntil!.Value.AddMilliseconds(-4000))
         {
             using var early = Start("sqlite:" + path, "lease-run", log, environment: takeover);
             var stderr = await early.StandardError.ReadToEndAsync();
@@ -100,6 +99,81 @@ public sealed class CrashTests : IDisposable
         Assert.Equal(RunStatus.Succeeded, run!.Status);
         var first3 = File.ReadAllLines(log).Where(l => l.StartsWith("start ", StringComparison.Ordinal)).Take(3).Select(l => l.Split(' ')[1]).ToList();
         Assert.Equal(3, first3.Count);
+    }
+
+    [Fact]
+    public async Task A_restarted_worker_continues_its_killed_predecessors_run_at_once_but_never_a_live_ones()
+    {
+        var path = Path.Combine(_directory, "restart.db");
+        var store = new Sqlite.SqliteWorkflowStore(path);
+        var log = Path.Combine(_directory, "restart.log");
+        using var first = Start("sqlite:" + path, "restart-run", log, hangAfterStarts: 3);
+        while (CountStarts(log, 0) < 3)
+        {
+            Assert.False(first.HasExited, "the first worker ended early");
+            await Task.Delay(2);
+        }
+
+        // While the first worker lives (its lease runs for 10 minutes), a second one is refused, and runs no step.
+        using (var second = Start("sqlite:" + path, "restart-run", log))
+        {
+            var stderr = await second.StandardError.ReadToEndAsync();
+            await second.WaitForExitAsync().WaitAsync(s_guard);
+            Assert.NotEqual(0, second.ExitCode);
+            Assert.Contains("is being executed by", stderr);
+            Assert.DoesNotContain($"start s01 {second.Id}", File.ReadAllText(log));
+        }
+
+        Assert.False(first.HasExited);
+        var owner = (await store.GetRunAsync("restart-run"))!.Owner;
+        Assert.Contains($":{first.Id}:", owner);
+
+        first.Kill();
+        await first.WaitForExitAsync();
+        var leaseOfTheKilled = (await store.GetRunAsync("restart-run"))!.LeaseUntil!.Value;
+
+        using var third = Start("sqlite:" + path, "restart-run", log);
+        Assert.StartsWith("OUTPUT s28(", await FinishAsync(third));
+        Assert.True(DateTimeOffset.UtcNow < leaseOfTheKilled, "the run waited for the killed worker's lease");
+        Assert.Equal(RunStatus.Succeeded, (await store.GetRunAsync("restart-run"))!.Status);
+        Assert.Contains(await store.GetEventsAsync("restart-run"), e => e.Kind == "owner-ended" && e.Detail!.Contains(owner!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Recovery_takes_the_runs_of_a_killed_worker_at_once_but_not_a_live_ones()
+    {
+        var path = Path.Combine(_directory, "recover.db");
+        var store = new Sqlite.SqliteWorkflowStore(path);
+        var log = Path.Combine(_directory, "recover.log");
+        using var first = Start("sqlite:" + path, "recover-run", log, hangAfterStarts: 2);
+        while (CountStarts(log, 0) < 2)
+        {
+            Assert.False(first.HasExited, "the first worker ended early");
+            await Task.Delay(2);
+        }
+
+        using (var early = Start("sqlite:" + path, "--recover", log + ".early"))
+        {
+            Assert.Equal("RECOVERED 0", await RecoveredAsync(early));
+        }
+
+        first.Kill();
+        await first.WaitForExitAsync();
+        var leaseOfTheKilled = (await store.GetRunAsync("recover-run"))!.LeaseUntil!.Value;
+
+        using var late = Start("sqlite:" + path, "--recover", log + ".late");
+        Assert.Equal("RECOVERED 1", await RecoveredAsync(late));
+        Assert.True(DateTimeOffset.UtcNow < leaseOfTheKilled, "recovery waited for the killed worker's lease");
+        Assert.Equal(RunStatus.Succeeded, (await store.GetRunAsync("recover-run"))!.Status);
+    }
+
+    private static async Task<string> RecoveredAsync(Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(s_guard);
+        Assert.True(process.ExitCode == 0, $"recovering worker exited {process.ExitCode}: {await stderr}");
+        return (await stdout).Split('\n').Single(l => l.StartsWith("RECOVERED ", StringComparison.Ordinal)).Trim();
     }
 
     [Fact]
@@ -275,8 +349,9 @@ public sealed class CrashTests : IDisposable
         }
 
         start.Environment["CRASH_STEP_DELAY_MS"] = "10";
-        // Shorter than the whole test: each restart must renew the lease it inherits, or the run is lost midway.
-        start.Environment["CRASH_LEASE_MS"] = "5000";
+        // Longer than the whole test: each restarted worker (a default owner) must take over its killed
+        // predecessor's run at once, as that process is gone; waiting for the lease would miss the time limit.
+        start.Environment["CRASH_LEASE_MS"] = "600000";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -54,7 +54,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         return id;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task StartRun_creates_a_running_owned_run()
     {
         var result = await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -76,7 +76,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Null(await Store.GetRunAsync("missing"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryClaimRun_takes_one_run_by_id_only_when_it_needs_an_owner()
     {
         await Store.StartRunAsync(NewRun("live"), "owner-a", Live);
@@ -93,7 +93,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal("owner-a", (await Store.GetRunAsync("live"))!.Owner);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryClaimRun_races_have_one_winner()
     {
         await Store.StartRunAsync(NewRun("contested"), "dead-owner", Expired);
@@ -114,7 +114,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task StartRun_is_idempotent_by_run_id()
     {
         var first = await Store.StartRunAsync(NewRun("r1", inputs: "{\"n\":1}"), "owner-a", Live);
@@ -126,7 +126,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal("{\"n\":1}", second.Run.InputsJson);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task StartRun_of_a_finished_run_returns_its_result()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -140,7 +140,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Null(again.Run.Owner);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task StartRun_concurrently_with_one_id_creates_it_once()
     {
         var stores = Enumerable.Range(0, 4).Select(_ => OpenAnother()).ToArray();
@@ -157,7 +157,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.All(results, r => Assert.Equal(results.Single(x => x.Created).Run.Owner, r.Run.Owner));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RecordSteps_records_each_step_once_and_keeps_the_original()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -180,7 +180,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.GetStepsAsync("other"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RecordSteps_keeps_every_field()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -192,7 +192,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal([failed, skipped], await Store.GetStepsAsync("r1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Lost_lease_refuses_step_records_and_completion()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Now.AddSeconds(-1));
@@ -212,7 +212,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Single(await Store.GetStepsAsync("r1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RenewLease_extends_the_lease_of_the_owner_only()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Now.AddSeconds(30));
@@ -228,7 +228,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ClaimRunsAsync("owner-b", Now.AddMinutes(1), Live, 10));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CompleteRun_records_the_outcome_once()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -248,7 +248,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.False(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "late")]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CompleteRun_racing_succeeds_exactly_once()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -269,14 +269,14 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal("{\"by\":" + winner + "}", run.OutputsJson);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CompleteRun_rejects_a_non_final_status()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Store.CompleteRunAsync("r1", "owner-a", RunStatus.Paused, null, null));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimRuns_takes_expired_and_pending_runs_only()
     {
         await Store.StartRunAsync(NewRun("live", createdAt: Now.AddSeconds(-50)), "owner-a", Live);
@@ -308,7 +308,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ClaimRunsAsync("owner-c", Now, Live, 0));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ClaimRuns_concurrently_never_hands_a_run_to_two_claimers()
     {
         const int runCount = 120;
@@ -358,7 +358,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Pause_resume_and_cancel_move_the_status_and_the_owner()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -395,7 +395,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ClaimRunsAsync("owner-c", Now.AddHours(1), Live.AddHours(1), 10));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_compensated_step_is_marked_and_deleted_before_a_retry_so_it_runs_again()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -413,7 +413,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(["a", "c"], (await Store.GetStepsAsync("r1")).Select(s => s.StepId));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Retry_from_failure_deletes_failed_steps_and_makes_the_run_claimable()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -440,7 +440,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.False(await Store.SetStatusAsync("r1", RunStatus.Pending, [RunStatus.Failed]));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRuns_filters_and_orders_newest_first()
     {
         var t = Now.AddHours(-1);
@@ -464,7 +464,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Ids(new RunQuery(WorkflowName: "nothing")));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Events_come_back_oldest_first_per_run()
     {
         await Store.AppendEventAsync(new RunEvent("r1", 0, Now, "started", null, null));
@@ -485,7 +485,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.GetEventsAsync("r3"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_second_store_instance_sees_the_same_runs()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
@@ -506,7 +506,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         return (await Store.GetRunAsync(id))!.CompletedAt!.Value;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Purge_deletes_only_finished_runs_completed_before_the_cutoff_with_their_steps_and_events()
     {
         var old = await FinishedRunAsync("old-ok", RunStatus.Succeeded);
@@ -545,7 +545,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.True(old < cutoff);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Purge_filters_by_workflow_and_status()
     {
         await FinishedRunAsync("a-ok", RunStatus.Succeeded, "a");
@@ -564,15 +564,16 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ListRunsAsync(new RunQuery()));
     }
 
-    [Theory]
-    [InlineData(RunStatus.Running)]
-    [InlineData(RunStatus.Pending)]
-    [InlineData(RunStatus.Paused)]
-    public async Task Purge_refuses_a_status_that_is_not_finished(RunStatus status)
+    [StoreFact]
+    public async Task Purge_refuses_a_status_that_is_not_finished()
     {
         await PendingRunAsync("r1");
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.PurgeRunsAsync(new PurgeQuery(Now.AddYears(100), Status: status)));
-        Assert.Contains("Only finished runs can be purged", error.Message);
+        foreach (var status in new[] { RunStatus.Running, RunStatus.Pending, RunStatus.Paused })
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.PurgeRunsAsync(new PurgeQuery(Now.AddYears(100), Status: status)));
+            Assert.Contains("Only finished runs can be purged", error.Message);
+        }
+
         Assert.NotNull(await Store.GetRunAsync("r1"));
     }
 }

@@ -95,6 +95,7 @@ public sealed class DurableRun : IAsyncDisposable
             if (!renewed)
             {
                 run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
+                    ?? await TakeOverFromGoneOwnerAsync(store, options, run, now, cancellationToken).ConfigureAwait(false)
                     ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
             }
 
@@ -184,6 +185,7 @@ public sealed class DurableRun : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' recovers durable runs only with a store: set WorkflowOptions.Store.");
         var refused = new HashSet<string>(StringComparer.Ordinal);
+        await ExpireGoneOwnersAsync(store, options, descriptor.Name, cancellationToken).ConfigureAwait(false);
         // A draining process claims nothing more: a run it released would come straight back to it.
         while (!options.DrainToken.IsCancellationRequested)
         {
@@ -205,6 +207,46 @@ public sealed class DurableRun : IAsyncDisposable
 
             yield return new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Claims a running run whose owner was a process of this machine that has ended (<see cref="ProcessOwner.IsGone"/>),
+    /// without waiting for its lease: the lease is ended (only that owner's, so a live claimer that got there first
+    /// keeps the run), then claimed like an expired one. Null when the owner may still run or another process won.
+    /// </summary>
+    private static async ValueTask<RunRecord?> TakeOverFromGoneOwnerAsync(IWorkflowStore store, WorkflowOptions options, RunRecord run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (run.Status != RunStatus.Running || !await EndLeaseOfGoneOwnerAsync(store, run, now, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await store.TryClaimRunAsync(run.RunId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the leases of this workflow's running runs whose owners have ended on this machine, for <see cref="ClaimAsync"/>.</summary>
+    private static async ValueTask ExpireGoneOwnersAsync(IWorkflowStore store, WorkflowOptions options, string workflowName, CancellationToken cancellationToken)
+    {
+        var now = options.TimeProvider.GetUtcNow();
+        foreach (var run in await store.ListRunsAsync(new RunQuery(workflowName, RunStatus.Running, Limit: 10_000), cancellationToken).ConfigureAwait(false))
+        {
+            if (run.LeaseUntil > now)
+            {
+                await EndLeaseOfGoneOwnerAsync(store, run, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async ValueTask<bool> EndLeaseOfGoneOwnerAsync(IWorkflowStore store, RunRecord run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (run.Owner is not { } owner || !ProcessOwner.IsGone(owner)
+            || !await store.RenewLeaseAsync(run.RunId, owner, now, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await store.AppendEventAsync(new RunEvent(run.RunId, 0, now, "owner-ended", null, $"'{owner}' no longer runs: its lease ended early"), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private static async ValueTask<Dictionary<(string, int), StepRecord>> CompletedStepsAsync(IWorkflowStore store, string runId, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Workflows.Durability;
@@ -82,8 +83,43 @@ public sealed class WorkflowInputValues
             if (!Contains(known, name))
             {
                 var expected = known.Count == 0 ? "it has no inputs" : "its inputs are " + string.Join(", ", known);
-                throw new WorkflowInputException(workflowName, name, $"Workflow '{workflowName}' has no input '{name}': {expected}.");
+                throw new WorkflowInputException(workflowName, name, $"Workflow '{workflowName}' has no input '{Excerpt(name)}': {expected}.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Fails when required inputs of <paramref name="inputs"/> were not given, naming all of them at once (the
+    /// generated code would stop at the first).
+    /// </summary>
+    /// <exception cref="WorkflowInputException">Required inputs are missing.</exception>
+    public void CheckRequired(string workflowName, IReadOnlyList<WorkflowParameter> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var missing = new List<WorkflowParameter>();
+        foreach (var input in inputs)
+        {
+            if (input.IsRequired && !_text.ContainsKey(input.Name) && !_json.ContainsKey(input.Name))
+            {
+                missing.Add(input);
+            }
+        }
+
+        if (missing.Count == 1)
+        {
+            throw new WorkflowInputException(workflowName, missing[0].Name, $"Workflow '{workflowName}' needs input '{missing[0].Name}' ({missing[0].Type}): give it as {missing[0].Name}=<value> or in the inputs file.");
+        }
+
+        if (missing.Count > 1)
+        {
+            var names = new List<string>();
+            foreach (var input in missing)
+            {
+                names.Add($"'{input.Name}' ({input.Type})");
+            }
+
+            throw new WorkflowInputException(workflowName, null,
+                $"Workflow '{workflowName}' needs inputs {string.Join(", ", names.GetRange(0, names.Count - 1))} and {names[^1]}: give each as name=<value> or in the inputs file.");
         }
     }
 
@@ -119,7 +155,7 @@ public sealed class WorkflowInputValues
         if (!options.TryGetTypeInfo(typeof(T), out var metadata) || metadata is not JsonTypeInfo<T> info)
         {
             throw new WorkflowInputException(workflowName, name,
-                $"Input '{name}' of workflow '{workflowName}' is a {TypeName<T>()}, which has no JSON metadata: list the type in the workflow's json_context to give it from outside.");
+                $"Input '{name}' of workflow '{workflowName}' has type {TypeName<T>()}, which has no JSON metadata: list the type in the workflow's json_context to give it from outside.");
         }
 
         try
@@ -130,35 +166,75 @@ public sealed class WorkflowInputValues
                 return true;
             }
 
-            if (TryDeserialize(text!, info, out value) || TryDeserialize(JsonSerializer.Serialize(text!, BuiltInJsonContext.Default.String), info, out value))
+            if (TryDeserialize(text!, info, out value, out var asJson) || TryDeserialize(JsonSerializer.Serialize(text!, BuiltInJsonContext.Default.String), info, out value, out _))
             {
                 return true;
             }
+
+            // Text that is JSON but not of the type (a record with a wrong field): that error names the field.
+            throw Invalid<T>(workflowName, name, text!, IsJson(text!) ? asJson : null);
         }
         catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException or NotSupportedException)
         {
             throw Invalid<T>(workflowName, name, isText ? text! : _json[name].GetRawText(), exception);
         }
-
-        throw Invalid<T>(workflowName, name, text!, null);
     }
 
-    private static bool TryDeserialize<T>(string json, JsonTypeInfo<T> info, out T value)
+    private static bool TryDeserialize<T>(string json, JsonTypeInfo<T> info, out T value, out JsonException? error)
     {
         try
         {
             value = JsonSerializer.Deserialize(json, info)!;
+            error = null;
             return true;
         }
-        catch (JsonException)
+        catch (JsonException exception)
         {
             value = default!;
+            error = exception;
             return false;
         }
     }
 
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with a value: for a JSON value whose part does not fit (a field of a record, an item of an array),
+    /// that part's path and why; the value itself only as an excerpt, as it may be huge.
+    /// </summary>
     private static WorkflowInputException Invalid<T>(string workflowName, string name, string given, Exception? inner)
-        => new(workflowName, name, $"Input '{name}' of workflow '{workflowName}' is a {TypeName<T>()}: {given} is not one.", inner);
+    {
+        var type = TypeName<T>();
+        var where = inner is JsonException { Path: { Length: > 1 } path } && path.StartsWith('$') ? name + path[1..] : null;
+        var why = inner is null ? null : Reason(inner.Message);
+        var message = where is not null
+            ? $"Input '{name}' of workflow '{workflowName}' has type {type}: in the value given, '{where}' is not valid{(why is null ? "." : ": " + why)}"
+            : $"Input '{name}' of workflow '{workflowName}' has type {type}: the value given ({Excerpt(given)}) is not a valid {type}{(why is null ? "." : ": " + why)}";
+        return new(workflowName, name, message, inner);
+    }
+
+    /// <summary>A System.Text.Json message without its " Path: $.x | LineNumber: ..." tail (the path is named already).</summary>
+    private static string Reason(string message)
+    {
+        var at = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        var reason = at >= 0 ? message[..at] : message;
+        return Excerpt(reason.Trim());
+    }
+
+    /// <summary>At most 200 characters of a text given from outside, and how long it was when cut.</summary>
+    internal static string Excerpt(string text)
+        => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "... (", text.Length.ToString(CultureInfo.InvariantCulture), " characters)");
 
     private static string TypeName<T>() => Nullable.GetUnderlyingType(typeof(T)) is { } underlying ? underlying.Name + "?" : typeof(T).Name;
 
