@@ -1068,7 +1068,7 @@ internal sealed class WorkflowBinder
                     ? ReportNested(entry.Value)
                     : BindArgument(step, itemParameter, entry.Value, runsAlways, expressions);
                 ok &= code is not null;
-                items.Add("[" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(entry.Name.Value, quote: true) + "] = " + code);
+                items.Add("[" + CSharpText.StringLiteral(entry.Name.Value) + "] = " + code);
             }
         }
 
