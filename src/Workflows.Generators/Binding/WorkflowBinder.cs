@@ -121,6 +121,7 @@ internal sealed class WorkflowBinder
             }
         }
 
+        SecurityChecker.Check(_document, name => _catalog.Find(name) is { Count: 1 } found && found[0].OutputTypeName is not null, Report);
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
@@ -383,7 +384,6 @@ internal sealed class WorkflowBinder
         var ok = true;
         foreach (var output in _document.Outputs)
         {
-            SecurityChecker.CheckOutput(output, Report);
             if (!ExpressionBinder.ReadsAnything(output.Value))
             {
                 Report(DiagnosticDescriptors.OutputReadsNothing, output.Value.Span, output.Name.Value);
@@ -592,11 +592,6 @@ internal sealed class WorkflowBinder
         if (action is null)
         {
             return null;
-        }
-
-        if (childIndex < 0)
-        {
-            SecurityChecker.CheckStep(step, action.Name, Report);
         }
 
         expressions.LoopItemType = forEach?.ItemType;

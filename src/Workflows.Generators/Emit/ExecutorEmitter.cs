@@ -1071,7 +1071,7 @@ internal static class ExecutorEmitter
             {
                 batchNumber++;
                 var ids = string.Join(", ", batch.Select(i => spec.Steps[i].Id));
-                w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
+                w.Line(CSharpText.LineComment($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}"));
                 foreach (var index in batch)
                 {
                     var step = spec.Steps[index];
@@ -1156,7 +1156,7 @@ internal static class ExecutorEmitter
         {
             batchNumber++;
             var ids = string.Join(", ", batch.Select(i => spec.Steps[i].Id));
-            w.Line($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}");
+            w.Line(CSharpText.LineComment($"// Batch {batchNumber} of {spec.Batches.Count}: {ids}"));
             if (batch.Count == 1)
             {
                 // A step alone in its batch runs here, in the run's own state machine: no second one to rent and await.
