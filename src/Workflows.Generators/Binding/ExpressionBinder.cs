@@ -390,7 +390,7 @@ internal sealed class ExpressionBinder
             return null;
         }
 
-        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + member.Name;
+        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + CSharpText.Identifier(member.Name);
         return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
     }
 
