@@ -157,6 +157,29 @@ public sealed class InjectionTests
             """;
     }
 
+    /// <summary>The Markdown page travels in a /* */ comment of a generated file: nothing in it closes the comment.</summary>
+    [Fact]
+    public void The_docs_page_carrier_stays_a_comment()
+    {
+        var compilation = WorkflowTestHost.CreateCompilation(TestSources.Actions);
+        var options = new TestOptionsProvider(new Dictionary<string, string>
+        {
+            ["build_property.RootNamespace"] = "TestApp",
+            ["build_property.WorkflowsDocsDirectory"] = "docs",
+        });
+        ForEach(HostileText.Escapes(), text =>
+        {
+            var yaml = $"name: documented\ndescription: {HostileText.Yaml(text)}\ninputs:\n  env:\n    type: string\n    description: {HostileText.Yaml(text)}\n"
+                + $"    default: {HostileText.Yaml(text)}\nsteps:\n  - id: push\n    action: deploy.push\n    with: {{ environment: \"${{{{ inputs.env }}}}\" }}\n";
+            var file = new InMemoryAdditionalText("flows/r.workflow.yaml", yaml);
+            var run = WorkflowTestHost.CreateDriver(new[] { file }, options).RunGenerators(compilation).GetRunResult().Results.Single();
+            var carrier = run.GeneratedSources.Single(s => s.HintName.EndsWith(".Docs.g.cs", StringComparison.Ordinal)).SyntaxTree;
+            Assert.Empty(carrier.GetDiagnostics());
+            Assert.Empty(carrier.GetRoot().DescendantNodes());
+            Assert.Contains(text.Substring(0, 1), carrier.ToString());
+        });
+    }
+
     [Fact]
     public void A_workflow_file_name_never_becomes_code()
     {
