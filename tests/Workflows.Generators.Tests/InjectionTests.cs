@@ -266,6 +266,7 @@ public sealed class InjectionTests
               literal: ${{ steps.lit.output }}
               interpolated: ${{ steps.interp.output }}
               quoted: ${{ steps.quoted.output }}
+              mixed: ${{ steps.mixed.output }}
               fallback: ${{ inputs.text }}
             steps:
               - id: lit
@@ -278,6 +279,9 @@ public sealed class InjectionTests
               - id: quoted
                 action: echo
                 with: { value: {{{HostileText.Yaml("${{ '" + quotedForExpression + "' }}")}}} }
+              - id: mixed
+                action: echo
+                with: { value: {{{HostileText.Yaml(text + "${{ '" + quotedForExpression + "' }}" + text)}}} }
             """;
         var result = WorkflowTestHost.Build(new[] { EchoAction }, new[] { ("flows/hostile.workflow.yaml", yaml) });
         AssertClean(result);
@@ -311,6 +315,7 @@ public sealed class InjectionTests
             Assert.Equal(text, Output("Literal"));
             Assert.Equal(text + text + text, Output("Interpolated"));
             Assert.Equal(quoted, Output("Quoted"));
+            Assert.Equal(text + quoted + text, Output("Mixed"));
         }
         finally
         {
