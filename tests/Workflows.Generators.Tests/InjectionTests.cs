@@ -267,6 +267,7 @@ public sealed class InjectionTests
               interpolated: ${{ steps.interp.output }}
               quoted: ${{ steps.quoted.output }}
               mixed: ${{ steps.mixed.output }}
+              keyed: ${{ steps.keyed.output }}
               fallback: ${{ inputs.text }}
             steps:
               - id: lit
@@ -279,6 +280,9 @@ public sealed class InjectionTests
               - id: quoted
                 action: echo
                 with: { value: {{{HostileText.Yaml("${{ '" + quotedForExpression + "' }}")}}} }
+              - id: keyed
+                action: echo.map
+                with: { map: { {{{HostileText.Yaml(text)}}}: {{{HostileText.Yaml(text)}}} } }
               - id: mixed
                 action: echo
                 with: { value: {{{HostileText.Yaml(text + "${{ '" + quotedForExpression + "' }}" + text)}}} }
@@ -316,6 +320,7 @@ public sealed class InjectionTests
             Assert.Equal(text + text + text, Output("Interpolated"));
             Assert.Equal(quoted, Output("Quoted"));
             Assert.Equal(text + quoted + text, Output("Mixed"));
+            Assert.Equal(text + "=" + text, Output("Keyed"));
         }
         finally
         {
@@ -330,6 +335,10 @@ public sealed class InjectionTests
         {
             [global::Workflows.WorkflowAction("echo")]
             public static string Echo(string value) => value;
+
+            [global::Workflows.WorkflowAction("echo.map")]
+            public static string Map(global::System.Collections.Generic.IReadOnlyDictionary<string, string> map)
+                => string.Join("|", map.Keys) + "=" + string.Join("|", map.Values);
         }
         """;
 
