@@ -229,6 +229,23 @@ public sealed class InjectionTests
         Assert.Empty(result.CompilerErrors);
     }
 
+    [Theory]
+    [InlineData("ratio: NaN")]
+    [InlineData("ratio: -NaN")]
+    [InlineData("ratio: 1e400")]
+    public void A_number_literal_that_is_no_number_is_refused_not_written_as_code(string entry)
+    {
+        var result = Build($$"""
+            name: numbers
+            steps:
+              - id: t
+                action: typed
+                with: { number: 1, flag: true, {{entry}}, amount: 1, text: x, letter: c, color: Red, big: 1 }
+            """);
+        Assert.Single(result.WorkflowDiagnostics, d => d.Id == "WF0012");
+        Assert.Empty(result.CompilerErrors);
+    }
+
     /// <summary>Every corpus string in every place: compiles with no diagnostic, and reads back as written at run time.</summary>
     [Fact]
     public async Task Hostile_text_compiles_cleanly_and_round_trips_at_run_time()

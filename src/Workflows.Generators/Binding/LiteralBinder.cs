@@ -121,9 +121,10 @@ internal static class LiteralBinder
         {
             case LiteralKind.Decimal when decimal.TryParse(text, styles, CultureInfo.InvariantCulture, out var m):
                 return Ok(m.ToString(CultureInfo.InvariantCulture) + "M");
-            case LiteralKind.Double when double.TryParse(text, styles, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+            // Not NaN: .NET parses "NaN" whatever the styles, and "NaND" would be written into the code as a name.
+            case LiteralKind.Double when double.TryParse(text, styles, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d) && !double.IsNaN(d):
                 return Ok(d.ToString("R", CultureInfo.InvariantCulture) + "D");
-            case LiteralKind.Single when float.TryParse(text, styles, CultureInfo.InvariantCulture, out var f) && !float.IsInfinity(f):
+            case LiteralKind.Single when float.TryParse(text, styles, CultureInfo.InvariantCulture, out var f) && !float.IsInfinity(f) && !float.IsNaN(f):
                 return Ok(f.ToString("R", CultureInfo.InvariantCulture) + "F");
             default:
                 return Fail("; write a number such as 1.5");
