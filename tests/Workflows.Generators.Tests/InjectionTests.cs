@@ -246,6 +246,30 @@ public sealed class InjectionTests
         Assert.Empty(result.CompilerErrors);
     }
 
+    [Fact]
+    public void A_number_in_an_expression_that_no_literal_holds_is_an_expression_error()
+    {
+        var result = Build("""
+            name: numbers
+            steps:
+              - id: t
+                action: build
+                if: ${{ 1e400 > 1.5 }}
+            """);
+        Assert.Single(result.WorkflowDiagnostics, d => d.Id == "WF0110");
+        Assert.Empty(result.CompilerErrors);
+
+        var large = Build("""
+            name: large
+            steps:
+              - id: t
+                action: take.decimal
+                with: { value: "${{ 99999999999999999999 }}" }
+            """);
+        Assert.Empty(large.WorkflowDiagnostics);
+        Assert.Empty(large.CompilerErrors);
+    }
+
     /// <summary>Every corpus string in every place: compiles with no diagnostic, and reads back as written at run time.</summary>
     [Fact]
     public async Task Hostile_text_compiles_cleanly_and_round_trips_at_run_time()

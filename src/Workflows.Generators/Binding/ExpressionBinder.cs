@@ -323,7 +323,7 @@ internal sealed class ExpressionBinder
             : new BoundExpression("index", TypeCatalog.Int);
     }
 
-    private static BoundExpression BindLiteral(LiteralExpression literal)
+    private BoundExpression? BindLiteral(LiteralExpression literal)
     {
         switch (literal.Kind)
         {
@@ -336,7 +336,16 @@ internal sealed class ExpressionBinder
             default:
                 var text = literal.Text;
                 var type = IsWhole(text) ? (NumberAs(text, TypeCatalog.Int) is not null ? TypeCatalog.Int : TypeCatalog.Long) : TypeCatalog.Double;
-                return new BoundExpression(NumberAs(text, type) ?? text, type, NumberLiteral: text);
+                // The number's text is never written as code: a whole number past long is a decimal (its context
+                // may still make it a double), and one no C# literal can hold (1e400) is an error here.
+                if (NumberAs(text, type) is { } code)
+                {
+                    return new BoundExpression(code, type, NumberLiteral: text);
+                }
+
+                return IsWhole(text) && NumberAs(text, TypeCatalog.Decimal) is { } large
+                    ? new BoundExpression(large, TypeCatalog.Decimal, NumberLiteral: text)
+                    : Fail(literal, $"The number {text} is too large for a {type}.");
         }
     }
 
