@@ -185,7 +185,7 @@ public sealed class SecurityDiagnosticTests
             """);
 
         Assert.Equal(2, result.WorkflowDiagnostics.Count(d => d.Id == "WF0405"));
-        var log = result.WorkflowDiagnostics.Single(d => d.Id == "WF0405" && d.GetMessage().StartsWith("tell", System.StringComparison.Ordinal));
+        var log = result.WorkflowDiagnostics.Single(d => d.Id == "WF0405" && d.GetMessage().StartsWith("Step 'tell'", System.StringComparison.Ordinal));
         Assert.Equal((9, 22), (log.Location.GetLineSpan().StartLinePosition.Line + 1, log.Location.GetLineSpan().StartLinePosition.Character + 1));
         Assert.Equal(DiagnosticSeverity.Warning, log.Severity);
         Assert.Empty(result.CompilerErrors);

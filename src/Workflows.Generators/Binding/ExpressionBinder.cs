@@ -91,7 +91,7 @@ internal sealed class ExpressionBinder
             switch (part)
             {
                 case TextPart literal:
-                    holes.Append(literal.Text.Replace("{", "{{").Replace("}", "}}"));
+                    holes.Append(CSharpText.InterpolatedText(literal.Text));
                     break;
                 case ExpressionPart hole:
                     var bound = BindExpressionText(hole.Start, hole.Length);
@@ -323,12 +323,12 @@ internal sealed class ExpressionBinder
             : new BoundExpression("index", TypeCatalog.Int);
     }
 
-    private static BoundExpression BindLiteral(LiteralExpression literal)
+    private BoundExpression? BindLiteral(LiteralExpression literal)
     {
         switch (literal.Kind)
         {
             case LiteralExpressionKind.String:
-                return new BoundExpression(SymbolDisplay.FormatLiteral((string)literal.Value!, quote: true), TypeCatalog.String);
+                return new BoundExpression(CSharpText.StringLiteral((string)literal.Value!), TypeCatalog.String);
             case LiteralExpressionKind.Boolean:
                 return new BoundExpression((bool)literal.Value! ? "true" : "false", TypeCatalog.Bool);
             case LiteralExpressionKind.Null:
@@ -336,7 +336,16 @@ internal sealed class ExpressionBinder
             default:
                 var text = literal.Text;
                 var type = IsWhole(text) ? (NumberAs(text, TypeCatalog.Int) is not null ? TypeCatalog.Int : TypeCatalog.Long) : TypeCatalog.Double;
-                return new BoundExpression(NumberAs(text, type) ?? text, type, NumberLiteral: text);
+                // The number's text is never written as code: a whole number past long is a decimal (its context
+                // may still make it a double), and one no C# literal can hold (1e400) is an error here.
+                if (NumberAs(text, type) is { } code)
+                {
+                    return new BoundExpression(code, type, NumberLiteral: text);
+                }
+
+                return IsWhole(text) && NumberAs(text, TypeCatalog.Decimal) is { } large
+                    ? new BoundExpression(large, TypeCatalog.Decimal, NumberLiteral: text)
+                    : Fail(literal, $"The number {text} is too large for a {type}.");
         }
     }
 
@@ -360,7 +369,7 @@ internal sealed class ExpressionBinder
             case IdentifierExpression { Name: "secrets" }:
                 // Read when the step runs, from WorkflowOptions.Secrets (environment variables by default).
                 return new BoundExpression(
-                    $"global::Workflows.Runtime.SecretRedactor.Get(_options, WorkflowName, {SymbolDisplay.FormatLiteral(access.Name, quote: true)})",
+                    $"global::Workflows.Runtime.SecretRedactor.Get(_options, WorkflowName, {CSharpText.StringLiteral(access.Name)})",
                     TypeCatalog.String);
 
             case IdentifierExpression { Name: "failure" } when OnFailureStep is not null:
@@ -390,7 +399,7 @@ internal sealed class ExpressionBinder
             return null;
         }
 
-        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + member.Name;
+        var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + CSharpText.Identifier(member.Name);
         return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
     }
 
@@ -708,61 +717,9 @@ internal sealed class ExpressionBinder
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
         => _diagnostics.Add(DiagnosticInfo.Create(descriptor, span, arguments));
 
-    private static string InterpolatedLiteral(string holes)
-        => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + EscapeInterpolated(holes) + "\")";
-
-    /// <summary>Escapes the text of an interpolated string literal, leaving the {(code)} holes alone.</summary>
-    private static string EscapeInterpolated(string holes)
-    {
-        // Holes are written as {(code)}; code never contains a raw newline and string literals inside it are
-        // already C# literals, which an interpolated string accepts unchanged inside the braces.
-        var builder = new StringBuilder(holes.Length);
-        var depth = 0;
-        for (var i = 0; i < holes.Length; i++)
-        {
-            var c = holes[i];
-            if (depth == 0 && c == '{' && i + 1 < holes.Length && holes[i + 1] == '(')
-            {
-                depth = 1;
-                builder.Append(c);
-                continue;
-            }
-
-            if (depth > 0)
-            {
-                if (c == '(')
-                {
-                    depth++;
-                }
-                else if (c == ')')
-                {
-                    depth--;
-                }
-
-                builder.Append(c);
-                if (depth == 1 && c == ')' && i + 1 < holes.Length && holes[i + 1] == '}')
-                {
-                    builder.Append('}');
-                    i++;
-                    depth = 0;
-                }
-
-                continue;
-            }
-
-            builder.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
-    }
+    /// <summary>Wraps interpolated-string content whose text is already escaped (<see cref="CSharpText.InterpolatedText"/>) and whose holes are {(code)}.</summary>
+    private static string InterpolatedLiteral(string content)
+        => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + content + "\")";
 
     private static readonly string[] s_jsonPrimitives =
     {

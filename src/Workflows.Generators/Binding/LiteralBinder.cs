@@ -1,6 +1,6 @@
 using System;
 using System.Globalization;
-using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Generators.Common;
 using Workflows.Generators.Model;
 
 namespace Workflows.Generators.Binding;
@@ -33,10 +33,10 @@ internal static class LiteralBinder
         switch (parameter.Literal)
         {
             case LiteralKind.String:
-                return Ok(SymbolDisplay.FormatLiteral(text, quote: true));
+                return Ok(CSharpText.StringLiteral(text));
 
             case LiteralKind.Char:
-                return text.Length == 1 ? Ok(SymbolDisplay.FormatLiteral(text[0], quote: true)) : Fail("; write exactly one character");
+                return text.Length == 1 ? Ok(CSharpText.CharLiteral(text[0])) : Fail("; write exactly one character");
 
             case LiteralKind.Boolean:
                 if (!quoted && (text is "true" or "True" or "TRUE"))
@@ -121,9 +121,10 @@ internal static class LiteralBinder
         {
             case LiteralKind.Decimal when decimal.TryParse(text, styles, CultureInfo.InvariantCulture, out var m):
                 return Ok(m.ToString(CultureInfo.InvariantCulture) + "M");
-            case LiteralKind.Double when double.TryParse(text, styles, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+            // Not NaN: .NET parses "NaN" whatever the styles, and "NaND" would be written into the code as a name.
+            case LiteralKind.Double when double.TryParse(text, styles, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d) && !double.IsNaN(d):
                 return Ok(d.ToString("R", CultureInfo.InvariantCulture) + "D");
-            case LiteralKind.Single when float.TryParse(text, styles, CultureInfo.InvariantCulture, out var f) && !float.IsInfinity(f):
+            case LiteralKind.Single when float.TryParse(text, styles, CultureInfo.InvariantCulture, out var f) && !float.IsInfinity(f) && !float.IsNaN(f):
                 return Ok(f.ToString("R", CultureInfo.InvariantCulture) + "F");
             default:
                 return Fail("; write a number such as 1.5");
@@ -150,7 +151,7 @@ internal static class LiteralBinder
         var enumType = parameter.Type.TrimEnd('?');
         return match is null
             ? Fail($"; use one of: {string.Join(", ", parameter.EnumMembers)}")
-            : Ok(enumType + "." + match);
+            : Ok(enumType + "." + CSharpText.Identifier(match));
     }
 
     private static string Keyword(LiteralKind kind) => kind switch

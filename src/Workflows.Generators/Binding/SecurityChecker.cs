@@ -31,69 +31,92 @@ internal static class SecurityChecker
         @"^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|sk-[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}|-----BEGIN [A-Z ]*PRIVATE KEY-----.*)$|^(Bearer|Basic|token) [A-Za-z0-9._~+/=-]{12,}$",
         RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
-    /// <summary>Checks one step's <c>with:</c> against the action it calls.</summary>
-    public static void CheckStep(StepDocument step, string actionName, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    /// <summary>
+    /// Runs every check over every place the file calls an action (<see cref="ActionCall.In"/>: steps,
+    /// compensations, on_failure steps) and over the workflow's outputs.
+    /// </summary>
+    /// <param name="returnsValue">True when the action of that name returns a value (a step output).</param>
+    public static void Check(WorkflowDocument document, Func<string, bool> returnsValue, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
-        CheckShell(step, actionName, report);
-        foreach (var argument in step.With)
+        // A workflow with a json_context can run durably, and a durable run stores its inputs, every step's
+        // output and its outputs, as JSON, in the store.
+        var stored = document.JsonContext is not null;
+        foreach (var call in ActionCall.In(document))
         {
-            CheckValue(step, argument.Name.Value, argument.Value, report);
+            CheckCall(call, stored, returnsValue, report);
+        }
+
+        foreach (var output in document.Outputs)
+        {
+            if (ExpressionBinder.ReadsSecrets(output.Value))
+            {
+                report(DiagnosticDescriptors.SecretLogged, output.Value.Span, new[] { "Output '" + output.Name.Value + "'", "a workflow output (returned to the caller, and recorded by durable runs)" });
+            }
+        }
+    }
+
+    private static void CheckCall(ActionCall call, bool stored, Func<string, bool> returnsValue, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    {
+        var actionName = call.Action ?? string.Empty;
+        CheckShell(call, actionName, report);
+        foreach (var argument in call.With)
+        {
+            CheckValue(call.Label, argument.Name.Value, argument.Value, report);
             if (Array.IndexOf(s_fileActions, actionName) >= 0 || Array.IndexOf(s_shellActions, actionName) >= 0)
             {
-                CheckPath(step, argument, report);
+                CheckPath(call.Label, argument, report);
             }
         }
 
-        if (actionName == "log")
+        var into = actionName == "log" ? "the log"
+            : !stored || call.Place != ActionCallPlace.Step ? null
+            : call.Workflow is { } workflow ? $"the inputs of workflow '{workflow}', which its durable run stores as written"
+            : call.Action is { } action && returnsValue(action) ? "a step output, which durable runs store (the run-time mask hides only a secret's exact text, not a value made from it)"
+            : null;
+        if (into is null)
         {
-            foreach (var argument in step.With.Where(a => ExpressionBinder.ReadsSecrets(a.Value)))
-            {
-                report(DiagnosticDescriptors.SecretLogged, argument.Value.Span, new[] { step.Id.Value, "the log" });
-            }
+            return;
+        }
+
+        // At each value that reads a secret, inside a list or mapping too (environment: { TOKEN: ... }).
+        foreach (var value in call.With.SelectMany(a => a.Value.Scalars()).Where(ExpressionBinder.ReadsSecrets).OrderBy(v => v.Span.Start))
+        {
+            report(DiagnosticDescriptors.SecretLogged, value.Span, new[] { "Step '" + call.Label + "'", into });
         }
     }
 
-    /// <summary>WF0405 for a workflow output computed from a secret.</summary>
-    public static void CheckOutput(OutputDocument output, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
-    {
-        if (ExpressionBinder.ReadsSecrets(output.Value))
-        {
-            report(DiagnosticDescriptors.SecretLogged, output.Value.Span, new[] { "Output '" + output.Name.Value + "'", "a workflow output (returned to the caller, and recorded by durable runs)" });
-        }
-    }
-
-    private static void CheckShell(StepDocument step, string actionName, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    private static void CheckShell(ActionCall call, string actionName, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
         if (Array.IndexOf(s_shellActions, actionName) < 0)
         {
             return;
         }
 
-        var shell = step.With.FirstOrDefault(a => Normalize(a.Name.Value) == "shell")?.Value;
-        var command = step.With.FirstOrDefault(a => Normalize(a.Name.Value) == "command")?.Value;
+        var shell = call.With.FirstOrDefault(a => Normalize(a.Name.Value) == "shell")?.Value;
+        var command = call.With.FirstOrDefault(a => Normalize(a.Name.Value) == "command")?.Value;
         if (shell is null || command is null || shell.Kind is ArgumentValueKind.Null || shell.Text.Length == 0 || !command.Text.Contains("${{"))
         {
             return;
         }
 
-        report(DiagnosticDescriptors.ScriptInjection, command.Span, new[] { step.Id.Value, shell.Text });
+        report(DiagnosticDescriptors.ScriptInjection, command.Span, new[] { call.Label, shell.Text });
     }
 
-    private static void CheckValue(StepDocument step, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    private static void CheckValue(string label, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
         switch (value.Kind)
         {
             case ArgumentValueKind.List:
                 foreach (var item in value.Items)
                 {
-                    CheckValue(step, name, item, report);
+                    CheckValue(label, name, item, report);
                 }
 
                 return;
             case ArgumentValueKind.Mapping:
                 foreach (var entry in value.Entries)
                 {
-                    CheckValue(step, entry.Name.Value, entry.Value, report);
+                    CheckValue(label, entry.Name.Value, entry.Value, report);
                 }
 
                 return;
@@ -104,20 +127,20 @@ internal static class SecurityChecker
         var text = value.Text;
         if (text.Length == 0 || text.Contains("${{"))
         {
-            CheckUrl(step, name, value, report);
+            CheckUrl(label, name, value, report);
             return;
         }
 
         if (s_credentialName.IsMatch(Normalize(name)) || s_credentialValue.IsMatch(text))
         {
-            report(DiagnosticDescriptors.CredentialLiteral, value.Span, new[] { step.Id.Value, name });
+            report(DiagnosticDescriptors.CredentialLiteral, value.Span, new[] { label, name });
             return;
         }
 
-        CheckUrl(step, name, value, report);
+        CheckUrl(label, name, value, report);
     }
 
-    private static void CheckUrl(StepDocument step, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    private static void CheckUrl(string label, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
         var text = value.Text.Trim();
         if (!text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
@@ -140,7 +163,7 @@ internal static class SecurityChecker
             return;
         }
 
-        report(DiagnosticDescriptors.PlainHttp, value.Span, new[] { step.Id.Value, name, host });
+        report(DiagnosticDescriptors.PlainHttp, value.Span, new[] { label, name, host });
     }
 
     private static bool IsLoopback(string host)
@@ -149,7 +172,7 @@ internal static class SecurityChecker
             || host.StartsWith("127.", StringComparison.Ordinal)
             || host == "[::1]";
 
-    private static void CheckPath(StepDocument step, StepArgument argument, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
+    private static void CheckPath(string label, StepArgument argument, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
         var value = argument.Value;
         if (Array.IndexOf(s_pathParameters, Normalize(argument.Name.Value)) < 0 || value.Kind is not (ArgumentValueKind.PlainScalar or ArgumentValueKind.QuotedScalar))
@@ -163,7 +186,7 @@ internal static class SecurityChecker
         var climbs = text.Split('/', '\\').Any(segment => segment == "..");
         if (absolute || climbs)
         {
-            report(DiagnosticDescriptors.PathLeavesRoot, value.Span, new[] { step.Id.Value, argument.Name.Value, text, absolute ? "is absolute" : "climbs out with '..'" });
+            report(DiagnosticDescriptors.PathLeavesRoot, value.Span, new[] { label, argument.Name.Value, text, absolute ? "is absolute" : "climbs out with '..'" });
         }
     }
 

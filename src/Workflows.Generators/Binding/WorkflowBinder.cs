@@ -121,6 +121,7 @@ internal sealed class WorkflowBinder
             }
         }
 
+        SecurityChecker.Check(_document, name => _catalog.Find(name) is { Count: 1 } found && found[0].OutputTypeName is not null, Report);
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
@@ -392,7 +393,6 @@ internal sealed class WorkflowBinder
         var ok = true;
         foreach (var output in _document.Outputs)
         {
-            SecurityChecker.CheckOutput(output, Report);
             if (!ExpressionBinder.ReadsAnything(output.Value))
             {
                 Report(DiagnosticDescriptors.OutputReadsNothing, output.Value.Span, output.Name.Value);
@@ -601,11 +601,6 @@ internal sealed class WorkflowBinder
         if (action is null)
         {
             return null;
-        }
-
-        if (childIndex < 0)
-        {
-            SecurityChecker.CheckStep(step, action.Name, Report);
         }
 
         expressions.LoopItemType = forEach?.ItemType;
@@ -1081,7 +1076,7 @@ internal sealed class WorkflowBinder
                     ? ReportNested(entry.Value)
                     : BindArgument(step, itemParameter, entry.Value, runsAlways, expressions);
                 ok &= code is not null;
-                items.Add("[" + Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(entry.Name.Value, quote: true) + "] = " + code);
+                items.Add("[" + CSharpText.StringLiteral(entry.Name.Value) + "] = " + code);
             }
         }
 

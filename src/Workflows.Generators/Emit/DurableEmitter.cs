@@ -1,5 +1,5 @@
 using System.Linq;
-using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Generators.Common;
 using Workflows.Generators.Model;
 
 namespace Workflows.Generators.Emit;
@@ -317,7 +317,7 @@ internal static class DurableEmitter
     private static string DeserializeItem(WorkflowSpec spec, StepSpec step, string json)
         => step.RunsWorkflow ? $"{spec.Children[step.ChildIndex].ClassName}.DeserializeOutputs({json})" : $"{Json}.Deserialize<{step.ForEach!.ItemOutputType}>({json}, s_json)";
 
-    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+    private static string Literal(string value) => CSharpText.StringLiteral(value);
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    private static string Xml(string text) => CSharpText.XmlDocText(text);
 }

@@ -16,6 +16,7 @@ namespace Workflows.Generators.Parsing;
 /// </summary>
 internal sealed class WorkflowDocumentParser
 {
+    // The same patterns as workflow.schema.json; match them through Whole, because .NET's $ also matches before a final \n.
     private static readonly Regex s_stepId = new("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_workflowName = new("^[A-Za-z][A-Za-z0-9 _.-]*$", RegexOptions.CultureInvariant);
 
@@ -76,7 +77,7 @@ internal sealed class WorkflowDocumentParser
             {
                 case WorkflowSchema.Name:
                     name = RequireString(value, "The workflow's 'name'");
-                    if (name is { } n && !s_workflowName.IsMatch(n.Value))
+                    if (name is { } n && !Whole(s_workflowName, n.Value))
                     {
                         Report(DiagnosticDescriptors.InvalidName, n.Span, n.Value, "workflow name",
                             "it must start with a letter and use only letters, digits, spaces, '-', '_' and '.'");
@@ -324,7 +325,7 @@ internal sealed class WorkflowDocumentParser
         foreach (var (key, value) in Entries(mapping, knownKeys: null, "'inputs'"))
         {
             var name = new LocatedString(key.Value, Span(key));
-            if (!s_stepId.IsMatch(name.Value))
+            if (!Whole(s_stepId, name.Value))
             {
                 Report(DiagnosticDescriptors.InvalidName, name.Span, name.Value, "input name",
                     "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
@@ -413,7 +414,7 @@ internal sealed class WorkflowDocumentParser
         foreach (var (key, value) in Entries(mapping, knownKeys: null, "'outputs'"))
         {
             var name = new LocatedString(key.Value, Span(key));
-            if (!s_stepId.IsMatch(name.Value))
+            if (!Whole(s_stepId, name.Value))
             {
                 Report(DiagnosticDescriptors.InvalidName, name.Span, name.Value, "output name",
                     "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
@@ -483,7 +484,7 @@ internal sealed class WorkflowDocumentParser
                 case WorkflowSchema.StepId:
                     idWasWritten = true;
                     id = RequireString(value, "A step's 'id'");
-                    if (id is { } idValue && !s_stepId.IsMatch(idValue.Value))
+                    if (id is { } idValue && !Whole(s_stepId, idValue.Value))
                     {
                         Report(DiagnosticDescriptors.InvalidName, idValue.Span, idValue.Value, "step id",
                             "it must start with a letter or '_' and use only letters, digits, '_' and '-'");
@@ -639,6 +640,9 @@ internal sealed class WorkflowDocumentParser
             yield return (key, entry.Value);
         }
     }
+
+    /// <summary>True when <paramref name="pattern"/> matches all of <paramref name="text"/>, a trailing "\n" included.</summary>
+    private static bool Whole(Regex pattern, string text) => pattern.Match(text) is { Success: true } match && match.Length == text.Length;
 
     private DurationValue? ParseDuration(YamlNode node, string what)
     {
