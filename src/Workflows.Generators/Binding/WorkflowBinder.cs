@@ -10,7 +10,8 @@ namespace Workflows.Generators.Binding;
 
 /// <summary>What binding a document produced: a spec when the workflow is valid, and every diagnostic.</summary>
 /// <param name="Signature">What steps of other workflows that run this one need; null when the file has no usable name.</param>
-internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WorkflowSignature? Signature = null);
+/// <param name="Surface">For a workflow with errors, the class C# still sees (<see cref="WorkflowSurfaceBuilder"/>).</param>
+internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WorkflowSignature? Signature = null, WorkflowSurfaceSpec? Surface = null);
 
 /// <summary>
 /// The validator: checks a parsed workflow against the compilation's actions, types and the other workflow
@@ -27,6 +28,7 @@ internal sealed class WorkflowBinder
     private readonly WorkflowScope _scope;
     private readonly EquatableArray<JsonContextInfo> _jsonContexts;
     private readonly List<ChildWorkflowSpec> _children = new();
+    private List<OutputSpec> _boundOutputs = new();
 
     private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, WorkflowScope scope, EquatableArray<JsonContextInfo> jsonContexts)
     {
@@ -130,7 +132,8 @@ internal sealed class WorkflowBinder
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
             var invalid = _document.Name is { } name ? WorkflowSignature.Invalid(name.Value, _document.FilePath) : null;
-            return new BindingResult(null, diagnostics, invalid);
+            var surface = WorkflowSurfaceBuilder.Build(_document, claim, inputs, outputs ?? _boundOutputs, hosts, _diagnostics, defaultNamespace);
+            return new BindingResult(null, diagnostics, invalid, surface);
         }
 
         var workflow = new WorkflowSpec(
@@ -417,6 +420,7 @@ internal sealed class WorkflowBinder
             members.Add(new MemberShape(property, bound.Type, bound.MaybeNull));
         }
 
+        _boundOutputs = outputs; // also when some failed: the surface of an invalid workflow keeps the rest typed
         return ok ? outputs : null;
     }
 
