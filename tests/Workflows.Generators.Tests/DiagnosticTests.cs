@@ -58,7 +58,7 @@ public sealed class DiagnosticTests
 
         var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 8, 17);
         Assert.Equal("Steps form a dependency cycle: a -> c -> b -> a. Remove one of these depends_on entries.", diagnostic.GetMessage());
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class DiagnosticTests
         Assert.Equal(2, diagnostics.Count);
         Assert.Equal("Workflow 'same-name' generates type 'TestApp.SameNameWorkflow', which 'two.workflow.yml' generates too. Give one of them another name: or namespace:.", diagnostics[0].GetMessage());
         Assert.Equal(2, diagnostics[1].Location.GetLineSpan().StartLinePosition.Line + 1);
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class DiagnosticTests
         var result = WorkflowTestHost.Build(new[] { source }, new[] { ("w.workflow.yaml", "name: w\nsteps:\n  - id: a\n    action: generic\n") });
 
         Assert.Equal(new[] { "WF0008" }, result.WorkflowDiagnostics.Select(d => d.Id));
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]
