@@ -56,8 +56,9 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 8, 17);
-        Assert.Equal("Steps form a dependency cycle: a -> c -> b -> a. Remove one of these depends_on entries.", diagnostic.GetMessage());
+        // c's entry is the last of the three in the file: reading top to bottom, it closes the cycle.
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 11, 18);
+        Assert.Equal("Steps form a dependency cycle: c -> b -> a -> c. Remove one of these depends_on entries.", diagnostic.GetMessage());
         Assert.Empty(result.Executors);
     }
 

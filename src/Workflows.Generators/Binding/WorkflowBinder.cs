@@ -537,12 +537,12 @@ internal sealed class WorkflowBinder
 
     private bool CheckCycles(EquatableArray<StepDocument> steps, List<IReadOnlyList<int>> dependencies, List<Dictionary<int, SourceSpan>> spans)
     {
-        var cycles = CycleDetector.FindCycles(dependencies);
+        var cycles = CycleDetector.ClosedInFileOrder(CycleDetector.FindCycles(dependencies), (from, to) => spans[from][to].Start);
         foreach (var cycle in cycles)
         {
-            // Report on the entry that closes the cycle.
-            var span = spans[cycle[cycle.Count - 2]][cycle[cycle.Count - 1]];
-            Report(DiagnosticDescriptors.DependencyCycle, span, string.Join(" -> ", cycle.Select(i => steps[i].Id.Value)));
+            // Once, on the entry that closes the cycle in file order; an edge an expression makes is named as such.
+            var (path, advice) = CycleDescription.Describe(cycle, steps);
+            Report(DiagnosticDescriptors.DependencyCycle, spans[cycle[0]][cycle[1]], path, advice);
         }
 
         return cycles.Count == 0;
