@@ -167,8 +167,9 @@ public sealed class DiagnosticTests
               - id: b
             """);
 
-        var diagnostic = DiagnosticAssert.SingleError(result, "WF0005", 5, 13);
-        Assert.StartsWith("The workflow file is not well-formed YAML:", diagnostic.GetMessage());
+        // At the '{' that is never closed, where the fix goes, not where the parser gave up.
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0005", 5, 11);
+        Assert.Equal("The workflow file is not well-formed YAML: the '{' on line 5, column 11 is never closed: add '}' after its last entry", diagnostic.GetMessage());
     }
 
     [Fact]

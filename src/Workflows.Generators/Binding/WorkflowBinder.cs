@@ -126,7 +126,8 @@ internal sealed class WorkflowBinder
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
-        var durable = stepSpecs.Count == steps.Count && outputs is not null ? BindDurable(stepSpecs, inputs, inputTypeNames, outputs, outputMembers) : null;
+        // Checked even when some steps or outputs failed to bind: json_context problems are independent of theirs.
+        var durable = BindDurable(stepSpecs, inputs, inputTypeNames, outputs ?? _boundOutputs, outputMembers, complete: stepSpecs.Count == steps.Count && outputs is not null);
 
         var diagnostics = _diagnostics.ToEquatableArray();
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
@@ -183,7 +184,7 @@ internal sealed class WorkflowBinder
     /// outputs) must have metadata in that context or the runtime's built-in one (WF0503), and every workflow
     /// it runs must be able to run durably too (WF0504).
     /// </summary>
-    private DurableSpec? BindDurable(List<StepSpec> steps, List<InputSpec> inputs, Dictionary<string, string> inputTypeNames, List<OutputSpec> outputs, List<MemberShape> outputMembers)
+    private DurableSpec? BindDurable(List<StepSpec> steps, List<InputSpec> inputs, Dictionary<string, string> inputTypeNames, List<OutputSpec> outputs, List<MemberShape> outputMembers, bool complete)
     {
         if (_document.JsonContext is not { } written)
         {
@@ -238,7 +239,7 @@ internal sealed class WorkflowBinder
             }
         }
 
-        if (!ok)
+        if (!ok || !complete)
         {
             return null;
         }
@@ -957,7 +958,10 @@ internal sealed class WorkflowBinder
             retry = new RetrySpec(written.MaxAttempts, Duration(written.Delay), written.Backoff, Duration(written.MaxDelay), written.Jitter, types.ToEquatableArray());
         }
 
-        CheckRetryBudget(step, retry);
+        if (step.Retry is not { HasErrors: true })
+        {
+            CheckRetryBudget(step, retry);
+        }
 
         return new ResilienceSpec(Duration(step.Timeout), retry);
 
