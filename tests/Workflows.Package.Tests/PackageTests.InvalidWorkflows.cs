@@ -68,6 +68,7 @@ public sealed partial class PackageTests
         var consumer = ConsumerProject.Create(package, "broken");
         File.WriteAllText(Path.Combine(consumer.ProjectDirectory, "StockActions.cs"), StockActions);
         File.WriteAllText(Path.Combine(consumer.ProjectDirectory, "Program.cs"), UsesBrokenWorkflows);
+        Directory.CreateDirectory(Path.Combine(consumer.ProjectDirectory, "flows"));
         foreach (var (file, text, _) in s_brokenWorkflows)
         {
             File.WriteAllText(Path.Combine(consumer.ProjectDirectory, "flows", file), text);
