@@ -11,7 +11,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DependencyCycle = Error(
         "WF0001",
         "Workflow steps form a dependency cycle",
-        "Steps form a dependency cycle: {0}. Remove one of these depends_on entries.");
+        "Steps form a dependency cycle: {0}. {1}");
 
     public static readonly DiagnosticDescriptor UnknownDependency = Error(
         "WF0002",

@@ -15,7 +15,9 @@ namespace Workflows.Generators;
 
 /// <summary>
 /// Emits one executor class per valid workflow file. Reports nothing: <see cref="WorkflowAnalyzer"/> owns
-/// the diagnostics, and an invalid workflow simply produces no code (so users see WF errors, not CS ones).
+/// the diagnostics. A workflow with errors gets a class whose members throw, marked <c>[Obsolete]</c> with its
+/// first error (<see cref="InvalidSurfaceEmitter"/>), so the app's code that uses it adds no CS errors of its own;
+/// a file that is not even readable YAML produces nothing.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class WorkflowGenerator : IIncrementalGenerator
@@ -101,6 +103,7 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         var simpleSpecs = simpleBindings
             .Select(static (binding, _) => binding.Spec)
             .WithTrackingName(Steps.Specs);
+        var simpleSurfaces = simpleBindings.Select(static (binding, _) => binding.Surface);
 
         // Workflows that run others bind together, callees first, against the signatures of the simple ones:
         // those change only when a simple workflow's inputs, outputs or constructor do.
@@ -109,7 +112,7 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Where(static signature => signature is not null)
             .Collect()
             .Select(static (all, _) => all.Select(s => s!).OrderBy(s => s.FilePath, System.StringComparer.Ordinal).ToEquatableArray());
-        var compositeSpecs = documents
+        var compositeBindings = documents
             .Where(static document => WorkflowBinder.RunsWorkflows(document))
             .Collect()
             .Select(static (all, _) => all.OrderBy(d => d.FilePath, System.StringComparer.Ordinal).ToEquatableArray())
@@ -123,16 +126,21 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             {
                 var ((((((composites, known), catalog), types), ns), allClaims), contexts) = input;
                 return composites.Count == 0
-                    ? ImmutableArray<WorkflowSpec?>.Empty
-                    : WorkflowSetBinder.Bind(composites, known, catalog, types, ns, allClaims, contexts).Select(b => b.Spec).ToImmutableArray();
-            })
+                    ? ImmutableArray<BindingResult>.Empty
+                    : WorkflowSetBinder.Bind(composites, known, catalog, types, ns, allClaims, contexts).ToImmutableArray();
+            });
+        var compositeSpecs = compositeBindings
+            .Select(static (binding, _) => binding.Spec)
             .WithTrackingName(Steps.CompositeSpecs);
+        var compositeSurfaces = compositeBindings.Select(static (binding, _) => binding.Surface);
 
         // Docs are opt-in (WorkflowsDocsDirectory): the page rides in a comment that the package's targets copy out.
         var docsEnabled = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsDocsDirectory", out var directory) && !string.IsNullOrWhiteSpace(directory));
         RegisterOutputs(context, simpleSpecs, docsEnabled);
         RegisterOutputs(context, compositeSpecs, docsEnabled);
+        RegisterSurfaces(context, simpleSurfaces);
+        RegisterSurfaces(context, compositeSurfaces);
 
         // One list of every workflow's registration per project, for hosts: no assembly scanning.
         // With Workflows.Hosting referenced it also gets AddWorkflows(); with Workflows.CommandLine, RunCommandLineAsync.
@@ -140,14 +148,19 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => new HostingSupport(
                 compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.WorkflowServiceCollectionExtensions") is not null,
                 compilation.GetTypeByMetadataName("Workflows.CommandLine.WorkflowCommandLine") is not null));
-        var allSpecs = simpleSpecs.Collect().Combine(compositeSpecs.Collect()).Combine(defaultNamespace).Combine(support)
+        // A workflow with errors is left out of the list, but still makes the list exist, so that the app's
+        // AddWorkflows() or WorkflowRegistrations.All keep compiling while the file is being fixed.
+        var anySurface = simpleSurfaces.Collect().Combine(compositeSurfaces.Collect())
+            .Select(static (pair, _) => pair.Left.Any(s => s is not null) || pair.Right.Any(s => s is not null));
+        var allSpecs = simpleSpecs.Collect().Combine(compositeSpecs.Collect()).Combine(defaultNamespace).Combine(support).Combine(anySurface)
             .Select(static (input, _) => (
-                Specs: input.Left.Left.Left.Concat(input.Left.Left.Right).Where(s => s is not null).Select(s => s!).ToEquatableArray(),
-                Namespace: input.Left.Right,
-                Support: input.Right));
+                Specs: input.Left.Left.Left.Left.Concat(input.Left.Left.Left.Right).Where(s => s is not null).Select(s => s!).ToEquatableArray(),
+                Namespace: input.Left.Left.Right,
+                Support: input.Left.Right,
+                AnySurface: input.Right));
         context.RegisterSourceOutput(allSpecs, static (context, input) =>
         {
-            if (input.Specs.Count > 0)
+            if (input.Specs.Count > 0 || input.AnySurface)
             {
                 context.AddSource("WorkflowRegistrations.g.cs", RegistrationEmitter.EmitCatalog(input.Specs, input.Namespace, input.Support));
             }
@@ -169,6 +182,17 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             if (pair.Left is { } spec && pair.Right)
             {
                 context.AddSource(spec.Namespace + "." + spec.ClassName + ".Docs.g.cs", DocsWriter.WriteCarrier(spec));
+            }
+        });
+    }
+
+    private static void RegisterSurfaces(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<WorkflowSurfaceSpec?> surfaces)
+    {
+        context.RegisterSourceOutput(surfaces, static (context, surface) =>
+        {
+            if (surface is not null)
+            {
+                context.AddSource(surface.HintName, InvalidSurfaceEmitter.Emit(surface));
             }
         });
     }

@@ -113,6 +113,11 @@ internal sealed class Validator
             syntaxTrees: null,
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        if (!EachListsActionTypes(compilation, options.Actions))
+        {
+            return ExitCodes.Usage;
+        }
+
         var defaultNamespace = Identifiers.SanitizeNamespace(string.IsNullOrWhiteSpace(options.Namespace) ? CompilationName : options.Namespace);
         var results = WorkflowValidation.Validate(texts, compilation, defaultNamespace);
 
@@ -148,6 +153,40 @@ internal sealed class Validator
 
         _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} error(s), {1} warning(s) in {2} file(s)", errors, warnings, texts.Count));
         return errors > 0 ? ExitCodes.Errors : ExitCodes.Clean;
+    }
+
+    /// <summary>
+    /// An <c>--actions</c> assembly is read through its <c>[assembly: WorkflowActionTypes(...)]</c>, as a build reads
+    /// a referenced library. One that lists no type would make every action it declares "unknown": say what is
+    /// missing instead (bad usage, exit code 2).
+    /// </summary>
+    private bool EachListsActionTypes(CSharpCompilation compilation, IReadOnlyList<string> actions)
+    {
+        var ok = true;
+        foreach (var path in actions)
+        {
+            var fullPath = Path.GetFullPath(path);
+            var reference = compilation.References.OfType<PortableExecutableReference>()
+                .FirstOrDefault(r => r.FilePath is { } file && string.Equals(Path.GetFullPath(file), fullPath, StringComparison.Ordinal));
+            if (reference is null || compilation.GetAssemblyOrModuleSymbol(reference) is not IAssemblySymbol assembly)
+            {
+                continue;
+            }
+
+            var listsTypes = assembly.GetAttributes().Any(a =>
+                a.AttributeClass?.ToDisplayString() == "Workflows.WorkflowActionTypesAttribute"
+                && a.ConstructorArguments.Length == 1
+                && a.ConstructorArguments[0].Kind == TypedConstantKind.Array
+                && a.ConstructorArguments[0].Values.Length > 0);
+            if (!listsTypes)
+            {
+                _error.WriteLine($"error: '{path}' lists no action types, so none of its [WorkflowAction] methods can be seen (nor by a build that references it). "
+                    + "Add [assembly: WorkflowActionTypes(typeof(MyActions))] to its project, naming each class that declares actions, and build it again.");
+                ok = false;
+            }
+        }
+
+        return ok;
     }
 
     /// <summary>

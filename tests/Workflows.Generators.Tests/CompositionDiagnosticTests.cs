@@ -249,7 +249,7 @@ public sealed class CompositionDiagnosticTests
         Single(result, "WF0012", "main.workflow.yaml", 5, 35);
         var unknown = Single(result, "WF0010", "main.workflow.yaml", 5, 41);
         Assert.Contains("order_id, count", unknown.GetMessage());
-        Assert.Null(result.GeneratedSource("TestApp.MainWorkflow.g.cs"));
+        Assert.DoesNotContain(result.Executors, s => s.HintName == "TestApp.MainWorkflow.g.cs");
         Assert.NotNull(result.GeneratedSource("TestApp.ShipOrderWorkflow.g.cs"));
     }
 
@@ -312,7 +312,7 @@ public sealed class CompositionDiagnosticTests
         Assert.Contains("beta -> gamma -> alpha -> beta", Single(result, "WF0305", "b.workflow.yaml", 4, 15).GetMessage());
         Assert.Contains("gamma -> alpha -> beta -> gamma", Single(result, "WF0305", "c.workflow.yaml", 4, 15).GetMessage());
         Assert.Equal(3, result.WorkflowDiagnostics.Count());
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]

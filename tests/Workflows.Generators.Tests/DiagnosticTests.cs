@@ -56,9 +56,10 @@ public sealed class DiagnosticTests
                 action: build
             """);
 
-        var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 8, 17);
-        Assert.Equal("Steps form a dependency cycle: a -> c -> b -> a. Remove one of these depends_on entries.", diagnostic.GetMessage());
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        // c's entry is the last of the three in the file: reading top to bottom, it closes the cycle.
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0001", 11, 18);
+        Assert.Equal("Steps form a dependency cycle: c -> b -> a -> c. Remove one of these depends_on entries.", diagnostic.GetMessage());
+        Assert.Empty(result.Executors);
     }
 
     [Fact]
@@ -166,8 +167,9 @@ public sealed class DiagnosticTests
               - id: b
             """);
 
-        var diagnostic = DiagnosticAssert.SingleError(result, "WF0005", 5, 13);
-        Assert.StartsWith("The workflow file is not well-formed YAML:", diagnostic.GetMessage());
+        // At the '{' that is never closed, where the fix goes, not where the parser gave up.
+        var diagnostic = DiagnosticAssert.SingleError(result, "WF0005", 5, 11);
+        Assert.Equal("The workflow file is not well-formed YAML: the '{' on line 5, column 11 is never closed: add '}' after its last entry", diagnostic.GetMessage());
     }
 
     [Fact]
@@ -251,7 +253,7 @@ public sealed class DiagnosticTests
         Assert.Equal(2, diagnostics.Count);
         Assert.Equal("Workflow 'same-name' generates type 'TestApp.SameNameWorkflow', which 'two.workflow.yml' generates too. Give one of them another name: or namespace:.", diagnostics[0].GetMessage());
         Assert.Equal(2, diagnostics[1].Location.GetLineSpan().StartLinePosition.Line + 1);
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]
@@ -306,7 +308,7 @@ public sealed class DiagnosticTests
         var result = WorkflowTestHost.Build(new[] { source }, new[] { ("w.workflow.yaml", "name: w\nsteps:\n  - id: a\n    action: generic\n") });
 
         Assert.Equal(new[] { "WF0008" }, result.WorkflowDiagnostics.Select(d => d.Id));
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Workflows.Generators.Tests;
 
 /// <summary>
 /// Hundreds of broken inputs: the analyzer and generator must answer each with WF diagnostics, never an
-/// exception, and must agree (no WF error means generated code that compiles; a WF error means no code).
+/// exception, and must agree (no WF error means generated code that compiles; a WF error means at most the
+/// workflow's surface, which compiles too).
 /// </summary>
 public sealed class RobustnessTests
 {
@@ -53,6 +54,59 @@ public sealed class RobustnessTests
         }
 
         AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
+    public void No_position_past_the_end_of_a_file_cut_anywhere_without_a_final_newline()
+    {
+        // Files that end inside '{', '[' or a quote, with no final newline: YamlDotNet's own marks name the line after the last.
+        var seeds = new[]
+        {
+            "name: cut\nsteps: [ { id: a, action: build, with: { x: [1, 2] } } ]",
+            "name: cut\nsteps:\n  - id: a\n    action: deploy.test\n    with: { count: \"3\" }",
+            "{ \"name\": \"cut\", \"steps\": [ { \"id\": \"a\", \"action\": 'build' } ] }",
+        };
+        var inputs = new List<(string, string)>();
+        foreach (var seed in seeds)
+        {
+            for (var length = 1; length <= seed.Length; length++)
+            {
+                inputs.Add(("cut.workflow.yaml", seed.Substring(0, length)));
+                if (length % 4 == 0)
+                {
+                    inputs.Add(("cut.workflow.yaml", seed.Substring(0, length).Replace("\n", "\r\n", StringComparison.Ordinal)));
+                }
+            }
+        }
+
+        AssertRobust(inputs, mustReport: false);
+    }
+
+    [Fact]
+    public void A_file_ending_inside_a_brace_reports_at_the_brace()
+    {
+        var result = WorkflowTestHost.Build(TestSources.Actions, ("b.workflow.yaml", "name: a\nsteps: {"));
+
+        var error = Assert.Single(result.WorkflowDiagnostics);
+        Assert.Equal("WF0005", error.Id);
+        Assert.Equal(new Microsoft.CodeAnalysis.Text.LinePosition(1, 7), error.Location.GetLineSpan().StartLinePosition);
+    }
+
+    /// <summary>True when the diagnostic's span or line and column lie beyond the text of its file.</summary>
+    private static bool PastTheEnd(Diagnostic diagnostic, string text)
+    {
+        var source = Microsoft.CodeAnalysis.Text.SourceText.From(text);
+        var span = diagnostic.Location.SourceSpan;
+        var lines = diagnostic.Location.GetLineSpan();
+        foreach (var position in new[] { lines.StartLinePosition, lines.EndLinePosition })
+        {
+            if (position.Line >= source.Lines.Count || position.Character > source.Lines[position.Line].End - source.Lines[position.Line].Start)
+            {
+                return true;
+            }
+        }
+
+        return span.End > text.Length;
     }
 
     [Fact]
@@ -280,7 +334,7 @@ public sealed class RobustnessTests
 
         var cyclic = WorkflowTestHost.Build(TestSources.Actions, ("c.workflow.yaml", cycle));
         Assert.Empty(cyclic.AnalyzerExceptions);
-        Assert.Contains(cyclic.WorkflowDiagnostics, d => d.Id == "WF0001" && d.GetMessage().StartsWith("Steps form a dependency cycle: s0 -> s9999 -> s9998", StringComparison.Ordinal));
+        Assert.Contains(cyclic.WorkflowDiagnostics, d => d.Id == "WF0001" && d.GetMessage().StartsWith("Steps form a dependency cycle: s9999 -> s9998 -> s9997", StringComparison.Ordinal));
 
         // The valid chain goes through the same parser, binder and emitter; compiling 10 000 generated
         // statements would only measure the C# compiler.
@@ -345,6 +399,11 @@ public sealed class RobustnessTests
             return "a diagnostic points outside the workflow file";
         }
 
+        if (result.WorkflowDiagnostics.FirstOrDefault(d => PastTheEnd(d, text)) is { } past)
+        {
+            return "a diagnostic points past the end of the file: " + past;
+        }
+
         if (errors.Count == 0)
         {
             if (mustReport)
@@ -362,6 +421,14 @@ public sealed class RobustnessTests
             return compileErrors.Count == 0 ? null : "no WF error, yet the generated code does not compile: " + compileErrors[0];
         }
 
-        return run.GeneratedSources.Length == 0 ? null : "a workflow with WF errors still produced code";
+        // A workflow with errors gets at most its surface (members that throw, under [Obsolete]) and the list
+        // of registrations, and what it gets must compile without a diagnostic of its own.
+        if (result.Executors.Any())
+        {
+            return "a workflow with WF errors still produced an executor";
+        }
+
+        var generatedDiagnostics = result.CompilerDiagnostics.Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true).ToList();
+        return generatedDiagnostics.Count == 0 ? null : "the surface of a workflow with WF errors does not compile clean: " + generatedDiagnostics[0];
     }
 }

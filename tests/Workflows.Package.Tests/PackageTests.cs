@@ -15,7 +15,7 @@ namespace Workflows.Package.Tests;
 /// workflow files at build time and generates executors that run. Slow (each build is a real dotnet build).
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+public sealed partial class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
     /// <summary>MSBuild prints the file's full path before this.</summary>
     private const string MisspeltActionError =

@@ -317,6 +317,23 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public void An_actions_assembly_that_lists_no_action_types_is_bad_usage_that_says_what_to_add()
+    {
+        using var tool = new ToolRunner();
+        var withoutList = ShopActions.Replace("[assembly: WorkflowActionTypes(typeof(Shop.ShopActions))]", string.Empty, System.StringComparison.Ordinal);
+        var assembly = tool.CompileAssembly("bin/Shop.dll", withoutList);
+        var file = tool.Write("checkout.workflow.yaml", UsesShop);
+
+        var result = tool.Run("validate", "--actions", assembly, file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Lines);
+        Assert.Contains("lists no action types", result.Error, System.StringComparison.Ordinal);
+        Assert.Contains("[assembly: WorkflowActionTypes(typeof(MyActions))]", result.Error, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("WF0003", result.Error, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_paths_is_bad_usage_with_exit_code_2()
     {
         using var tool = new ToolRunner();

@@ -61,4 +61,45 @@ internal static class CycleDetector
 
         return cycles;
     }
+
+    /// <summary>
+    /// Each cycle once (two paths through the same steps are one cycle), starting at the step whose edge closes
+    /// it in file order: the edge read last, by <paramref name="edgePosition"/>. [c, b, a, c] when c's entry comes
+    /// after a's and b's in the file.
+    /// </summary>
+    /// <param name="edgePosition">Where the edge from a step to one it depends on is written, as an offset in the file.</param>
+    public static List<List<int>> ClosedInFileOrder(List<List<int>> cycles, System.Func<int, int, int> edgePosition)
+    {
+        var seen = new HashSet<string>(System.StringComparer.Ordinal);
+        var result = new List<List<int>>();
+        foreach (var cycle in cycles)
+        {
+            var steps = new List<int>(cycle.GetRange(0, cycle.Count - 1));
+            steps.Sort();
+            if (!seen.Add(string.Join(",", steps)))
+            {
+                continue;
+            }
+
+            var closing = 0;
+            for (var i = 1; i < cycle.Count - 1; i++)
+            {
+                if (edgePosition(cycle[i], cycle[i + 1]) > edgePosition(cycle[closing], cycle[closing + 1]))
+                {
+                    closing = i;
+                }
+            }
+
+            var rotated = new List<int>(cycle.Count);
+            for (var i = 0; i < cycle.Count - 1; i++)
+            {
+                rotated.Add(cycle[(closing + i) % (cycle.Count - 1)]);
+            }
+
+            rotated.Add(rotated[0]);
+            result.Add(rotated);
+        }
+
+        return result;
+    }
 }

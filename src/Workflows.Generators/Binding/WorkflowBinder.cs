@@ -10,7 +10,8 @@ namespace Workflows.Generators.Binding;
 
 /// <summary>What binding a document produced: a spec when the workflow is valid, and every diagnostic.</summary>
 /// <param name="Signature">What steps of other workflows that run this one need; null when the file has no usable name.</param>
-internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WorkflowSignature? Signature = null);
+/// <param name="Surface">For a workflow with errors, the class C# still sees (<see cref="WorkflowSurfaceBuilder"/>).</param>
+internal sealed record BindingResult(WorkflowSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, WorkflowSignature? Signature = null, WorkflowSurfaceSpec? Surface = null);
 
 /// <summary>
 /// The validator: checks a parsed workflow against the compilation's actions, types and the other workflow
@@ -27,6 +28,7 @@ internal sealed class WorkflowBinder
     private readonly WorkflowScope _scope;
     private readonly EquatableArray<JsonContextInfo> _jsonContexts;
     private readonly List<ChildWorkflowSpec> _children = new();
+    private List<OutputSpec> _boundOutputs = new();
 
     private WorkflowBinder(WorkflowDocument document, ActionCatalog catalog, ResolvedInputTypes inputTypes, WorkflowScope scope, EquatableArray<JsonContextInfo> jsonContexts)
     {
@@ -125,13 +127,15 @@ internal sealed class WorkflowBinder
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
-        var durable = stepSpecs.Count == steps.Count && outputs is not null ? BindDurable(stepSpecs, inputs, inputTypeNames, outputs, outputMembers) : null;
+        // Checked even when some steps or outputs failed to bind: json_context problems are independent of theirs.
+        var durable = BindDurable(stepSpecs, inputs, inputTypeNames, outputs ?? _boundOutputs, outputMembers, complete: stepSpecs.Count == steps.Count && outputs is not null);
 
         var diagnostics = _diagnostics.ToEquatableArray();
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
             var invalid = _document.Name is { } name ? WorkflowSignature.Invalid(name.Value, _document.FilePath) : null;
-            return new BindingResult(null, diagnostics, invalid);
+            var surface = WorkflowSurfaceBuilder.Build(_document, claim, inputs, outputs ?? _boundOutputs, hosts, _diagnostics, defaultNamespace);
+            return new BindingResult(null, diagnostics, invalid, surface);
         }
 
         var workflow = new WorkflowSpec(
@@ -181,7 +185,7 @@ internal sealed class WorkflowBinder
     /// outputs) must have metadata in that context or the runtime's built-in one (WF0503), and every workflow
     /// it runs must be able to run durably too (WF0504).
     /// </summary>
-    private DurableSpec? BindDurable(List<StepSpec> steps, List<InputSpec> inputs, Dictionary<string, string> inputTypeNames, List<OutputSpec> outputs, List<MemberShape> outputMembers)
+    private DurableSpec? BindDurable(List<StepSpec> steps, List<InputSpec> inputs, Dictionary<string, string> inputTypeNames, List<OutputSpec> outputs, List<MemberShape> outputMembers, bool complete)
     {
         if (_document.JsonContext is not { } written)
         {
@@ -241,7 +245,7 @@ internal sealed class WorkflowBinder
             }
         }
 
-        if (!ok)
+        if (!ok || !complete)
         {
             return null;
         }
@@ -426,6 +430,7 @@ internal sealed class WorkflowBinder
             members.Add(new MemberShape(property, bound.Type, bound.MaybeNull));
         }
 
+        _boundOutputs = outputs; // also when some failed: the surface of an invalid workflow keeps the rest typed
         return ok ? outputs : null;
     }
 
@@ -542,12 +547,12 @@ internal sealed class WorkflowBinder
 
     private bool CheckCycles(EquatableArray<StepDocument> steps, List<IReadOnlyList<int>> dependencies, List<Dictionary<int, SourceSpan>> spans)
     {
-        var cycles = CycleDetector.FindCycles(dependencies);
+        var cycles = CycleDetector.ClosedInFileOrder(CycleDetector.FindCycles(dependencies), (from, to) => spans[from][to].Start);
         foreach (var cycle in cycles)
         {
-            // Report on the entry that closes the cycle.
-            var span = spans[cycle[cycle.Count - 2]][cycle[cycle.Count - 1]];
-            Report(DiagnosticDescriptors.DependencyCycle, span, string.Join(" -> ", cycle.Select(i => steps[i].Id.Value)));
+            // Once, on the entry that closes the cycle in file order; an edge an expression makes is named as such.
+            var (path, advice) = CycleDescription.Describe(cycle, steps);
+            Report(DiagnosticDescriptors.DependencyCycle, spans[cycle[0]][cycle[1]], path, advice);
         }
 
         return cycles.Count == 0;
@@ -961,7 +966,10 @@ internal sealed class WorkflowBinder
             retry = new RetrySpec(written.MaxAttempts, Duration(written.Delay), written.Backoff, Duration(written.MaxDelay), written.Jitter, types.ToEquatableArray());
         }
 
-        CheckRetryBudget(step, retry);
+        if (step.Retry is not { HasErrors: true })
+        {
+            CheckRetryBudget(step, retry);
+        }
 
         return new ResilienceSpec(Duration(step.Timeout), retry);
 

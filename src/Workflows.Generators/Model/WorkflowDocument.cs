@@ -85,7 +85,8 @@ internal sealed record RetryDocument(
     DurationValue? MaxDelay,
     bool Jitter,
     EquatableArray<LocatedString> On,
-    SourceSpan Span);
+    SourceSpan Span,
+    bool HasErrors = false);
 
 internal enum RetryBackoff
 {

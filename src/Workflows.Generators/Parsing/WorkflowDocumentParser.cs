@@ -558,9 +558,10 @@ internal sealed class WorkflowDocumentParser
             Report(DiagnosticDescriptors.SchemaViolation, unusedLimit, $"Step '{stepName}' has 'max_parallel' but no 'foreach'. It bounds how many items of a foreach run at once; remove it or add 'foreach'.");
         }
 
-        return id is { } stepId
-            ? new StepDocument(stepId, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true), workflow, forEach, maxParallel)
-            : null;
+        // A step without a usable id (already reported) is still checked: its action, arguments and expressions
+        // are independent of the id. Its stand-in id cannot be written in YAML, so nothing can depend on it.
+        var stepIdOrStandIn = id ?? new LocatedString($"(no id, line {mapping.Start.Line + 1})", Span(mapping, collapse: true));
+        return new StepDocument(stepIdOrStandIn, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true), workflow, forEach, maxParallel);
     }
 
     private EquatableArray<LocatedString> ParseDependsOn(YamlNode node, string? wrongKind = null)
@@ -794,7 +795,7 @@ internal sealed class WorkflowDocumentParser
                 Report(DiagnosticDescriptors.SchemaViolation, Span(mapping, collapse: true), "'retry' has no 'max_attempts'. Add it: the total number of tries, the first included.");
             }
 
-            return null;
+            ok = false;
         }
 
         if (delay is not null && maxDelay is not null && delay.Ticks > maxDelay.Ticks)
@@ -803,7 +804,9 @@ internal sealed class WorkflowDocumentParser
             ok = false;
         }
 
-        return ok ? new RetryDocument(maxAttempts.Value, delay, backoff, maxDelay, jitter, on, Span(mapping, collapse: true)) : null;
+        // Kept even when something in it is wrong (already reported): its 'on' list is checked on its own, so
+        // every independent error of the block shows in one build.
+        return new RetryDocument(maxAttempts ?? 1, delay, backoff, maxDelay, jitter, on, Span(mapping, collapse: true), HasErrors: !ok);
     }
 
     private ArgumentValue Value(YamlNode value)

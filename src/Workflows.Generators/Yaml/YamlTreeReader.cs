@@ -38,24 +38,28 @@ internal static class YamlTreeReader
         }
 
         TextPosition lastPosition = default;
+        var lines = new LineMap(text);
         try
         {
-            return ReadCore(text, ref lastPosition);
+            return ReadCore(text, lines, ref lastPosition);
         }
         catch (YamlException exception)
         {
-            var position = exception.Start.Line > 0 ? ToPosition(exception.Start) : lastPosition;
+            var position = exception.Start.Line > 0 ? lines.At(exception.Start) : lastPosition;
             var message = s_markPrefix.Replace(exception.Message, string.Empty);
-            return new YamlReadResult(null, message, position);
+            var (plain, at) = YamlErrorMessages.Explain(text, lines, message, position);
+            return new YamlReadResult(null, plain, at);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException or OverflowException)
         {
-            // YamlDotNet occasionally reports bad input with a general exception type.
-            return new YamlReadResult(null, exception.Message, lastPosition);
+            // YamlDotNet occasionally reports bad input with a general exception type, whose text means nothing to
+            // a reader of the workflow file: explain from the text alone.
+            var (plain, at) = YamlErrorMessages.Explain(text, lines, null, lastPosition);
+            return new YamlReadResult(null, plain, at);
         }
     }
 
-    private static YamlReadResult ReadCore(string text, ref TextPosition lastPosition)
+    private static YamlReadResult ReadCore(string text, LineMap lines, ref TextPosition lastPosition)
     {
         var parser = new Parser(new StringReader(text));
         var stack = new List<YamlNode>();
@@ -69,7 +73,7 @@ internal static class YamlTreeReader
         while (parser.MoveNext())
         {
             var current = parser.Current!;
-            lastPosition = ToPosition(current.Start);
+            lastPosition = lines.At(current.Start);
             switch (current)
             {
                 case DocumentStart:
@@ -83,8 +87,8 @@ internal static class YamlTreeReader
 
                 case Scalar scalar:
                 {
-                    var start = ToPosition(scalar.Start);
-                    var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, start, ToPosition(scalar.End), ExactContentStart(text, scalar, start));
+                    var start = lines.At(scalar.Start);
+                    var node = new YamlScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, start, lines.At(scalar.End), ExactContentStart(text, scalar, start));
                     Remember(anchors, scalar.Anchor, node);
                     if (!Attach(node))
                     {
@@ -102,7 +106,7 @@ internal static class YamlTreeReader
                     }
 
                     // The anchor is remembered when the list ends: an alias inside it would make the tree a cycle.
-                    var node = new YamlSequence(ToPosition(sequenceStart.Start)) { Anchor = sequenceStart.Anchor };
+                    var node = new YamlSequence(lines.At(sequenceStart.Start)) { Anchor = sequenceStart.Anchor };
                     stack.Add(node);
                     pendingKeys.Add(null);
                     break;
@@ -115,7 +119,7 @@ internal static class YamlTreeReader
                         return DepthError(lastPosition);
                     }
 
-                    var node = new YamlMapping(ToPosition(mappingStart.Start)) { Anchor = mappingStart.Anchor };
+                    var node = new YamlMapping(lines.At(mappingStart.Start)) { Anchor = mappingStart.Anchor };
                     stack.Add(node);
                     pendingKeys.Add(null);
                     break;
@@ -127,7 +131,7 @@ internal static class YamlTreeReader
                     var node = stack[stack.Count - 1];
                     stack.RemoveAt(stack.Count - 1);
                     pendingKeys.RemoveAt(pendingKeys.Count - 1);
-                    node.End = ToPosition(current.End);
+                    node.End = lines.At(current.End);
                     Remember(anchors, node.Anchor, node);
                     if (!Attach(node))
                     {
@@ -241,10 +245,4 @@ internal static class YamlTreeReader
             anchors[anchor.Value] = node;
         }
     }
-
-    private static TextPosition ToPosition(Mark mark)
-        => new(
-            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Index)),
-            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Line - 1)),
-            (int)Math.Max(0, Math.Min(int.MaxValue, mark.Column - 1)));
 }

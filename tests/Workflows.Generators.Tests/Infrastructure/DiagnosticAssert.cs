@@ -19,7 +19,7 @@ internal static class DiagnosticAssert
         var position = matching[0].Location.GetLineSpan().StartLinePosition;
         Assert.Equal((line, column), (position.Line + 1, position.Character + 1));
         Assert.Equal(DiagnosticSeverity.Error, matching[0].Severity);
-        Assert.Empty(result.Generator.Results.Single().GeneratedSources);
+        Assert.Empty(result.Executors);
         return matching[0];
     }
 }

@@ -25,6 +25,16 @@ internal sealed record BuildResult(
 
     public IEnumerable<Diagnostic> CompilerErrors => CompilerDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>
+    /// The executors generated: every source but the surfaces of workflows with errors (whose members throw) and the
+    /// list of registrations. A workflow with errors must never get one.
+    /// </summary>
+    public IEnumerable<GeneratedSourceResult> Executors
+        => Generator.Results.Single().GeneratedSources.Where(s => s.HintName != "WorkflowRegistrations.g.cs" && !IsSurface(s.SourceText.ToString()));
+
+    /// <summary>The surface of a workflow with errors: its class under [Obsolete(DiagnosticId = "WF0020")].</summary>
+    public static bool IsSurface(string source) => source.Contains("DiagnosticId = \"WF0020\")]", StringComparison.Ordinal);
+
     public string? GeneratedSource(string hintNameEnd)
         => Generator.Results.Single().GeneratedSources.FirstOrDefault(s => s.HintName.EndsWith(hintNameEnd, StringComparison.Ordinal)).SourceText?.ToString();
 }
