@@ -323,7 +323,7 @@ internal sealed class ExpressionBinder
             : new BoundExpression("index", TypeCatalog.Int);
     }
 
-    private static BoundExpression BindLiteral(LiteralExpression literal)
+    private BoundExpression? BindLiteral(LiteralExpression literal)
     {
         switch (literal.Kind)
         {
@@ -335,10 +335,23 @@ internal sealed class ExpressionBinder
                 return new BoundExpression("null", TypeCatalog.Null);
             default:
                 var text = literal.Text;
-                var type = IsWhole(text) ? (NumberAs(text, TypeCatalog.Int) is not null ? TypeCatalog.Int : TypeCatalog.Long) : TypeCatalog.Double;
-                return new BoundExpression(NumberAs(text, type) ?? text, type, NumberLiteral: text);
+                var type = NaturalType(text);
+                return NumberAs(text, type) is { } code
+                    ? new BoundExpression(code, type, NumberLiteral: text)
+                    : Fail(literal, $"The number {text} is out of the range of a double.");
         }
     }
+
+    /// <summary>
+    /// The type a number literal has on its own, as in C#: int, else long, else (too large for C#'s integer
+    /// literals, which would not compile) decimal, else double. A literal still takes its context's type.
+    /// </summary>
+    private static string NaturalType(string number)
+        => !IsWhole(number) ? TypeCatalog.Double
+            : NumberAs(number, TypeCatalog.Int) is not null ? TypeCatalog.Int
+            : NumberAs(number, TypeCatalog.Long) is not null ? TypeCatalog.Long
+            : NumberAs(number, TypeCatalog.Decimal) is not null ? TypeCatalog.Decimal
+            : TypeCatalog.Double;
 
     private BoundExpression? BindMember(MemberAccessExpression access)
     {
@@ -590,8 +603,10 @@ internal sealed class ExpressionBinder
 
         if (operand.NumberLiteral is { } number)
         {
-            var negated = "-" + number;
-            return operand with { Code = "(" + (NumberAs(negated, operand.Type) ?? negated) + ")", NumberLiteral = negated };
+            // The negated literal has its own natural type: -2147483648 is an int, -9223372036854775809 a decimal.
+            var negated = number.StartsWith("-", StringComparison.Ordinal) ? number.Substring(1) : "-" + number;
+            var type = NaturalType(negated);
+            return operand with { Code = "(" + (NumberAs(negated, type) ?? negated) + ")", Type = type, NumberLiteral = negated };
         }
 
         return TypeCatalog.IsNumeric(operand.Type)
@@ -662,6 +677,12 @@ internal sealed class ExpressionBinder
 
     private BoundExpression? BindCoalesce(BinaryExpression binary, BoundExpression left, BoundExpression right)
     {
+        // 'null ?? b' is b (C# has no type for 'null ?? null').
+        if (left.Type == TypeCatalog.Null)
+        {
+            return right;
+        }
+
         var leftShape = _types.Find(left.Type);
         var leftIsNullable = left.MaybeNull || _types.AcceptsNull(left.Type) && leftShape?.IsValueType != true || leftShape?.Category == TypeCategory.NullableValue;
         var resultType = leftShape?.Category == TypeCategory.NullableValue && leftShape.ElementType is { } underlying ? underlying : left.Type;
