@@ -247,4 +247,83 @@ public sealed class ValidWorkflowCompileTests
         var error = DiagnosticAssert.SingleError(result, "WF0110", 5, 27);
         Assert.Contains("The number 1e400 is out of the range of a double.", error.GetMessage(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("${{ false }}")]
+    [InlineData("${{ !true }}")]
+    [InlineData("${{ 1 >= 2 }}")]
+    [InlineData("${{ success() && false }}")]
+    public void A_constant_false_condition_leaves_no_unreachable_code(string condition)
+    {
+        // Found by RandomWorkflowCompileTests: 'if (false)' around a step's call is warning CS0162.
+        AssertCompilesCleanly(Build(("c.workflow.yaml", $"name: constant\nsteps:\n  - id: a\n    action: build\n    if: \"{condition}\"\n  - id: b\n    action: deploy.test\n    with: {{ count: 2 }}\n    if: \"{condition}\"\n")));
+    }
+
+    [Fact]
+    public void Arithmetic_on_constants_that_overflows_compiles_and_runs_like_any_other()
+    {
+        // Found by RandomWorkflowCompileTests: C# folds constants, and an overflow there is error CS0220 (or CS0463 for decimal).
+        AssertCompilesCleanly(Build(("c.workflow.yaml", """
+            name: overflow
+            steps:
+              - id: a
+                action: take.int
+                with: { value: "${{ 2147483647 + 7 }}" }
+              - id: b
+                action: take.decimal
+                with: { value: "${{ 79228162514264337593543950335 + 1 }}" }
+              - id: c
+                action: take.long
+                with: { value: "${{ -(-9223372036854775808 - 1) }}" }
+            """)));
+    }
+
+    [Fact]
+    public void Interpolated_text_with_line_separators_braces_and_parentheses()
+    {
+        // Found by RandomWorkflowCompileTests: U+2028 (and U+2029, U+0085) ends a line in C#, so an interpolated
+        // string with it raw did not compile; a ')' in a string hole confused the escaping of the text after it.
+        var result = Build(("i.workflow.yaml", """
+            name: text
+            inputs:
+              s: { type: string, default: x }
+            steps:
+              - id: a
+                action: take.string
+                with: { value: "a\u2028b\u2029c\u0085d\r\t\"e\\ {(x)} {{ ${{ ')' }} \" ${{ inputs.s + '(' }} } ${{ '{(' }}" }
+            """));
+        AssertCompilesCleanly(result);
+        Assert.Contains("$\"a\\u2028b\\u2029c\\u0085d\\r\\t\\\"e\\\\ {{(x)}} {{{{ {(\")\")} \\\" ", result.GeneratedSource("TextWorkflow.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TestApp._")]
+    [InlineData("TestApp.var")]
+    [InlineData("TestApp.await.Flows")]
+    [InlineData("nameof")]
+    [InlineData("TestApp.dynamic")]
+    public void WF0009_a_namespace_part_the_generated_code_uses_as_a_word(string ns)
+    {
+        // Found by RandomWorkflowCompileTests: in namespace 'X._', '_ = ...' names the namespace (CS0118); in
+        // 'X.await', 'global::X.await.Y' inside an async method is CS4003.
+        var result = Build(
+            ("c.workflow.yaml", $"name: child\nnamespace: {ns}\nsteps:\n  - id: a\n    action: deploy.test\n"),
+            ("p.workflow.yaml", "name: parent\nsteps:\n  - id: a\n    workflow: child\n"));
+
+        var error = result.WorkflowDiagnostics.First(d => d.Id == "WF0009");
+        Assert.Equal((1, 11), (error.Location.GetLineSpan().StartLinePosition.Line, error.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.Empty(result.CompilerErrors);
+    }
+
+    [Fact]
+    public void A_yaml_list_for_an_array_input_of_a_called_workflow()
+    {
+        // Found by RandomWorkflowCompileTests: a workflow: step's with: refused lists for array inputs (WF0012).
+        var result = Build(
+            ("c.workflow.yaml", "name: child\ninputs:\n  names: { type: \"string[]\", required: true }\n  numbers: \"int[]\"\nsteps:\n  - id: a\n    action: take.int\n    with: { value: \"${{ length(inputs.names) }}\" }\n"),
+            ("p.workflow.yaml", "name: parent\ninputs:\n  n: string\nsteps:\n  - id: a\n    workflow: child\n    with: { names: [a, \"${{ inputs.n ?? 'x' }}\"], numbers: [] }\n"));
+        AssertCompilesCleanly(result);
+        Assert.Contains("new global::TestApp.ChildWorkflow.Inputs { Names = new string[] { \"a\", (inputs.N ?? \"x\") }, Numbers = global::System.Array.Empty<int>() }", result.GeneratedSource("ParentWorkflow.g.cs"), StringComparison.Ordinal);
+    }
 }

@@ -91,7 +91,7 @@ internal sealed class ExpressionBinder
             switch (part)
             {
                 case TextPart literal:
-                    holes.Append(literal.Text.Replace("{", "{{").Replace("}", "}}"));
+                    holes.Append(EscapeInterpolatedText(literal.Text));
                     break;
                 case ExpressionPart hole:
                     var bound = BindExpressionText(hole.Start, hole.Length);
@@ -610,7 +610,7 @@ internal sealed class ExpressionBinder
         }
 
         return TypeCatalog.IsNumeric(operand.Type)
-            ? operand with { Code = "(-" + operand.Code + ")" }
+            ? operand with { Code = "(-" + (IsConstantCode(operand.Code) ? NotConstant(operand.Code, operand.Type) : operand.Code) + ")" }
             : Fail(unary, $"Operator '-' needs a number, not '{Display(operand.Type)}'.");
     }
 
@@ -654,9 +654,14 @@ internal sealed class ExpressionBinder
         {
             case BinaryOperator.Add:
             case BinaryOperator.Subtract:
-                return numeric is not null && !IsNullableValue(left.Type) && !IsNullableValue(right.Type)
-                    ? Combined($"({left.Code} {op} {right.Code})", numeric, left, right)
-                    : FailOperator(binary, left, right);
+                if (numeric is null || IsNullableValue(left.Type) || IsNullableValue(right.Type))
+                {
+                    return FailOperator(binary, left, right);
+                }
+
+                // Arithmetic on constants runs like any other (wrapping, or OverflowException for decimal), not as a compile error.
+                var arithmetic = $"({left.Code} {op} {right.Code})";
+                return Combined(IsConstantCode(arithmetic) ? $"({NotConstant(left.Code, left.Type)} {op} {right.Code})" : arithmetic, numeric, left, right);
 
             case BinaryOperator.Equal:
             case BinaryOperator.NotEqual:
@@ -729,61 +734,37 @@ internal sealed class ExpressionBinder
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
         => _diagnostics.Add(DiagnosticInfo.Create(descriptor, span, arguments));
 
+    /// <summary>An interpolated string of <paramref name="holes"/>: text already escaped, and <c>{(code)}</c> holes.</summary>
     private static string InterpolatedLiteral(string holes)
-        => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + EscapeInterpolated(holes) + "\")";
+        => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + holes + "\")";
 
-    /// <summary>Escapes the text of an interpolated string literal, leaving the {(code)} holes alone.</summary>
-    private static string EscapeInterpolated(string holes)
+    /// <summary>
+    /// Text between holes, as the inside of a C# interpolated string: escaped as a string literal (quotes,
+    /// backslashes, control characters and the line separators U+0085, U+2028, U+2029), braces doubled.
+    /// </summary>
+    private static string EscapeInterpolatedText(string text)
     {
-        // Holes are written as {(code)}; code never contains a raw newline and string literals inside it are
-        // already C# literals, which an interpolated string accepts unchanged inside the braces.
-        var builder = new StringBuilder(holes.Length);
-        var depth = 0;
-        for (var i = 0; i < holes.Length; i++)
-        {
-            var c = holes[i];
-            if (depth == 0 && c == '{' && i + 1 < holes.Length && holes[i + 1] == '(')
-            {
-                depth = 1;
-                builder.Append(c);
-                continue;
-            }
-
-            if (depth > 0)
-            {
-                if (c == '(')
-                {
-                    depth++;
-                }
-                else if (c == ')')
-                {
-                    depth--;
-                }
-
-                builder.Append(c);
-                if (depth == 1 && c == ')' && i + 1 < holes.Length && holes[i + 1] == '}')
-                {
-                    builder.Append('}');
-                    i++;
-                    depth = 0;
-                }
-
-                continue;
-            }
-
-            builder.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ => c.ToString(),
-            });
-        }
-
-        return builder.ToString();
+        var literal = SymbolDisplay.FormatLiteral(text, quote: true);
+        return literal.Substring(1, literal.Length - 2).Replace("{", "{{").Replace("}", "}}");
     }
+
+    /// <summary>
+    /// True when <paramref name="code"/> is a C# constant expression (literals and operators only): C# folds it
+    /// at compile time, so an overflow is an error (CS0220, CS0463) and a constant condition makes code
+    /// unreachable (CS0162).
+    /// </summary>
+    internal static bool IsConstantCode(string code)
+        => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseExpression(code).DescendantNodesAndSelf().All(node => node
+            is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.PrefixUnaryExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax);
+
+    /// <summary>
+    /// <paramref name="code"/> of <paramref name="type"/>, computed at run time even when it is a constant
+    /// (boxed and unboxed: not a C# constant), so that C# neither folds nor reasons about it.
+    /// </summary>
+    internal static string NotConstant(string code, string type) => $"(({type})(object){code})";
 
     private static readonly string[] s_jsonPrimitives =
     {

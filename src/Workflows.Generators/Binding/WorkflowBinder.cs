@@ -166,7 +166,7 @@ internal sealed class WorkflowBinder
             var shape = _types.Find(typeName);
             return new ActionParameter(input.Name, input.Type, typeName, _types.Display(typeName), ParameterRole.Value, LiteralKindOf(shape),
                 _types.AcceptsNull(typeName) || input.Type.EndsWith("?", StringComparison.Ordinal), IsOptional: !input.IsRequired,
-                shape?.EnumMembers ?? EquatableArray<string>.Empty);
+                shape?.EnumMembers ?? EquatableArray<string>.Empty, ArrayElement(typeName, input.Type.TrimEnd('?'), _types));
         });
         var outputs = workflow.Outputs.Count == 0
             ? null
@@ -344,14 +344,25 @@ internal sealed class WorkflowBinder
         return (literal.Expression, written.Text);
     }
 
+    /// <summary>For an array input (<c>string[]</c>): its element, so that a YAML list binds it item by item.</summary>
+    private static CollectionElement? ArrayElement(string typeName, string declaration, TypeCatalog types)
+    {
+        if (!typeName.EndsWith("[]", StringComparison.Ordinal) || !declaration.EndsWith("[]", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var elementName = typeName.Substring(0, typeName.Length - 2);
+        var shape = types.Find(elementName);
+        return new CollectionElement(CollectionKind.Array, declaration.Substring(0, declaration.Length - 2), elementName, types.Display(elementName),
+            LiteralKindOf(shape), types.AcceptsNull(elementName), shape?.EnumMembers ?? EquatableArray<string>.Empty);
+    }
+
     /// <summary>A YAML list as the default of an array input (<c>default: [a, b]</c> for <c>string[]</c>): each item a literal of the element type.</summary>
     private (string? Value, string? Text) BindArrayDefault(InputDocument input, ArgumentValue written, string typeName, string declaration, TypeCatalog types)
     {
-        var elementName = typeName.Substring(0, typeName.Length - 2);
-        var elementDeclaration = declaration.EndsWith("[]", StringComparison.Ordinal) ? declaration.Substring(0, declaration.Length - 2) : declaration;
-        var elementShape = types.Find(elementName);
-        var element = new ActionParameter(input.Name.Value, elementDeclaration, elementName, types.Display(elementName), ParameterRole.Value,
-            LiteralKindOf(elementShape), types.AcceptsNull(elementName), IsOptional: false, elementShape?.EnumMembers ?? EquatableArray<string>.Empty);
+        var element = ArrayElement(typeName, declaration, types)!.AsParameter(input.Name.Value);
+        var elementDeclaration = element.Type;
         var items = new List<string>();
         foreach (var item in written.Items)
         {
@@ -628,8 +639,11 @@ internal sealed class WorkflowBinder
             }
             else if (bound is not null && (!runsAlways || ReportUnguardedReads(bound, $"Step '{step.Id.Value}'")))
             {
-                // A bare 'always()' is no condition at all: the step simply runs.
-                condition = bound.Code == "true" ? null : bound.Code;
+                // A bare 'always()' is no condition at all: the step simply runs. Any other constant is computed at
+                // run time: C# would call the code under 'if (false)' unreachable (CS0162).
+                condition = bound.Code == "true" ? null
+                    : ExpressionBinder.IsConstantCode(bound.Code) ? ExpressionBinder.NotConstant(bound.Code, TypeCatalog.Bool)
+                    : bound.Code;
                 conditionBound = true;
             }
         }
