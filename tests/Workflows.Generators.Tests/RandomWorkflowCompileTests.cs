@@ -244,6 +244,11 @@ public sealed class RandomWorkflowCompileTests(ITestOutputHelper output)
             report.Append("--- shrunk to ---\n").Append(failure.Shrunk.Show()).Append('\n');
             report.Append("--- its problems ---\n").Append(failure.ShrunkProblems).Append('\n');
             report.Append("--- the original's problems ---\n").Append(failure.Problems).Append('\n');
+            if (failures.Count == 1)
+            {
+                report.Append("--- the original ---\n").Append(failure.Workflow.Show()).Append('\n');
+            }
+
         }
 
         foreach (var failure in failures.Skip(3).GroupBy(f => f.Signature).Select(g => g.First()))
