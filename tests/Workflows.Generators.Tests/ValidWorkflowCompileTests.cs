@@ -326,4 +326,26 @@ public sealed class ValidWorkflowCompileTests
         AssertCompilesCleanly(result);
         Assert.Contains("new global::TestApp.ChildWorkflow.Inputs { Names = new string[] { \"a\", (inputs.N ?? \"x\") }, Numbers = global::System.Array.Empty<int>() }", result.GeneratedSource("ParentWorkflow.g.cs"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_foreach_step_with_a_timeout_whose_id_is_item()
+    {
+        // Found by RandomWorkflowCompileTests (seed 4878 of 5000): the per-item attempts local was 'itemAttempts',
+        // which hid the attempts field of the step 'item' (CS0649).
+        AssertCompilesCleanly(Build(("i.workflow.yaml", """
+            name: items
+            steps:
+              - id: load
+                action: orders.load
+                with: { id: x }
+              - id: other
+                action: build
+              - id: item
+                foreach: ${{ steps.load.output.Lines }}
+                max_parallel: 2
+                action: take.string
+                with: { value: "${{ item }}" }
+                timeout: 1m
+            """)));
+    }
 }

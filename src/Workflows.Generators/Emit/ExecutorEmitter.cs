@@ -906,9 +906,9 @@ internal static class ExecutorEmitter
             var attempts = "1";
             if (step.Resilience is not null)
             {
-                w.Line("var itemAttempts = 0;");
-                EmitResilientCall(w, spec, step, instance, "itemToken", recorder, hasResult ? "result = " : string.Empty, "itemAttempts", "index");
-                attempts = "itemAttempts";
+                w.Line("var attemptsOfItem = 0;"); // not itemAttempts: the attempts field of a step with id 'item'
+                EmitResilientCall(w, spec, step, instance, "itemToken", recorder, hasResult ? "result = " : string.Empty, "attemptsOfItem", "index");
+                attempts = "attemptsOfItem";
             }
             else
             {
@@ -937,8 +937,8 @@ internal static class ExecutorEmitter
             w.Line("    {");
             w.Indent++;
             w.Indent++;
-            w.Line("var itemAttempts = 0;");
-            EmitResilientCall(w, spec, step, instance, "itemToken", recorder, step.ReturnKind is ActionReturnKind.Void or ActionReturnKind.Task or ActionReturnKind.ValueTask ? string.Empty : "return ", "itemAttempts", "index");
+            w.Line("var attemptsOfItem = 0;"); // not itemAttempts: the attempts field of a step with id 'item'
+            EmitResilientCall(w, spec, step, instance, "itemToken", recorder, step.ReturnKind is ActionReturnKind.Void or ActionReturnKind.Task or ActionReturnKind.ValueTask ? string.Empty : "return ", "attemptsOfItem", "index");
             w.Indent--;
             w.Indent--;
             w.Line("    },");
