@@ -348,4 +348,20 @@ public sealed class ValidWorkflowCompileTests
                 timeout: 1m
             """)));
     }
+
+    [Fact]
+    public void String_functions_on_an_optional_string_input()
+    {
+        // Found by RandomWorkflowCompileTests (seed 4497 of 5000): contains() on an optional string input without
+        // a default (a string?) dereferenced it: CS8602.
+        AssertCompilesCleanly(Build(("s.workflow.yaml", """
+            name: optional
+            inputs:
+              note: string
+            steps:
+              - id: a
+                action: build
+                if: "${{ contains(inputs.note, 'x') || startsWith(inputs.note, 'y') || endsWith('z', inputs.note) }}"
+            """)));
+    }
 }

@@ -552,12 +552,12 @@ internal sealed class ExpressionBinder
                 }
 
                 var method = call.Name == "startsWith" ? "StartsWith" : "EndsWith";
-                return new BoundExpression($"{arguments[0].Code}.{method}({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+                return new BoundExpression(StringTest(arguments[0], method, arguments[1]), TypeCatalog.Bool, UnguardedReads: reads);
 
             case "contains" when arguments.Count == 2:
                 if (arguments[0].Type == TypeCatalog.String && arguments[1].Type == TypeCatalog.String)
                 {
-                    return new BoundExpression($"{arguments[0].Code}.Contains({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+                    return new BoundExpression(StringTest(arguments[0], "Contains", arguments[1]), TypeCatalog.Bool, UnguardedReads: reads);
                 }
 
                 if (_types.Find(arguments[0].Type)?.ElementType is { } element && Convert(arguments[1], element) is { } item)
@@ -733,6 +733,18 @@ internal sealed class ExpressionBinder
 
     private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
         => _diagnostics.Add(DiagnosticInfo.Create(descriptor, span, arguments));
+
+    /// <summary>
+    /// <c>s.Contains(t, Ordinal)</c> and the like. A string that may be null (an optional input without a
+    /// default) contains, starts and ends with nothing, and a null argument is the empty string (CS8602/CS8604 otherwise).
+    /// </summary>
+    private static string StringTest(BoundExpression text, string method, BoundExpression argument)
+    {
+        var value = argument.MaybeNull || argument.Type == TypeCatalog.Null ? $"({argument.Code} ?? \"\")" : argument.Code;
+        return text.MaybeNull
+            ? $"({text.Code}?.{method}({value}, global::System.StringComparison.Ordinal) == true)"
+            : $"{text.Code}.{method}({value}, global::System.StringComparison.Ordinal)";
+    }
 
     /// <summary>An interpolated string of <paramref name="holes"/>: text already escaped, and <c>{(code)}</c> holes.</summary>
     private static string InterpolatedLiteral(string holes)
