@@ -73,6 +73,11 @@ internal static class DiagnosticDescriptors
         "Expressions are not allowed in this position",
         "{0} cannot use a ${{{{ }}}} expression: {1}");
 
+    public static readonly DiagnosticDescriptor NamespaceIsGeneratedType = Error(
+        "WF0014",
+        "The workflow's namespace is a generated type",
+        "namespace '{0}' is also the name of the generated type '{1}'; C# cannot have both. Choose another namespace.");
+
     public static readonly DiagnosticDescriptor UnknownInput = Error(
         "WF0101",
         "Expression reads an input the workflow does not declare",
@@ -260,7 +265,7 @@ internal static class DiagnosticDescriptors
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
         DuplicateWorkflowType, InvalidActionMethod, InvalidName, UnknownParameter, MissingParameter,
-        InvalidArgumentValue, ExpressionNotSupported,
+        InvalidArgumentValue, ExpressionNotSupported, NamespaceIsGeneratedType,
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
         MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput, TypeNameTooLong,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,

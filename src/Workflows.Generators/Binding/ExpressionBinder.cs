@@ -335,19 +335,23 @@ internal sealed class ExpressionBinder
                 return new BoundExpression("null", TypeCatalog.Null);
             default:
                 var text = literal.Text;
-                var type = IsWhole(text) ? (NumberAs(text, TypeCatalog.Int) is not null ? TypeCatalog.Int : TypeCatalog.Long) : TypeCatalog.Double;
-                // The number's text is never written as code: a whole number past long is a decimal (its context
-                // may still make it a double), and one no C# literal can hold (1e400) is an error here.
-                if (NumberAs(text, type) is { } code)
-                {
-                    return new BoundExpression(code, type, NumberLiteral: text);
-                }
-
-                return IsWhole(text) && NumberAs(text, TypeCatalog.Decimal) is { } large
-                    ? new BoundExpression(large, TypeCatalog.Decimal, NumberLiteral: text)
-                    : Fail(literal, $"The number {text} is too large for a {type}.");
+                var type = NaturalType(text);
+                return NumberAs(text, type) is { } code
+                    ? new BoundExpression(code, type, NumberLiteral: text)
+                    : Fail(literal, $"The number {text} is out of the range of a double.");
         }
     }
+
+    /// <summary>
+    /// The type a number literal has on its own, as in C#: int, else long, else (too large for C#'s integer
+    /// literals, which would not compile) decimal, else double. A literal still takes its context's type.
+    /// </summary>
+    private static string NaturalType(string number)
+        => !IsWhole(number) ? TypeCatalog.Double
+            : NumberAs(number, TypeCatalog.Int) is not null ? TypeCatalog.Int
+            : NumberAs(number, TypeCatalog.Long) is not null ? TypeCatalog.Long
+            : NumberAs(number, TypeCatalog.Decimal) is not null ? TypeCatalog.Decimal
+            : TypeCatalog.Double;
 
     private BoundExpression? BindMember(MemberAccessExpression access)
     {
@@ -548,12 +552,12 @@ internal sealed class ExpressionBinder
                 }
 
                 var method = call.Name == "startsWith" ? "StartsWith" : "EndsWith";
-                return new BoundExpression($"{arguments[0].Code}.{method}({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+                return new BoundExpression(StringTest(arguments[0], method, arguments[1]), TypeCatalog.Bool, UnguardedReads: reads);
 
             case "contains" when arguments.Count == 2:
                 if (arguments[0].Type == TypeCatalog.String && arguments[1].Type == TypeCatalog.String)
                 {
-                    return new BoundExpression($"{arguments[0].Code}.Contains({arguments[1].Code}, global::System.StringComparison.Ordinal)", TypeCatalog.Bool, UnguardedReads: reads);
+                    return new BoundExpression(StringTest(arguments[0], "Contains", arguments[1]), TypeCatalog.Bool, UnguardedReads: reads);
                 }
 
                 if (_types.Find(arguments[0].Type)?.ElementType is { } element && Convert(arguments[1], element) is { } item)
@@ -599,12 +603,14 @@ internal sealed class ExpressionBinder
 
         if (operand.NumberLiteral is { } number)
         {
-            var negated = "-" + number;
-            return operand with { Code = "(" + (NumberAs(negated, operand.Type) ?? negated) + ")", NumberLiteral = negated };
+            // The negated literal has its own natural type: -2147483648 is an int, -9223372036854775809 a decimal.
+            var negated = number.StartsWith("-", StringComparison.Ordinal) ? number.Substring(1) : "-" + number;
+            var type = NaturalType(negated);
+            return operand with { Code = "(" + (NumberAs(negated, type) ?? negated) + ")", Type = type, NumberLiteral = negated };
         }
 
         return TypeCatalog.IsNumeric(operand.Type)
-            ? operand with { Code = "(-" + operand.Code + ")" }
+            ? operand with { Code = "(-" + (IsConstantCode(operand.Code) ? NotConstant(operand.Code, operand.Type) : operand.Code) + ")" }
             : Fail(unary, $"Operator '-' needs a number, not '{Display(operand.Type)}'.");
     }
 
@@ -648,9 +654,14 @@ internal sealed class ExpressionBinder
         {
             case BinaryOperator.Add:
             case BinaryOperator.Subtract:
-                return numeric is not null && !IsNullableValue(left.Type) && !IsNullableValue(right.Type)
-                    ? Combined($"({left.Code} {op} {right.Code})", numeric, left, right)
-                    : FailOperator(binary, left, right);
+                if (numeric is null || IsNullableValue(left.Type) || IsNullableValue(right.Type))
+                {
+                    return FailOperator(binary, left, right);
+                }
+
+                // Arithmetic on constants runs like any other (wrapping, or OverflowException for decimal), not as a compile error.
+                var arithmetic = $"({left.Code} {op} {right.Code})";
+                return Combined(IsConstantCode(arithmetic) ? $"({NotConstant(left.Code, left.Type)} {op} {right.Code})" : arithmetic, numeric, left, right);
 
             case BinaryOperator.Equal:
             case BinaryOperator.NotEqual:
@@ -671,6 +682,12 @@ internal sealed class ExpressionBinder
 
     private BoundExpression? BindCoalesce(BinaryExpression binary, BoundExpression left, BoundExpression right)
     {
+        // 'null ?? b' is b (C# has no type for 'null ?? null').
+        if (left.Type == TypeCatalog.Null)
+        {
+            return right;
+        }
+
         var leftShape = _types.Find(left.Type);
         var leftIsNullable = left.MaybeNull || _types.AcceptsNull(left.Type) && leftShape?.IsValueType != true || leftShape?.Category == TypeCategory.NullableValue;
         var resultType = leftShape?.Category == TypeCategory.NullableValue && leftShape.ElementType is { } underlying ? underlying : left.Type;
@@ -720,6 +737,36 @@ internal sealed class ExpressionBinder
     /// <summary>Wraps interpolated-string content whose text is already escaped (<see cref="CSharpText.InterpolatedText"/>) and whose holes are {(code)}.</summary>
     private static string InterpolatedLiteral(string content)
         => "global::System.String.Create(global::System.Globalization.CultureInfo.InvariantCulture, $\"" + content + "\")";
+
+    /// <summary>
+    /// <c>s.Contains(t, Ordinal)</c> and the like. A string that may be null (an optional input without a
+    /// default) contains, starts and ends with nothing, and a null argument is the empty string (CS8602/CS8604 otherwise).
+    /// </summary>
+    private static string StringTest(BoundExpression text, string method, BoundExpression argument)
+    {
+        var value = argument.MaybeNull || argument.Type == TypeCatalog.Null ? $"({argument.Code} ?? \"\")" : argument.Code;
+        return text.MaybeNull
+            ? $"({text.Code}?.{method}({value}, global::System.StringComparison.Ordinal) == true)"
+            : $"{text.Code}.{method}({value}, global::System.StringComparison.Ordinal)";
+    }
+
+    /// <summary>
+    /// True when <paramref name="code"/> is a C# constant expression (literals and operators only): C# folds it
+    /// at compile time, so an overflow is an error (CS0220, CS0463) and a constant condition makes code
+    /// unreachable (CS0162).
+    /// </summary>
+    internal static bool IsConstantCode(string code)
+        => Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseExpression(code).DescendantNodesAndSelf().All(node => node
+            is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.PrefixUnaryExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax);
+
+    /// <summary>
+    /// <paramref name="code"/> of <paramref name="type"/>, computed at run time even when it is a constant
+    /// (boxed and unboxed: not a C# constant), so that C# neither folds nor reasons about it.
+    /// </summary>
+    internal static string NotConstant(string code, string type) => $"(({type})(object){code})";
 
     private static readonly string[] s_jsonPrimitives =
     {

@@ -77,6 +77,7 @@ internal sealed class WorkflowBinder
         if (claim is not null)
         {
             CheckDuplicateType(claim, claims);
+            CheckNamespaceIsNoType(defaultNamespace, claims);
         }
 
         var steps = _document.Steps;
@@ -170,7 +171,7 @@ internal sealed class WorkflowBinder
             var shape = _types.Find(typeName);
             return new ActionParameter(input.Name, input.Type, typeName, _types.Display(typeName), ParameterRole.Value, LiteralKindOf(shape),
                 _types.AcceptsNull(typeName) || input.Type.EndsWith("?", StringComparison.Ordinal), IsOptional: !input.IsRequired,
-                shape?.EnumMembers ?? EquatableArray<string>.Empty);
+                shape?.EnumMembers ?? EquatableArray<string>.Empty, ArrayElement(typeName, input.Type.TrimEnd('?'), _types));
         });
         var outputs = workflow.Outputs.Count == 0
             ? null
@@ -317,34 +318,82 @@ internal sealed class WorkflowBinder
             var shape = types.Find(typeName);
             var isValueType = shape?.IsValueType ?? false;
             string? defaultValue = null;
+            string? defaultText = null;
+            // A default that is refused is reported once; the input still exists, so its readers add no WF0101.
             if (input.Default is { } written)
             {
-                if (written.Text.Contains("${{"))
+                if (written.Scalars().Any(v => v.Text.Contains("${{")))
                 {
                     Report(DiagnosticDescriptors.ExpressionNotSupported, written.Span, $"The default of input '{input.Name.Value}'", "defaults are literals");
-                    continue;
                 }
-
-                var parameter = new ActionParameter(input.Name.Value, declaration, typeName, types.Display(typeName), ParameterRole.Value,
-                    LiteralKindOf(shape), types.AcceptsNull(typeName), IsOptional: true, shape?.EnumMembers ?? EquatableArray<string>.Empty);
-                var literal = LiteralBinder.Bind(written, parameter);
-                if (literal.Expression is null)
+                else
                 {
-                    Report(DiagnosticDescriptors.InvalidArgumentValue, written.Span, "input " + input.Name.Value, written.Describe(), input.Name.Value, parameter.TypeDisplay, literal.Hint ?? string.Empty);
-                    continue;
+                    var parameter = new ActionParameter(input.Name.Value, declaration, typeName, types.Display(typeName), ParameterRole.Value,
+                        LiteralKindOf(shape), types.AcceptsNull(typeName), IsOptional: true, shape?.EnumMembers ?? EquatableArray<string>.Empty);
+                    (defaultValue, defaultText) = written.Kind == ArgumentValueKind.List && typeName.EndsWith("[]", StringComparison.Ordinal)
+                        ? BindArrayDefault(input, written, typeName, declaration, types)
+                        : BindScalarDefault(input, written, parameter);
                 }
-
-                defaultValue = literal.Expression;
             }
 
             // An optional input without a default may be absent: reference types say so with '?'.
             var optionalReference = !input.Required && defaultValue is null && !isValueType;
-            var property = UniqueIdentifier(Identifiers.ToPascalCase(input.Name.Value), properties);
-            inputs.Add(new InputSpec(input.Name.Value, property, declaration + (optionalReference ? "?" : string.Empty), input.Required, defaultValue, input.Description, defaultValue is null ? null : input.Default!.Text));
+            var property = UniqueIdentifier(RecordPropertyName(input.Name.Value), properties);
+            inputs.Add(new InputSpec(input.Name.Value, property, declaration + (optionalReference ? "?" : string.Empty), input.Required, defaultValue, input.Description, defaultText));
             typeNames[input.Name.Value] = typeName;
         }
 
         return (inputs, typeNames);
+    }
+
+    private (string? Value, string? Text) BindScalarDefault(InputDocument input, ArgumentValue written, ActionParameter parameter)
+    {
+        var literal = LiteralBinder.Bind(written, parameter);
+        if (literal.Expression is null)
+        {
+            Report(DiagnosticDescriptors.InvalidArgumentValue, written.Span, "input " + input.Name.Value, written.Describe(), input.Name.Value, parameter.TypeDisplay, literal.Hint ?? string.Empty);
+            return (null, null);
+        }
+
+        return (literal.Expression, written.Text);
+    }
+
+    /// <summary>For an array input (<c>string[]</c>): its element, so that a YAML list binds it item by item.</summary>
+    private static CollectionElement? ArrayElement(string typeName, string declaration, TypeCatalog types)
+    {
+        if (!typeName.EndsWith("[]", StringComparison.Ordinal) || !declaration.EndsWith("[]", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var elementName = typeName.Substring(0, typeName.Length - 2);
+        var shape = types.Find(elementName);
+        return new CollectionElement(CollectionKind.Array, declaration.Substring(0, declaration.Length - 2), elementName, types.Display(elementName),
+            LiteralKindOf(shape), types.AcceptsNull(elementName), shape?.EnumMembers ?? EquatableArray<string>.Empty);
+    }
+
+    /// <summary>A YAML list as the default of an array input (<c>default: [a, b]</c> for <c>string[]</c>): each item a literal of the element type.</summary>
+    private (string? Value, string? Text) BindArrayDefault(InputDocument input, ArgumentValue written, string typeName, string declaration, TypeCatalog types)
+    {
+        var element = ArrayElement(typeName, declaration, types)!.AsParameter(input.Name.Value);
+        var elementDeclaration = element.Type;
+        var items = new List<string>();
+        foreach (var item in written.Items)
+        {
+            var literal = item.Kind is ArgumentValueKind.List or ArgumentValueKind.Mapping
+                ? new LiteralBinder.Result(null, "; items must be single values, not lists or mappings")
+                : LiteralBinder.Bind(item, element);
+            if (literal.Expression is null)
+            {
+                Report(DiagnosticDescriptors.InvalidArgumentValue, item.Span, "input " + input.Name.Value, item.Describe(), input.Name.Value, types.Display(typeName), literal.Hint ?? string.Empty);
+                return (null, null);
+            }
+
+            items.Add(literal.Expression);
+        }
+
+        var value = items.Count == 0 ? $"global::System.Array.Empty<{elementDeclaration}>()" : $"new {elementDeclaration}[] {{ {string.Join(", ", items)} }}";
+        return (value, "[" + string.Join(", ", written.Items.Select(i => i.Text)) + "]");
     }
 
     private static LiteralKind LiteralKindOf(TypeShape? shape) => shape?.Category switch
@@ -425,7 +474,7 @@ internal sealed class WorkflowBinder
             }
 
             var type = bound.Type + (bound.MaybeNull && !bound.Type.EndsWith("?", StringComparison.Ordinal) ? "?" : string.Empty);
-            var property = UniqueIdentifier(Identifiers.ToPascalCase(output.Name.Value), properties);
+            var property = UniqueIdentifier(RecordPropertyName(output.Name.Value), properties);
             outputs.Add(new OutputSpec(output.Name.Value, property, type, bound.Code));
             members.Add(new MemberShape(property, bound.Type, bound.MaybeNull));
         }
@@ -447,6 +496,30 @@ internal sealed class WorkflowBinder
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A namespace (or one of its prefixes) that is also a generated class, such as
+    /// <c>&lt;RootNamespace&gt;.WorkflowRegistrations</c> or another workflow's class: CS0101 otherwise.
+    /// </summary>
+    private void CheckNamespaceIsNoType(string defaultNamespace, IReadOnlyList<TypeClaim> claims)
+    {
+        if (_document.Namespace is not { } written)
+        {
+            return;
+        }
+
+        var types = claims.Select(c => c.FullName).Append(defaultNamespace + ".WorkflowRegistrations");
+        var parts = written.Value.Split('.');
+        for (var length = 1; length <= parts.Length; length++)
+        {
+            var prefix = string.Join(".", parts, 0, length);
+            if (types.FirstOrDefault(t => string.Equals(t, prefix, StringComparison.Ordinal)) is { } type)
+            {
+                Report(DiagnosticDescriptors.NamespaceIsGeneratedType, written.Span, written.Value, type);
+                return;
+            }
+        }
     }
 
     private void CheckDuplicateType(TypeClaim claim, IReadOnlyList<TypeClaim> claims)
@@ -580,8 +653,11 @@ internal sealed class WorkflowBinder
             }
             else if (bound is not null && (!runsAlways || ReportUnguardedReads(bound, $"Step '{step.Id.Value}'")))
             {
-                // A bare 'always()' is no condition at all: the step simply runs.
-                condition = bound.Code == "true" ? null : bound.Code;
+                // A bare 'always()' is no condition at all: the step simply runs. Any other constant is computed at
+                // run time: C# would call the code under 'if (false)' unreachable (CS0162).
+                condition = bound.Code == "true" ? null
+                    : ExpressionBinder.IsConstantCode(bound.Code) ? ExpressionBinder.NotConstant(bound.Code, TypeCatalog.Bool)
+                    : bound.Code;
                 conditionBound = true;
             }
         }
@@ -1187,6 +1263,22 @@ internal sealed class WorkflowBinder
         }
 
         return new HostSpec(type, "_" + name, Identifiers.Escape(name), isConstructible);
+    }
+
+    /// <summary>
+    /// Names a C# record may not give a property (its own members, object's, and the records' own type
+    /// names): an input or output named so gets 'Value' appended (<c>to_string</c> → <c>ToStringValue</c>).
+    /// </summary>
+    private static readonly HashSet<string> s_recordMemberNames = new(StringComparer.Ordinal)
+    {
+        "Inputs", "Outputs", "ToString", "Equals", "GetHashCode", "Clone", "EqualityContract", "PrintMembers",
+        "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals", "Deconstruct",
+    };
+
+    private static string RecordPropertyName(string name)
+    {
+        var pascal = Identifiers.ToPascalCase(name);
+        return s_recordMemberNames.Contains(pascal) ? pascal + "Value" : pascal;
     }
 
     private static string UniqueIdentifier(string candidate, HashSet<string> used)

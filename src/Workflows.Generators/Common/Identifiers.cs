@@ -48,7 +48,9 @@ internal static class Identifiers
 
         foreach (var part in name.Split('.'))
         {
-            if (!IsValidIdentifier(part))
+            // The generated code writes '_ = ...' and 'var', which a namespace of that name would capture, and
+            // names the class by its full name inside async methods, where 'await' cannot be an identifier.
+            if (!IsValidIdentifier(part) || part is "_" or "var" or "nameof" or "dynamic" or "await")
             {
                 return false;
             }

@@ -209,24 +209,31 @@ internal static class DurableEmitter
     }
 
     /// <summary>In <c>RunAsync</c>: with a store, the run is durable (with a new id); <c>durable: true</c> requires one.</summary>
-    public static void EmitRunAsyncRedirect(SourceWriter w, WorkflowSpec spec)
+    /// <returns>True when the emitted code always returns or throws (<c>durable: true</c>): nothing may follow it.</returns>
+    public static bool EmitRunAsyncRedirect(SourceWriter w, WorkflowSpec spec)
     {
         if (spec.Durable is not { } durable)
         {
-            return;
+            return false;
         }
 
         var inputs = spec.Inputs.Count > 0 ? "inputs, " : string.Empty;
-        w.Open("if (_options.Store is not null)");
-        w.Line($"return RunDurableAsync({inputs}global::System.Guid.NewGuid().ToString(\"N\"), cancellationToken);");
-        w.Close();
+        var durableRun = $"return RunDurableAsync({inputs}global::System.Guid.NewGuid().ToString(\"N\"), cancellationToken);";
         if (durable.Required)
         {
-            w.Line();
+            w.Open("if (_options.Store is null)");
             w.Line($"throw new global::System.InvalidOperationException(\"Workflow '\" + WorkflowName + \"' is durable (durable: true): set WorkflowOptions.Store to a store.\");");
+            w.Close();
+            w.Line();
+            w.Line(durableRun);
+            return true;
         }
 
+        w.Open("if (_options.Store is not null)");
+        w.Line(durableRun);
+        w.Close();
         w.Line();
+        return false;
     }
 
     /// <summary>In <c>RunAsStepAsync</c>: a durable caller runs this workflow durably too.</summary>

@@ -365,13 +365,16 @@ internal static class ExecutorEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
-        DurableEmitter.EmitRunAsyncRedirect(w, spec);
+        // durable: true ends RunAsync in the redirect (a store, else a throw): code after it would be unreachable (CS0162).
+        if (!DurableEmitter.EmitRunAsyncRedirect(w, spec))
+        {
+            w.Line("// Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.");
+            w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
+            w.Line("return recorder is null");
+            w.Line($"    ? {UnobservedEntry(spec)}");
+            w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
+        }
 
-        w.Line("// Null unless someone listens (an observer, progress, traces or metrics): an unobserved run records nothing.");
-        w.Line($"var recorder = {Recorder}.Start(Descriptor, _options, withReport: false);");
-        w.Line("return recorder is null");
-        w.Line($"    ? {UnobservedEntry(spec)}");
-        w.Line($"    : recorder.TrackAsync({Entry(spec)}({InputsArgument(spec)}recorder, cancellationToken));");
         w.Close();
 
         var result = spec.Outputs.Count > 0 ? "global::Workflows.WorkflowRunResult<Outputs>" : "global::Workflows.WorkflowRunResult";
@@ -723,7 +726,8 @@ internal static class ExecutorEmitter
         {
             w.Line($"// on_failure: {step.Id}");
             w.Open("try");
-            w.Line(CallStatement(spec, step, "this.", "global::System.Threading.CancellationToken.None", "null", storeOutput: false));
+            // No recorder here (on_failure steps are actions, never workflow: steps): a StepContext gets no run id.
+            w.Line(CallStatement(spec, step, "this.", "global::System.Threading.CancellationToken.None", recorder: null, storeOutput: false));
             w.Close();
             w.Open("catch (global::System.Exception exception)");
             w.Line($"failure.AddCleanupFailure(new global::Workflows.WorkflowCleanupFailure({Literal(step.Id)}, global::Workflows.WorkflowCleanupKind.OnFailure, exception));");
@@ -909,9 +913,9 @@ internal static class ExecutorEmitter
             var attempts = "1";
             if (step.Resilience is not null)
             {
-                w.Line("var itemAttempts = 0;");
-                EmitResilientCall(w, spec, step, instance, "itemToken", recorder, hasResult ? "result = " : string.Empty, "itemAttempts", "index");
-                attempts = "itemAttempts";
+                w.Line("var attemptsOfItem = 0;"); // not itemAttempts: the attempts field of a step with id 'item'
+                EmitResilientCall(w, spec, step, instance, "itemToken", recorder, hasResult ? "result = " : string.Empty, "attemptsOfItem", "index");
+                attempts = "attemptsOfItem";
             }
             else
             {
@@ -940,8 +944,8 @@ internal static class ExecutorEmitter
             w.Line("    {");
             w.Indent++;
             w.Indent++;
-            w.Line("var itemAttempts = 0;");
-            EmitResilientCall(w, spec, step, instance, "itemToken", recorder, step.ReturnKind is ActionReturnKind.Void or ActionReturnKind.Task or ActionReturnKind.ValueTask ? string.Empty : "return ", "itemAttempts", "index");
+            w.Line("var attemptsOfItem = 0;"); // not itemAttempts: the attempts field of a step with id 'item'
+            EmitResilientCall(w, spec, step, instance, "itemToken", recorder, step.ReturnKind is ActionReturnKind.Void or ActionReturnKind.Task or ActionReturnKind.ValueTask ? string.Empty : "return ", "attemptsOfItem", "index");
             w.Indent--;
             w.Indent--;
             w.Line("    },");

@@ -32,6 +32,7 @@ internal sealed class RunPlan
 
         var code = spec.Steps.SelectMany(s => s.Arguments.Select(a => a.Expression))
             .Concat(spec.Steps.SelectMany(s => s.Compensation?.Arguments.Select(a => a.Expression) ?? Enumerable.Empty<string>()))
+            .Concat(spec.Steps.Where(s => s.ForEach is not null).Select(s => s.ForEach!.Source)) // the collection a foreach reads
             .Concat(spec.Outputs.Select(o => o.Value))
             .Concat(spec.Steps.Select(RunCondition).Where(c => c is not null).Select(c => c!));
         _allCode = string.Join("\n", code);

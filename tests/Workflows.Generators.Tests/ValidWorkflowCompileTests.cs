@@ -1,0 +1,367 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Tests.Infrastructure;
+using Xunit;
+
+namespace Workflows.Generators.Tests;
+
+/// <summary>
+/// Valid workflows that once generated code that did not compile (or compiled with a warning): each must now
+/// pass the analyzer with no diagnostic and compile with no error and no warning.
+/// </summary>
+public sealed class ValidWorkflowCompileTests
+{
+    private const string Context = """
+        namespace TestApp
+        {
+            [System.Text.Json.Serialization.JsonSerializable(typeof(Order))]
+            public sealed partial class ShopJson : System.Text.Json.Serialization.JsonSerializerContext
+            {
+                public ShopJson() : base(null) { }
+                public static ShopJson Default { get; } = new();
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
+            }
+
+            public static class ContextActions
+            {
+                [Workflows.WorkflowAction("ctx.note")]
+                public static void Note(string text, Workflows.StepContext context) { }
+
+                [Workflows.WorkflowAction("list.async")]
+                public static System.Threading.Tasks.Task<string[]> NamesAsync() => System.Threading.Tasks.Task.FromResult(new[] { "a" });
+            }
+        }
+        """;
+
+    internal static void AssertCompilesCleanly(BuildResult result)
+    {
+        Assert.Empty(result.AnalyzerExceptions);
+        Assert.True(!result.WorkflowDiagnostics.Any(), "WF diagnostics: " + string.Join("\n", result.WorkflowDiagnostics));
+        var problems = StrictCompilation.GeneratedCodeProblems(result);
+        Assert.True(problems.IsEmpty, string.Join("\n", problems) + "\n" + string.Join("\n//----\n", result.Generator.Results.Single().GeneratedSources.Select(s => s.SourceText.ToString())));
+    }
+
+    private static BuildResult Build(params (string Path, string Text)[] files)
+        => WorkflowTestHost.Build(new[] { TestSources.Actions, Context }, files);
+
+    [Fact]
+    public void An_on_failure_step_whose_action_takes_a_step_context()
+    {
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: ctx
+            steps:
+              - id: a
+                action: build
+            on_failure:
+              - id: note
+                action: ctx.note
+                with: { text: "failed" }
+            """)));
+    }
+
+    [Fact]
+    public void A_durable_on_failure_step_whose_action_takes_a_step_context()
+    {
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: ctx
+            json_context: TestApp.ShopJson
+            steps:
+              - id: a
+                action: build
+            on_failure:
+              - id: note
+                action: ctx.note
+                with: { text: "failed" }
+            """)));
+    }
+
+    [Fact]
+    public void A_workflow_step_with_foreach_over_a_step_output()
+    {
+        // A sibling step makes the concurrent shape, which keeps only the outputs some code reads.
+        AssertCompilesCleanly(Build(
+            ("child.workflow.yaml", """
+                name: child
+                inputs:
+                  name: string
+                steps:
+                  - id: a
+                    action: take.string
+                    with: { value: "${{ inputs.name }}" }
+                """),
+            ("parent.workflow.yaml", """
+                name: parent
+                steps:
+                  - id: list
+                    action: list.async
+                  - id: other
+                    action: build
+                  - id: each
+                    workflow: child
+                    foreach: ${{ steps.list.output }}
+                    max_parallel: 2
+                    with: { name: "${{ item }}" }
+                """)));
+    }
+
+    [Fact]
+    public void A_yaml_list_as_the_default_of_a_string_array_input()
+    {
+        AssertCompilesCleanly(Build(("d.workflow.yaml", """
+            name: defaults
+            inputs:
+              names: { type: "string[]", default: [a, "b c"] }
+            outputs:
+              count: ${{ length(inputs.names) }}
+            steps:
+              - id: a
+                action: take.int
+                with: { value: "${{ length(inputs.names) }}" }
+            """)));
+    }
+
+    [Fact]
+    public void A_durable_true_workflow_has_no_unreachable_code()
+    {
+        AssertCompilesCleanly(Build(("d.workflow.yaml", """
+            name: durable
+            json_context: TestApp.ShopJson
+            durable: true
+            steps:
+              - id: a
+                action: build
+            """)));
+    }
+
+    [Theory]
+    [InlineData("Inputs")]
+    [InlineData("Outputs")]
+    [InlineData("ToString")]
+    [InlineData("to_string")]
+    [InlineData("Equals")]
+    [InlineData("GetHashCode")]
+    [InlineData("Clone")]
+    [InlineData("EqualityContract")]
+    [InlineData("PrintMembers")]
+    [InlineData("GetType")]
+    [InlineData("MemberwiseClone")]
+    [InlineData("Finalize")]
+    [InlineData("ReferenceEquals")]
+    [InlineData("Deconstruct")]
+    public void An_input_and_an_output_named_like_a_record_member(string name)
+    {
+        var result = Build(("m.workflow.yaml", $$$"""
+            name: members
+            inputs:
+              {{{name}}}: { type: string, default: x }
+              {{{name}}}Value: string
+            outputs:
+              {{{name}}}: ${{ inputs.{{{name}}} }}
+              {{{name}}}Value: ${{ steps.a.output }}
+            steps:
+              - id: a
+                action: deploy.test
+            """));
+
+        AssertCompilesCleanly(result);
+        var source = result.GeneratedSource("MembersWorkflow.g.cs")!;
+        // The C# member is the name with 'Value' appended; the next one then gets a number.
+        var pascal = Common.Identifiers.ToPascalCase(name);
+        Assert.Contains($"public string {pascal}Value {{ get; init; }} = \"x\";", source);
+        Assert.Contains($"public string? {pascal}Value2 {{ get; init; }}", source);
+    }
+
+    [Theory]
+    [InlineData("TestApp.WorkflowRegistrations", "TestApp.WorkflowRegistrations")]
+    [InlineData("TestApp.WorkflowRegistrations.Inner", "TestApp.WorkflowRegistrations")]
+    [InlineData("TestApp.OtherWorkflow", "TestApp.OtherWorkflow")]
+    public void WF0014_a_namespace_that_is_a_generated_class(string ns, string type)
+    {
+        var result = Build(
+            ("n.workflow.yaml", $"name: registered\nnamespace: {ns}\nsteps:\n  - id: a\n    action: build\n"),
+            ("o.workflow.yaml", "name: other\nsteps:\n  - id: a\n    action: build\n"));
+
+        Assert.Empty(result.AnalyzerExceptions);
+        var error = Assert.Single(result.WorkflowDiagnostics);
+        Assert.Equal("WF0014", error.Id);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Equal((1, 11), (error.Location.GetLineSpan().StartLinePosition.Line, error.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.Equal($"namespace '{ns}' is also the name of the generated type '{type}'; C# cannot have both. Choose another namespace.", error.GetMessage());
+    }
+
+    [Fact]
+    public void A_namespace_that_only_starts_like_a_generated_class_compiles()
+    {
+        AssertCompilesCleanly(Build(("n.workflow.yaml", "name: registered\nnamespace: TestApp.WorkflowRegistrationsX\nsteps:\n  - id: a\n    action: build\n")));
+    }
+
+    [Fact]
+    public void Null_coalescing_null_with_null()
+    {
+        AssertCompilesCleanly(Build(("n.workflow.yaml", """
+            name: nulls
+            steps:
+              - id: a
+                action: typed
+                with: { number: 1, flag: true, ratio: 1, amount: 1, text: "${{ null ?? null }}", letter: x, color: red, big: 1 }
+              - id: b
+                action: take.string
+                with: { value: "v ${{ null ?? null }} w" }
+              - id: c
+                action: take.string
+                with: { value: "${{ null ?? 'x' }}" }
+            """)));
+    }
+
+    [Fact]
+    public void The_smallest_long_minus_one_inside_an_interpolation()
+    {
+        var result = Build(("n.workflow.yaml", """
+            name: big
+            steps:
+              - id: a
+                action: take.string
+                with: { value: "v ${{ -9223372036854775809 }} ${{ -9223372036854775808 }} ${{ 18446744073709551616 }} ${{ - -2147483648 }} ${{ 1e300 }}" }
+              - id: b
+                action: take.long
+                with: { value: "${{ -9223372036854775808 }}" }
+              - id: c
+                action: take.object
+                with: { value: "${{ 123456789012345678901234567890123 }}" }
+            """));
+        AssertCompilesCleanly(result);
+    }
+
+    [Fact]
+    public void A_number_beyond_a_double_is_a_WF_error_not_a_compiler_error()
+    {
+        var result = Build(("n.workflow.yaml", """
+            name: huge
+            steps:
+              - id: a
+                action: take.string
+                with: { value: "v ${{ 1e400 }}" }
+            """));
+        var error = DiagnosticAssert.SingleError(result, "WF0110", 5, 27);
+        Assert.Contains("The number 1e400 is out of the range of a double.", error.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("${{ false }}")]
+    [InlineData("${{ !true }}")]
+    [InlineData("${{ 1 >= 2 }}")]
+    [InlineData("${{ success() && false }}")]
+    public void A_constant_false_condition_leaves_no_unreachable_code(string condition)
+    {
+        // Found by RandomWorkflowCompileTests: 'if (false)' around a step's call is warning CS0162.
+        AssertCompilesCleanly(Build(("c.workflow.yaml", $"name: constant\nsteps:\n  - id: a\n    action: build\n    if: \"{condition}\"\n  - id: b\n    action: deploy.test\n    with: {{ count: 2 }}\n    if: \"{condition}\"\n")));
+    }
+
+    [Fact]
+    public void Arithmetic_on_constants_that_overflows_compiles_and_runs_like_any_other()
+    {
+        // Found by RandomWorkflowCompileTests: C# folds constants, and an overflow there is error CS0220 (or CS0463 for decimal).
+        AssertCompilesCleanly(Build(("c.workflow.yaml", """
+            name: overflow
+            steps:
+              - id: a
+                action: take.int
+                with: { value: "${{ 2147483647 + 7 }}" }
+              - id: b
+                action: take.decimal
+                with: { value: "${{ 79228162514264337593543950335 + 1 }}" }
+              - id: c
+                action: take.long
+                with: { value: "${{ -(-9223372036854775808 - 1) }}" }
+            """)));
+    }
+
+    [Fact]
+    public void Interpolated_text_with_line_separators_braces_and_parentheses()
+    {
+        // Found by RandomWorkflowCompileTests: U+2028 (and U+2029, U+0085) ends a line in C#, so an interpolated
+        // string with it raw did not compile; a ')' in a string hole confused the escaping of the text after it.
+        var result = Build(("i.workflow.yaml", """
+            name: text
+            inputs:
+              s: { type: string, default: x }
+            steps:
+              - id: a
+                action: take.string
+                with: { value: "a\u2028b\u2029c\u0085d\r\t\"e\\ {(x)} {{ ${{ ')' }} \" ${{ inputs.s + '(' }} } ${{ '{(' }}" }
+            """));
+        AssertCompilesCleanly(result);
+        Assert.Contains("$\"a\\u2028b\\u2029c\\u0085d\\r\\t\\\"e\\\\ {{(x)}} {{{{ {(\")\")} \\\" ", result.GeneratedSource("TextWorkflow.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TestApp._")]
+    [InlineData("TestApp.var")]
+    [InlineData("TestApp.await.Flows")]
+    [InlineData("nameof")]
+    [InlineData("TestApp.dynamic")]
+    public void WF0009_a_namespace_part_the_generated_code_uses_as_a_word(string ns)
+    {
+        // Found by RandomWorkflowCompileTests: in namespace 'X._', '_ = ...' names the namespace (CS0118); in
+        // 'X.await', 'global::X.await.Y' inside an async method is CS4003.
+        var result = Build(
+            ("c.workflow.yaml", $"name: child\nnamespace: {ns}\nsteps:\n  - id: a\n    action: deploy.test\n"),
+            ("p.workflow.yaml", "name: parent\nsteps:\n  - id: a\n    workflow: child\n"));
+
+        var error = result.WorkflowDiagnostics.First(d => d.Id == "WF0009");
+        Assert.Equal((1, 11), (error.Location.GetLineSpan().StartLinePosition.Line, error.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.Empty(result.CompilerErrors);
+    }
+
+    [Fact]
+    public void A_yaml_list_for_an_array_input_of_a_called_workflow()
+    {
+        // Found by RandomWorkflowCompileTests: a workflow: step's with: refused lists for array inputs (WF0012).
+        var result = Build(
+            ("c.workflow.yaml", "name: child\ninputs:\n  names: { type: \"string[]\", required: true }\n  numbers: \"int[]\"\nsteps:\n  - id: a\n    action: take.int\n    with: { value: \"${{ length(inputs.names) }}\" }\n"),
+            ("p.workflow.yaml", "name: parent\ninputs:\n  n: string\nsteps:\n  - id: a\n    workflow: child\n    with: { names: [a, \"${{ inputs.n ?? 'x' }}\"], numbers: [] }\n"));
+        AssertCompilesCleanly(result);
+        Assert.Contains("new global::TestApp.ChildWorkflow.Inputs { Names = new string[] { \"a\", (inputs.N ?? \"x\") }, Numbers = global::System.Array.Empty<int>() }", result.GeneratedSource("ParentWorkflow.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_foreach_step_with_a_timeout_whose_id_is_item()
+    {
+        // Found by RandomWorkflowCompileTests (seed 4878 of 5000): the per-item attempts local was 'itemAttempts',
+        // which hid the attempts field of the step 'item' (CS0649).
+        AssertCompilesCleanly(Build(("i.workflow.yaml", """
+            name: items
+            steps:
+              - id: load
+                action: orders.load
+                with: { id: x }
+              - id: other
+                action: build
+              - id: item
+                foreach: ${{ steps.load.output.Lines }}
+                max_parallel: 2
+                action: take.string
+                with: { value: "${{ item }}" }
+                timeout: 1m
+            """)));
+    }
+
+    [Fact]
+    public void String_functions_on_an_optional_string_input()
+    {
+        // Found by RandomWorkflowCompileTests (seed 4497 of 5000): contains() on an optional string input without
+        // a default (a string?) dereferenced it: CS8602.
+        AssertCompilesCleanly(Build(("s.workflow.yaml", """
+            name: optional
+            inputs:
+              note: string
+            steps:
+              - id: a
+                action: build
+                if: "${{ contains(inputs.note, 'x') || startsWith(inputs.note, 'y') || endsWith('z', inputs.note) }}"
+            """)));
+    }
+}
