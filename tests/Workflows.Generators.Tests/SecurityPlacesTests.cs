@@ -164,6 +164,26 @@ public sealed class SecurityPlacesTests
     }
 
     [Fact]
+    public void A_secret_in_an_http_requests_headers_is_not_a_stored_output_but_in_its_url_it_is()
+    {
+        // The usual place of a credential: the response, which a durable run stores, never holds the request's headers.
+        var yaml = """
+            name: api
+            json_context: TestApp.PlacesJson
+            steps:
+              - id: call
+                action: http.get
+                with:
+                  url: "https://api.example.com/items?key=${{ secrets.API_KEY }}"
+                  headers: { Authorization: "${{ secrets.API_TOKEN }}" }
+            """;
+        var result = WorkflowTestHost.Build(new[] { TestSources.Actions, Context }, new[] { ("flows/api.workflow.yaml", yaml) });
+
+        var diagnostic = Assert.Single(result.WorkflowDiagnostics, d => d.Id == "WF0405");
+        Assert.Equal(PositionOf(yaml, "\"https://api.example.com/items?key="), Position(diagnostic));
+    }
+
+    [Fact]
     public void A_secret_into_the_inputs_of_a_durably_run_workflow_is_WF0405()
     {
         var child = """

@@ -29,6 +29,12 @@ public sealed class ValidWorkflowCompileTests
                 [Workflows.WorkflowAction("ctx.note")]
                 public static void Note(string text, Workflows.StepContext context) { }
 
+                [Workflows.WorkflowAction("maybe.text")]
+                public static string? MaybeText(string? text) => text;
+
+                [Workflows.WorkflowAction("sure.text")]
+                public static int SureText(string text) => text.Length;
+
                 [Workflows.WorkflowAction("list.async")]
                 public static System.Threading.Tasks.Task<string[]> NamesAsync() => System.Threading.Tasks.Task.FromResult(new[] { "a" });
             }
@@ -45,6 +51,51 @@ public sealed class ValidWorkflowCompileTests
 
     private static BuildResult Build(params (string Path, string Text)[] files)
         => WorkflowTestHost.Build(new[] { TestSources.Actions, Context }, files);
+
+    [Fact]
+    public void A_maybe_null_action_output_passed_to_a_parameter_that_takes_no_null()
+    {
+        // found by the 5000-workflow mutation run (seed 687): CS8604 on the generated call.
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: maybe
+            steps:
+              - id: a
+                action: maybe.text
+                with: { text: x }
+              - id: b
+                action: sure.text
+                with: { text: "${{ steps.a.output }}" }
+            """)));
+    }
+
+    [Fact]
+    public void The_length_of_a_member_that_may_be_null()
+    {
+        // CS8602 before (mutation run, seed 80): Customer.Email is 'string?'.
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: len
+            steps:
+              - id: a
+                action: orders.load
+                with: { id: o-1 }
+              - id: b
+                action: deploy.test
+                with: { count: "${{ length(steps.a.output.Customer.Email) }}" }
+            """)));
+    }
+
+    [Fact]
+    public void The_null_literal_passed_to_a_parameter_that_takes_no_null()
+    {
+        // CS8625 on the generated call before.
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: nothing
+            steps:
+              - id: b
+                action: sure.text
+                with: { text: "${{ null }}" }
+            """)));
+    }
 
     [Fact]
     public void An_on_failure_step_whose_action_takes_a_step_context()

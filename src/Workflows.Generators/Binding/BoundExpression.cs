@@ -29,4 +29,5 @@ internal sealed record StepReference(
     string OutputVariable,
     string SucceededVariable,
     bool MaybeSkipped,
-    string? FailedVariable = null);
+    string? FailedVariable = null,
+    bool OutputMaybeNull = false);

@@ -459,7 +459,8 @@ internal sealed class ExpressionBinder
 
         var span = _source.SpanOf(stepAccess.Start, access.End - stepAccess.Start);
         var reads = step.MaybeSkipped ? new[] { (step.Index, span) } : null;
-        return new BoundExpression(step.OutputVariable, step.OutputTypeName, UnguardedReads: reads, GuardStep: step.MaybeSkipped ? step : null);
+        // An action declared to return 'T?' (a reference type): its output may be null, as C# sees the local.
+        return new BoundExpression(step.OutputVariable, step.OutputTypeName, MaybeNull: step.OutputMaybeNull, UnguardedReads: reads, GuardStep: step.MaybeSkipped ? step : null);
     }
 
     private BoundExpression? BindIndex(IndexExpression index)
@@ -541,8 +542,9 @@ internal sealed class ExpressionBinder
         {
             case "length" when arguments.Count == 1:
                 var shape = _types.Find(arguments[0].Type);
+                // The length of what may be null (a member annotated nullable) is 0, as contains() finds nothing in it.
                 return shape?.CountMember is { } count
-                    ? new BoundExpression(arguments[0].Code + "." + count, TypeCatalog.Int, UnguardedReads: reads)
+                    ? new BoundExpression(arguments[0].MaybeNull ? $"({arguments[0].Code}?.{count} ?? 0)" : arguments[0].Code + "." + count, TypeCatalog.Int, UnguardedReads: reads)
                     : Fail(call, $"length() needs a string, an array or a collection, not '{Display(arguments[0].Type)}'.");
 
             case "startsWith" or "endsWith" when arguments.Count == 2:

@@ -78,8 +78,12 @@ internal static class SecurityChecker
             return;
         }
 
-        // At each value that reads a secret, inside a list or mapping too (environment: { TOKEN: ... }).
-        foreach (var value in call.With.SelectMany(a => a.Value.Scalars()).Where(ExpressionBinder.ReadsSecrets).OrderBy(v => v.Span.Start))
+        // At each value that reads a secret, inside a list or mapping too (environment: { TOKEN: ... }). An HTTP
+        // request's headers (the usual place of a credential) never come back in its result: not a stored output.
+        var arguments = actionName.StartsWith("http.", StringComparison.Ordinal)
+            ? call.With.Where(a => Normalize(a.Name.Value) != "headers")
+            : call.With;
+        foreach (var value in arguments.SelectMany(a => a.Value.Scalars()).Where(ExpressionBinder.ReadsSecrets).OrderBy(v => v.Span.Start))
         {
             report(DiagnosticDescriptors.SecretLogged, value.Span, new[] { "Step '" + call.Label + "'", into });
         }

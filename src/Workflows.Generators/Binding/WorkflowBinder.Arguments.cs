@@ -182,7 +182,8 @@ internal sealed partial class WorkflowBinder
 
         // A member annotated nullable, passed to a parameter that is not: the action receives what is there,
         // as a C# call would with '!'. Write '?? fallback' in the expression to choose another value.
-        return converted.MaybeNull && !parameter.AcceptsNull ? "(" + converted.Code + "!)" : converted.Code;
+        // The null literal the same way: C# would warn (CS8625) where the workflow said what it meant.
+        return (converted.MaybeNull || bound.Type == TypeCatalog.Null) && !parameter.AcceptsNull ? "(" + converted.Code + "!)" : converted.Code;
     }
 
     /// <summary>Exact name first; then ignoring case, '_' and '-', so <c>order_id</c> binds <c>orderId</c>.</summary>

@@ -104,7 +104,8 @@ internal sealed partial class WorkflowBinder
             var outputType = action?.OutputTypeName is { } single && steps[index].ForEach is not null ? types.ArrayOf(single) : action?.OutputTypeName;
             references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, outputType,
                 StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index),
-                steps[index].ContinueOnError ? StepSpec.FailedVariableOf(stepIdentifiers[index]) : null));
+                steps[index].ContinueOnError ? StepSpec.FailedVariableOf(stepIdentifiers[index]) : null,
+                OutputMaybeNull: steps[index].ForEach is null && action?.OutputType is { } declared && declared != action.OutputTypeName && declared.EndsWith("?", StringComparison.Ordinal)));
         }
 
         var expressions = new ExpressionBinder(types, inputs.ToDictionary(i => i.Name, StringComparer.Ordinal), inputTypeNames, references, _diagnostics);
