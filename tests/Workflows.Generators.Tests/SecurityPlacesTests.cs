@@ -184,6 +184,33 @@ public sealed class SecurityPlacesTests
     }
 
     [Fact]
+    public void A_number_or_boolean_under_a_credential_like_name_is_not_WF0402_but_text_is()
+    {
+        // Found by the random workflows: 'cancellationToken: -3' passed to a called workflow was WF0402.
+        var child = """
+            name: child
+            inputs:
+              token_count: int
+              use_token: bool
+              api_token: string
+            steps:
+              - id: a
+                action: build
+            """;
+        var parent = """
+            name: parent
+            steps:
+              - id: run
+                workflow: child
+                with: { token_count: -3, use_token: true, api_token: abcdef }
+            """;
+        var result = WorkflowTestHost.Build(new[] { TestSources.Actions, Context }, new[] { ("flows/child.workflow.yaml", child), ("flows/parent.workflow.yaml", parent) });
+
+        var diagnostic = Assert.Single(result.WorkflowDiagnostics, d => d.Id == "WF0402");
+        Assert.Equal(PositionOf(parent, "abcdef"), Position(diagnostic));
+    }
+
+    [Fact]
     public void A_secret_into_the_inputs_of_a_durably_run_workflow_is_WF0405()
     {
         var child = """

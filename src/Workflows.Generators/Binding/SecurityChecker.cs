@@ -135,7 +135,10 @@ internal static class SecurityChecker
             return;
         }
 
-        if (s_credentialName.IsMatch(Normalize(name)) || s_credentialValue.IsMatch(text))
+        // By name only for text: a number or a boolean under a credential-like name (token_count: 5,
+        // use_token: true) is not a secret.
+        var textual = value.Kind == ArgumentValueKind.QuotedScalar || !IsNumberOrBoolean(text);
+        if ((textual && s_credentialName.IsMatch(Normalize(name))) || s_credentialValue.IsMatch(text))
         {
             report(DiagnosticDescriptors.CredentialLiteral, value.Span, new[] { label, name });
             return;
@@ -193,6 +196,10 @@ internal static class SecurityChecker
             report(DiagnosticDescriptors.PathLeavesRoot, value.Span, new[] { label, argument.Name.Value, text, absolute ? "is absolute" : "climbs out with '..'" });
         }
     }
+
+    private static bool IsNumberOrBoolean(string text)
+        => bool.TryParse(text, out _)
+            || decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     private static string Normalize(string name) => name.Replace("_", string.Empty).Replace("-", string.Empty).ToLowerInvariant();
 }
