@@ -212,8 +212,8 @@ public sealed class SecurityDiagnosticTests
 
         Clean(result);
         var source = result.GeneratedSource("TestApp.ListsWorkflow.g.cs")!;
-        Assert.Contains("args: new string[] { \"hello\", inputs.Name, \"42\" }", source);
-        Assert.Contains("environment: new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal) { [\"GREETING\"] = \"hi\", [\"WHO\"] = inputs.Name }", source);
+        Assert.Contains("args: new string[] { \"hello\", (inputs.Name!), \"42\" }", source);
+        Assert.Contains("environment: new global::System.Collections.Generic.Dictionary<string, string>(global::System.StringComparer.Ordinal) { [\"GREETING\"] = \"hi\", [\"WHO\"] = (inputs.Name!) }", source);
         Assert.Contains("args: global::System.Array.Empty<string>()", source);
     }
 

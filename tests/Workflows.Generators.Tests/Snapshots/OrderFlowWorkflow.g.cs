@@ -119,7 +119,7 @@ namespace TestApp
                 try
                 {
                     recorder?.Started(0);
-                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                    loadOutput = global::TestApp.Shop.Load(id: (inputs.OrderId!));
                     recorder?.Succeeded(0, 1);
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
@@ -209,7 +209,7 @@ namespace TestApp
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    loadOutput = global::TestApp.Shop.Load(id: inputs.OrderId);
+                    loadOutput = global::TestApp.Shop.Load(id: (inputs.OrderId!));
                 }
                 catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
                 {

@@ -166,7 +166,7 @@ namespace TestApp
             try
             {
                 recorder?.Started(1);
-                await global::TestApp.Actions.PushAsync(environment: fetchOutput, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await global::TestApp.Actions.PushAsync(environment: (fetchOutput!), cancellationToken: cancellationToken).ConfigureAwait(false);
                 recorder?.Succeeded(1, 1);
             }
             catch (global::System.Exception exception) when (global::Workflows.Runtime.StepErrors.IsFailure(exception, cancellationToken))
