@@ -201,10 +201,16 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             return false;
         }
 
-        Recorder?.Failed(step, exception, attempts);
-        if (continueRun)
+        // A durable run's own stop (its pause, a lost lease, the store failing) is not the step's failure: not
+        // recorded as one, never swallowed by on_error: continue.
+        var runStop = !StepErrors.IsFailure(exception, CancellationToken.None);
+        if (!runStop)
         {
-            return true;
+            Recorder?.Failed(step, exception, attempts);
+            if (continueRun)
+            {
+                return true;
+            }
         }
 
         var failure = new WorkflowFailedException(WorkflowName, stepId, attempts, exception);

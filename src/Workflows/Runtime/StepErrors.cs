@@ -12,6 +12,11 @@ public static class StepErrors
     /// True when <paramref name="exception"/> is a step failure, false when it is the caller's cancellation,
     /// which must reach the caller unwrapped.
     /// </summary>
+    /// <remarks>
+    /// A durable run's own stops are never a step's failure either: its pause, a lost lease, the store's failure.
+    /// They must reach the run unchanged (not retried, not caught by <c>on_error: continue</c>).
+    /// </remarks>
     public static bool IsFailure(Exception exception, CancellationToken cancellationToken)
-        => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            && exception is not (Durability.WorkflowRunPausedException or Durability.WorkflowLeaseLostException or Durability.WorkflowStoreException);
 }
