@@ -41,8 +41,8 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-        command.CommandText = "SELECT version FROM schema_version";
-        Assert.Equal(1L, (long?)await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT MAX(version) FROM schema_version";
+        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         var tables = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
