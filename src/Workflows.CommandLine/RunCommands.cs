@@ -108,7 +108,7 @@ internal static class RunCommands
         }
 
         using var progress = quiet ? null : ProgressObserver.Create(context.Error, registration.Name, registration.Descriptor.Steps.Count);
-        var provider = context.BuildProvider(parse, CompositeObserver.Combine(announcer, progress), durable: registration.IsDurable);
+        var provider = context.BuildProvider(parse, CompositeObserver.Combine(announcer, progress), durable: registration.IsDurable, history: true);
         await using (provider.ConfigureAwait(false))
         {
             var workflow = CliContext.Create(registration, provider);
