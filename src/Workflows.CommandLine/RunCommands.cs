@@ -249,6 +249,12 @@ internal static class RunCommands
             case WorkflowRunNotFoundException:
                 await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Usage;
+            case WorkflowStoreException:
+                await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
+                return ExitCodes.Failed;
+            case WorkflowFailedException { InnerException: WorkflowStoreException store }:
+                await error.WriteLineAsync("error: " + Format.Terminal(store.Message)).ConfigureAwait(false);
+                return ExitCodes.Failed;
             case WorkflowFailedException failed:
                 foreach (var failure in failed.AllFailures)
                 {
@@ -272,7 +278,7 @@ internal static class RunCommands
                 await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunCancelledException:
-                await error.WriteLineAsync($"cancelled: run {runId} was cancelled; it is finished. Start a new run to do the work again.").ConfigureAwait(false);
+                await error.WriteLineAsync($"cancelled: run {runId} was cancelled; its completed steps are kept. 'retry {runId}' continues it from the steps that did not complete, or start a new run.").ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunPausedException:
                 await error.WriteLineAsync($"paused: run {runId} started no new step. Continue it with 'resume {runId}'.").ConfigureAwait(false);

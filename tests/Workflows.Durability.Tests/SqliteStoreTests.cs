@@ -57,6 +57,47 @@ public sealed class SqliteStoreTests : StoreConformanceTests
     }
 
     [Fact]
+    public async Task A_read_only_store_reads_runs_and_never_writes()
+    {
+        await Store.StartRunAsync(new NewRun("r1", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
+        SqliteConnection.ClearAllPools();
+        var before = File.GetLastWriteTimeUtc(DatabasePath);
+
+        var reader = SqliteWorkflowStore.OpenReadOnly(DatabasePath);
+
+        Assert.Equal("orders", (await reader.GetRunAsync("r1"))!.WorkflowName);
+        Assert.Single(await reader.ListRunsAsync(new RunQuery()));
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => reader.SetStatusAsync("r1", RunStatus.Paused, [RunStatus.Running]).AsTask());
+        Assert.Equal(8, refused.SqliteErrorCode); // SQLITE_READONLY
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync("r1"))!.Status);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(DatabasePath));
+        Assert.Throws<FileNotFoundException>(() => SqliteWorkflowStore.OpenReadOnly(Path.Combine(directory, "missing.db")));
+        Assert.False(File.Exists(Path.Combine(directory, "missing.db")));
+    }
+
+    [Fact]
+    public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
+    {
+        // A store as version 1 wrote it: no control column, one version row.
+        await Store.StartRunAsync(new NewRun("old", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
+        await using (var connection = new SqliteConnection("Data Source=" + DatabasePath + ";Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE runs DROP COLUMN control; DELETE FROM schema_version WHERE version > 1;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old").AsTask());
+
+        var upgraded = new SqliteWorkflowStore(DatabasePath);
+        Assert.True(await upgraded.RequestAsync("old", RunControl.Pause));
+        Assert.Equal(RunControl.Pause, (await upgraded.GetRunAsync("old"))!.Requested);
+        Assert.Equal("orders", (await SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old"))!.WorkflowName);
+    }
+
+    [Fact]
     public async Task Runs_survive_reopening_the_file()
     {
         await Store.StartRunAsync(new NewRun("r1", "orders", "h", null, DateTimeOffset.UnixEpoch.AddYears(56)), "a", DateTimeOffset.UtcNow.AddMinutes(5));
