@@ -13,7 +13,7 @@ namespace Workflows.Durability;
 /// the run's outcome once. Not meant to be used directly: generated code drives it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class DurableRun : IAsyncDisposable
+public sealed partial class DurableRun : IAsyncDisposable
 {
     private readonly IWorkflowStore _store;
     private readonly WorkflowOptions _options;
@@ -96,7 +96,9 @@ public sealed class DurableRun : IAsyncDisposable
             {
                 run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
                     ?? await TakeOverFromGoneOwnerAsync(store, options, run, now, cancellationToken).ConfigureAwait(false)
-                    ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
+                    ?? throw (run.Status == RunStatus.Waiting
+                        ? await WaitingExceptionAsync(store, runId, cancellationToken).ConfigureAwait(false)
+                        : new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil));
             }
 
             completed = await CompletedStepsAsync(store, runId, cancellationToken).ConfigureAwait(false);
@@ -459,6 +461,11 @@ public sealed class DurableRun : IAsyncDisposable
             return;
         }
 
+        if (IsWaiting(exception) && await LeaveWaitingAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (IsPause(exception))
         {
             if (Volatile.Read(ref _paused) == 0 && _options.DrainToken.IsCancellationRequested)
@@ -486,12 +493,12 @@ public sealed class DurableRun : IAsyncDisposable
         await CompleteAsync(RunStatus.Failed, null, Runtime.SecretRedactor.Redact(exception.Message)).ConfigureAwait(false);
     }
 
-    /// <summary>True when the exception is (or wraps) the pause of this run.</summary>
+    /// <summary>True when the exception is (or wraps) the pause of this run, or its leaving to wait: it stays resumable.</summary>
     public static bool IsPause(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is WorkflowRunPausedException)
+            if (current is WorkflowRunPausedException or WorkflowRunWaitingException)
             {
                 return true;
             }

@@ -201,14 +201,21 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             return false;
         }
 
-        Recorder?.Failed(step, exception, attempts);
-        if (continueRun)
+        // A run leaving to wait (signal:, sleep:) stops like a pause, without failing the step, even under on_error: continue.
+        var waiting = exception is Durability.WorkflowRunWaitingException;
+        if (!waiting)
+        {
+            Recorder?.Failed(step, exception, attempts);
+        }
+
+        if (continueRun && !waiting)
         {
             return true;
         }
 
+        var pause = waiting || exception is Durability.WorkflowRunPausedException;
+
         var failure = new WorkflowFailedException(WorkflowName, stepId, attempts, exception);
-        var pause = exception is Durability.WorkflowRunPausedException;
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)
         {
             if (!pause)

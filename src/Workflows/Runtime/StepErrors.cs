@@ -12,6 +12,8 @@ public static class StepErrors
     /// True when <paramref name="exception"/> is a step failure, false when it is the caller's cancellation,
     /// which must reach the caller unwrapped.
     /// </summary>
+    /// <remarks>A durable run leaving to wait (<c>signal:</c>, <c>sleep:</c>) is no failure either, even under <c>on_error: continue</c>.</remarks>
     public static bool IsFailure(Exception exception, CancellationToken cancellationToken)
-        => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            && exception is not Durability.WorkflowRunWaitingException;
 }
