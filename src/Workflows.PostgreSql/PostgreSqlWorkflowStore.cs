@@ -274,7 +274,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"WITH candidates AS (SELECT run_id FROM {runs} " +
-            "WHERE (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3))) " +
+            "WHERE (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
             (workflowName is null ? "" : "AND workflow = $7 ") +
             "ORDER BY created_at, run_id LIMIT $4 FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {runs} AS r SET status = $2, owner = $5, lease_until = $6, updated_at = now() " +
@@ -320,7 +320,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         // One row: the update locks it, and a concurrent claimer re-checks the condition after the lock.
         await using var command = new NpgsqlCommand(
             $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now() " +
-            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3))) " +
+            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
             "RETURNING run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until",
             connection);
         Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
@@ -372,6 +372,11 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         Add(command, StatusText(StepStatus.Failed), NpgsqlDbType.Text);
         Add(command, StatusText(StepStatus.Compensated), NpgsqlDbType.Text);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        // A retried run waits afresh: its signal steps' timeouts count from the retry.
+        await using var waits = dataSource.CreateCommand($"DELETE FROM {WaitsTable} WHERE run_id = $1");
+        Add(waits, runId, NpgsqlDbType.Text);
+        await waits.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -444,7 +449,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var purged = $"SELECT run_id FROM {runs} WHERE completed_at < $1 AND status = ANY($2)" + (query.WorkflowName is null ? "" : " AND workflow = $3");
         var deleted = 0;
-        foreach (var sql in new[] { $"DELETE FROM {steps} WHERE run_id IN ({purged})", $"DELETE FROM {events} WHERE run_id IN ({purged})", $"DELETE FROM {runs} WHERE run_id IN ({purged})" })
+        foreach (var sql in new[] { $"DELETE FROM {steps} WHERE run_id IN ({purged})", $"DELETE FROM {SignalsTable} WHERE run_id IN ({purged})", $"DELETE FROM {WaitsTable} WHERE run_id IN ({purged})", $"DELETE FROM {events} WHERE run_id IN ({purged})", $"DELETE FROM {runs} WHERE run_id IN ({purged})" })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             Add(command, query.CompletedBefore.ToUniversalTime(), NpgsqlDbType.TimestampTz);
@@ -626,6 +631,11 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await using (var command = new NpgsqlCommand(SignalSchemaSql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var command = new NpgsqlCommand($"SELECT MAX(version) FROM {schema}.schema_version", connection, transaction))
         {
             object? found = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -654,6 +664,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         RunStatus.Succeeded => "succeeded",
         RunStatus.Failed => "failed",
         RunStatus.Cancelled => "cancelled",
+        RunStatus.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
     };
 
@@ -665,6 +676,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         "succeeded" => RunStatus.Succeeded,
         "failed" => RunStatus.Failed,
         "cancelled" => RunStatus.Cancelled,
+        "waiting" => RunStatus.Waiting,
         _ => throw new InvalidOperationException($"Unknown run status '{text}' in the workflow store."),
     };
 

@@ -28,7 +28,7 @@ namespace Workflows.Sqlite;
 /// commits (never half of one), which durable runs tolerate by running those steps again.
 /// </para>
 /// </remarks>
-public sealed class SqliteWorkflowStore : IWorkflowStore
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore
 {
     private const int SchemaVersion = 1;
 
@@ -267,12 +267,13 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = Command(connection, transaction,
             "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
             (workflowName is null ? "" : "AND workflow = $workflow ") +
             "ORDER BY created_at, run_id LIMIT $max) " +
             "RETURNING " + RunColumns);
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updated", Now());
@@ -310,10 +311,11 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = Command(connection, transaction,
             "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
             "RETURNING " + RunColumns);
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updated", Now());
@@ -369,7 +371,8 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status IN ($failed, $compensated)");
+        // A retried run waits afresh: its signal steps' timeouts count from the retry.
+        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status IN ($failed, $compensated); DELETE FROM waits WHERE run_id = $id");
         command.Parameters.AddWithValue("$id", runId);
         command.Parameters.AddWithValue("$failed", StatusText(StepStatus.Failed));
         command.Parameters.AddWithValue("$compensated", StatusText(StepStatus.Compensated));
@@ -446,7 +449,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         var names = string.Join(", ", statuses.Select((_, i) => "$s" + i));
         var purged = "SELECT run_id FROM runs WHERE completed_at < $before AND status IN (" + names + ")" + (query.WorkflowName is null ? "" : " AND workflow = $workflow");
         var deleted = 0;
-        foreach (var sql in new[] { "DELETE FROM steps WHERE run_id IN (" + purged + ")", "DELETE FROM events WHERE run_id IN (" + purged + ")", "DELETE FROM runs WHERE run_id IN (" + purged + ")" })
+        foreach (var sql in new[] { "DELETE FROM steps WHERE run_id IN (" + purged + ")", "DELETE FROM signals WHERE run_id IN (" + purged + ")", "DELETE FROM waits WHERE run_id IN (" + purged + ")", "DELETE FROM events WHERE run_id IN (" + purged + ")", "DELETE FROM runs WHERE run_id IN (" + purged + ")" })
         {
             await using var command = Command(connection, transaction, sql);
             command.Parameters.AddWithValue("$before", query.CompletedBefore.ToUnixTimeMilliseconds());
@@ -601,6 +604,8 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await ApplySignalSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
         await using (var version = Command(connection, transaction, "SELECT MAX(version) FROM schema_version"))
         {
             object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -671,6 +676,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         RunStatus.Succeeded => "succeeded",
         RunStatus.Failed => "failed",
         RunStatus.Cancelled => "cancelled",
+        RunStatus.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
     };
 
@@ -682,6 +688,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         "succeeded" => RunStatus.Succeeded,
         "failed" => RunStatus.Failed,
         "cancelled" => RunStatus.Cancelled,
+        "waiting" => RunStatus.Waiting,
         _ => throw new InvalidOperationException($"Unknown run status '{text}' in the workflow store."),
     };
 
