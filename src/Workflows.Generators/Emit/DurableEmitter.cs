@@ -363,7 +363,7 @@ internal static class DurableEmitter
         {
             if (step.Wait is { IsSignal: true } wait)
             {
-                var check = wait.PayloadType is { } type ? $"static json => {Json}.Deserialize<{type}>(json, s_json)" : "null";
+                var check = wait.PayloadType is { } type ? $"static json => {Json}.Deserialize<{type}>(json, s_json!)" : "null"; // s_json is declared (and set) after Descriptor
                 var typeName = wait.PayloadType is { } display ? Literal(display.StartsWith("global::", System.StringComparison.Ordinal) ? display.Substring(8) : display) : "null";
                 w.Line($"        new global::Workflows.WorkflowSignalDescriptor({Literal(wait.SignalName!)}, {Literal(step.Id)}, {typeName}, {check}),");
             }
