@@ -21,7 +21,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
 
     private string WaitsTable => "\"" + schemaName + "\".waits";
 
-    /// <summary>The tables and columns waiting needs, added to a store created before they existed.</summary>
+    /// <summary>Schema version 3: the tables and columns waiting needs.</summary>
     private string SignalSchemaSql => $"""
         CREATE TABLE IF NOT EXISTS {SignalsTable} (
             sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -43,7 +43,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
         ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS waiting_for text[] NULL;
         ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS waiting_since timestamptz NULL;
         ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS wake_at timestamptz NULL;
-        CREATE INDEX IF NOT EXISTS runs_wake ON {runs} (status, wake_at);
+        CREATE INDEX IF NOT EXISTS runs_wake ON {runs} (status, wake_at)
         """;
 
     /// <inheritdoc />

@@ -26,10 +26,10 @@ namespace Workflows.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 3;
 
     private const string RunColumns =
-        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until";
+        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
 
     private const string StepColumns =
         "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
@@ -96,7 +96,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {runs} ({RunColumns}) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8) " +
+            $"INSERT INTO {runs} ({RunColumns}) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8, NULL) " +
             $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
         {
             Add(insert, run.RunId, NpgsqlDbType.Text);
@@ -156,19 +156,11 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    /// <remarks>All or nothing: when one of <paramref name="steps"/> is already recorded, none is, and the result is false.</remarks>
+    /// <remarks>All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.</remarks>
     public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(steps);
-        foreach (var step in steps)
-        {
-            if (step.RunId != runId)
-            {
-                throw new ArgumentException($"The step '{step.StepId}' belongs to the run '{step.RunId}', not '{runId}'.", nameof(steps));
-            }
-        }
+        StoreConventions.CheckStepsBelongTo(runId, steps);
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -190,7 +182,9 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         {
             await using var batch = new NpgsqlBatch(connection, transaction);
             string insert = $"INSERT INTO {this.steps} ({StepColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) " +
-                "ON CONFLICT (run_id, step_id, item_index) DO NOTHING";
+                "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET signature = excluded.signature, attempts = excluded.attempts, status = excluded.status, " +
+                "output = excluded.output, error = excluded.error, started_at = excluded.started_at, completed_at = excluded.completed_at " +
+                $"WHERE {this.steps}.status NOT IN ('succeeded', 'compensated')";
             foreach (var step in steps)
             {
                 var command = new NpgsqlBatchCommand(insert);
@@ -234,7 +228,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(
-            $"UPDATE {runs} SET status = $1, outputs = $2, error = $3, completed_at = now(), updated_at = now(), owner = NULL, lease_until = NULL " +
+            $"UPDATE {runs} SET status = $1, outputs = $2, error = $3, completed_at = now(), updated_at = now(), owner = NULL, lease_until = NULL, control = NULL " +
             "WHERE run_id = $4 AND status = $5 AND owner = $6 AND lease_until > now()");
         Add(command, StatusText(status), NpgsqlDbType.Text);
         Add(command, outputsJson, NpgsqlDbType.Text);
@@ -242,6 +236,43 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         Add(command, runId, NpgsqlDbType.Text);
         Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
         Add(command, owner, NpgsqlDbType.Text);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseRunAsync(string runId, string owner, RunStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        StoreConventions.CheckReleaseStatus(status);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE {runs} SET status = $1, updated_at = now(), owner = NULL, lease_until = NULL" +
+            (status == RunStatus.Paused ? ", control = NULL" : "") +
+            " WHERE run_id = $2 AND status = $3 AND owner = $4 AND lease_until > now()");
+        Add(command, StatusText(status), NpgsqlDbType.Text);
+        Add(command, runId, NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
+        Add(command, owner, NpgsqlDbType.Text);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RequestAsync(string runId, RunControl? control, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dataSource.CreateCommand(
+            $"UPDATE {runs} SET control = $1, updated_at = now() WHERE run_id = $2 AND status = $3 AND " +
+            control switch
+            {
+                null => "control = 'pause'",
+                RunControl.Pause => "(control IS NULL OR control = 'pause')",
+                _ => "TRUE",
+            });
+        Add(command, StoreConventions.Text(control), NpgsqlDbType.Text);
+        Add(command, runId, NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -279,7 +310,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
             "ORDER BY created_at, run_id LIMIT $4 FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {runs} AS r SET status = $2, owner = $5, lease_until = $6, updated_at = now() " +
             "FROM candidates WHERE r.run_id = candidates.run_id " +
-            "RETURNING r.run_id, r.workflow, r.definition_hash, r.status, r.inputs, r.outputs, r.error, r.created_at, r.updated_at, r.completed_at, r.owner, r.lease_until",
+            "RETURNING r.run_id, r.workflow, r.definition_hash, r.status, r.inputs, r.outputs, r.error, r.created_at, r.updated_at, r.completed_at, r.owner, r.lease_until, r.control",
             connection, transaction);
         Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
         Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
@@ -321,7 +352,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await using var command = new NpgsqlCommand(
             $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now() " +
             "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
-            "RETURNING run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until",
+            "RETURNING " + RunColumns,
             connection);
         Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
         Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
@@ -349,12 +380,12 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
             fromText[i] = StatusText(from[i]);
         }
 
-        bool release = status == RunStatus.Pending || IsFinal(status);
+        bool release = status is RunStatus.Pending or RunStatus.Paused || IsFinal(status);
         string completedAt = IsFinal(status) ? "now()" : status == RunStatus.Pending ? "NULL" : "completed_at";
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(
             $"UPDATE {runs} SET status = $1, updated_at = now(), completed_at = {completedAt}" +
-            (release ? ", owner = NULL, lease_until = NULL" : "") +
+            (release ? ", owner = NULL, lease_until = NULL, control = NULL" : "") +
             " WHERE run_id = $2 AND status = ANY($3)");
         Add(command, StatusText(status), NpgsqlDbType.Text);
         Add(command, runId, NpgsqlDbType.Text);
@@ -548,7 +579,10 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         reader.GetFieldValue<DateTimeOffset>(8),
         reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11))
+    {
+        Requested = StoreConventions.ParseControl(reader.IsDBNull(12) ? null : reader.GetString(12)),
+    };
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
@@ -631,59 +665,57 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var command = new NpgsqlCommand(SignalSchemaSql, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        long found;
         await using (var command = new NpgsqlCommand($"SELECT MAX(version) FROM {schema}.schema_version", connection, transaction))
         {
-            object? found = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            if (found is null or DBNull)
+            object? stored = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (stored is null or DBNull)
             {
-                command.CommandText = $"INSERT INTO {schema}.schema_version (version) VALUES ({SchemaVersion.ToString(CultureInfo.InvariantCulture)})";
+                command.CommandText = $"INSERT INTO {schema}.schema_version (version) VALUES (1)";
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                found = 1;
             }
-            else if (Convert.ToInt64(found, CultureInfo.InvariantCulture) > SchemaVersion)
+            else
             {
-                throw new InvalidOperationException(
-                    $"The workflow store's schema is version {found}; this version of Workflows.PostgreSql knows version {SchemaVersion}. Update the package.");
+                found = Convert.ToInt64(stored, CultureInfo.InvariantCulture);
             }
+        }
+
+        if (found > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The workflow store's schema is version {found}; this version of Workflows.PostgreSql knows version {SchemaVersion}. Update the package.");
+        }
+
+        // Each version's changes, in order, in the same transaction (under the advisory lock): upgraded whole or not at all.
+        var migrations = Migrations(schema);
+        for (long next = found + 1; next <= SchemaVersion; next++)
+        {
+            await using var migrate = new NpgsqlCommand(
+                migrations[(int)next - 2] + $"; INSERT INTO {schema}.schema_version (version) VALUES ({next.ToString(CultureInfo.InvariantCulture)})", connection, transaction);
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsFinal(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
-
-    private static string StatusText(RunStatus status) => status switch
+    /// <summary>The changes from schema version 1, one entry per version (the first makes version 2).</summary>
+    private string[] Migrations(string schema) => new[]
     {
-        RunStatus.Pending => "pending",
-        RunStatus.Running => "running",
-        RunStatus.Paused => "paused",
-        RunStatus.Succeeded => "succeeded",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Waiting => "waiting",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
+        // 2: operators' pause and cancel requests on running runs (RunRecord.Requested).
+        $"ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS control text NULL",
+
+        // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (PostgreSqlWorkflowStore.Signals.cs).
+        SignalSchemaSql,
     };
 
-    private static RunStatus ParseRunStatus(string text) => text switch
-    {
-        "pending" => RunStatus.Pending,
-        "running" => RunStatus.Running,
-        "paused" => RunStatus.Paused,
-        "succeeded" => RunStatus.Succeeded,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        "waiting" => RunStatus.Waiting,
-        _ => throw new InvalidOperationException($"Unknown run status '{text}' in the workflow store."),
-    };
+    private static bool IsFinal(RunStatus status) => StoreConventions.IsFinal(status);
 
-    private static string StatusText(StepStatus status) => status.ToString().ToLowerInvariant();
+    private static string StatusText(RunStatus status) => StoreConventions.Text(status);
 
-    private static StepStatus ParseStepStatus(string text) =>
-        Enum.TryParse<StepStatus>(text, ignoreCase: true, out var status)
-            ? status
-            : throw new InvalidOperationException($"Unknown step status '{text}' in the workflow store.");
+    private static RunStatus ParseRunStatus(string text) => StoreConventions.ParseRunStatus(text);
+
+    private static string StatusText(StepStatus status) => StoreConventions.Text(status);
+
+    private static StepStatus ParseStepStatus(string text) => StoreConventions.ParseStepStatus(text);
 }

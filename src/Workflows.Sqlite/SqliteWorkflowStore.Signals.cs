@@ -18,9 +18,9 @@ public sealed partial class SqliteWorkflowStore
     /// <summary>Signal names in <c>waiting_for</c> are separated by newlines (names cannot hold one).</summary>
     private const char NameSeparator = '\n';
 
-    /// <summary>The tables and columns waiting needs: added to a store created before they existed.</summary>
+    /// <summary>Schema version 3: the tables and columns waiting needs.</summary>
     private const string SignalSchema = """
-        CREATE TABLE IF NOT EXISTS signals (
+        CREATE TABLE signals (
             sequence INTEGER PRIMARY KEY AUTOINCREMENT,
             run_id TEXT NOT NULL,
             signal_id TEXT NOT NULL,
@@ -28,47 +28,20 @@ public sealed partial class SqliteWorkflowStore
             payload TEXT NULL,
             sent_at INTEGER NOT NULL,
             consumed_by TEXT NULL);
-        CREATE UNIQUE INDEX IF NOT EXISTS signals_id ON signals (run_id, signal_id);
-        CREATE INDEX IF NOT EXISTS signals_pending ON signals (run_id, name, consumed_by);
-        CREATE TABLE IF NOT EXISTS waits (
+        CREATE UNIQUE INDEX signals_id ON signals (run_id, signal_id);
+        CREATE INDEX signals_pending ON signals (run_id, name, consumed_by);
+        CREATE TABLE waits (
             run_id TEXT NOT NULL,
             step_id TEXT NOT NULL,
             signal TEXT NULL,
             since INTEGER NOT NULL,
             wake_at INTEGER NULL,
             PRIMARY KEY (run_id, step_id));
+        ALTER TABLE runs ADD COLUMN waiting_for TEXT NULL;
+        ALTER TABLE runs ADD COLUMN waiting_since INTEGER NULL;
+        ALTER TABLE runs ADD COLUMN wake_at INTEGER NULL;
+        CREATE INDEX runs_wake ON runs (status, wake_at)
         """;
-
-    private static async ValueTask ApplySignalSchemaAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using (var schema = Command(connection, transaction, SignalSchema))
-        {
-            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var columns = new HashSet<string>(StringComparer.Ordinal);
-        await using (var info = Command(connection, transaction, "SELECT name FROM pragma_table_info('runs')"))
-        await using (var reader = await info.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                columns.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var (column, type) in new[] { ("waiting_for", "TEXT"), ("waiting_since", "INTEGER"), ("wake_at", "INTEGER") })
-        {
-            if (!columns.Contains(column))
-            {
-                await using var alter = Command(connection, transaction, $"ALTER TABLE runs ADD COLUMN {column} {type} NULL");
-                await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        // Claiming woken runs is one range scan, however many runs wait.
-        await using var index = Command(connection, transaction, "CREATE INDEX IF NOT EXISTS runs_wake ON runs (status, wake_at)");
-        await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
 
     /// <inheritdoc />
     public async ValueTask<SignalDelivery> SendSignalAsync(NewSignal signal, CancellationToken cancellationToken = default)

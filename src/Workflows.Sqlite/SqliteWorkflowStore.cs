@@ -30,10 +30,10 @@ namespace Workflows.Sqlite;
 /// </remarks>
 public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 3;
 
     private const string RunColumns =
-        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until";
+        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
 
     private const string StepColumns =
         "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
@@ -96,7 +96,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         long now = Now();
         bool created;
         await using (var insert = Command(connection, transaction,
-            "INSERT INTO runs (" + RunColumns + ") VALUES ($id, $workflow, $hash, $status, $inputs, NULL, NULL, $created, $now, NULL, $owner, $lease) " +
+            "INSERT INTO runs (" + RunColumns + ") VALUES ($id, $workflow, $hash, $status, $inputs, NULL, NULL, $created, $now, NULL, $owner, $lease, NULL) " +
             "ON CONFLICT (run_id) DO NOTHING"))
         {
             insert.Parameters.AddWithValue("$id", run.RunId);
@@ -153,19 +153,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     }
 
     /// <inheritdoc />
-    /// <remarks>All or nothing: when one of <paramref name="steps"/> is already recorded, none is, and the result is false.</remarks>
+    /// <remarks>All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.</remarks>
     public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(steps);
-        foreach (var step in steps)
-        {
-            if (step.RunId != runId)
-            {
-                throw new ArgumentException($"The step '{step.StepId}' belongs to the run '{step.RunId}', not '{runId}'.", nameof(steps));
-            }
-        }
+        StoreConventions.CheckStepsBelongTo(runId, steps);
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -178,7 +170,9 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         await using var insert = Command(connection, transaction,
             "INSERT INTO steps (" + StepColumns + ", recorded) VALUES ($run, $step, $item, $signature, $attempts, $status, $output, $error, $started, $completed, " +
             "(SELECT IFNULL(MAX(recorded), 0) + 1 FROM steps WHERE run_id = $run)) " +
-            "ON CONFLICT (run_id, step_id, item_index) DO NOTHING");
+            "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET signature = excluded.signature, attempts = excluded.attempts, status = excluded.status, " +
+            "output = excluded.output, error = excluded.error, started_at = excluded.started_at, completed_at = excluded.completed_at " +
+            "WHERE steps.status NOT IN ('succeeded', 'compensated')");
         var run = insert.Parameters.Add("$run", SqliteType.Text);
         var stepId = insert.Parameters.Add("$step", SqliteType.Text);
         var item = insert.Parameters.Add("$item", SqliteType.Integer);
@@ -225,7 +219,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         long now = Now();
         await using var command = Command(connection, null,
-            "UPDATE runs SET status = $status, outputs = $outputs, error = $error, completed_at = $now, updated_at = $now, owner = NULL, lease_until = NULL " +
+            "UPDATE runs SET status = $status, outputs = $outputs, error = $error, completed_at = $now, updated_at = $now, owner = NULL, lease_until = NULL, control = NULL " +
             "WHERE run_id = $id AND status = $running AND owner = $owner AND lease_until > $now");
         command.Parameters.AddWithValue("$status", StatusText(status));
         command.Parameters.AddWithValue("$outputs", (object?)outputsJson ?? DBNull.Value);
@@ -234,6 +228,46 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         command.Parameters.AddWithValue("$id", runId);
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseRunAsync(string runId, string owner, RunStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        StoreConventions.CheckReleaseStatus(status);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        long now = Now();
+        await using var command = Command(connection, null,
+            "UPDATE runs SET status = $status, updated_at = $now, owner = NULL, lease_until = NULL" +
+            (status == RunStatus.Paused ? ", control = NULL" : "") +
+            " WHERE run_id = $id AND status = $running AND owner = $owner AND lease_until > $now");
+        command.Parameters.AddWithValue("$status", StatusText(status));
+        command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
+        command.Parameters.AddWithValue("$owner", owner);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RequestAsync(string runId, RunControl? control, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null,
+            "UPDATE runs SET control = $control, updated_at = $now WHERE run_id = $id AND status = $running AND " +
+            control switch
+            {
+                null => "control = 'pause'",
+                RunControl.Pause => "(control IS NULL OR control = 'pause')",
+                _ => "1 = 1",
+            });
+        command.Parameters.AddWithValue("$control", (object?)StoreConventions.Text(control) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", Now());
+        command.Parameters.AddWithValue("$id", runId);
+        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -344,7 +378,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
             return false;
         }
 
-        bool release = status == RunStatus.Pending || IsFinal(status);
+        bool release = status is RunStatus.Pending or RunStatus.Paused || IsFinal(status);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var parameters = new List<string>(from.Count);
         await using var command = Command(connection, null, "");
@@ -358,7 +392,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         string completedAt = IsFinal(status) ? "$now" : status == RunStatus.Pending ? "NULL" : "completed_at";
         command.CommandText =
             "UPDATE runs SET status = $status, updated_at = $now, completed_at = " + completedAt +
-            (release ? ", owner = NULL, lease_until = NULL" : "") +
+            (release ? ", owner = NULL, lease_until = NULL, control = NULL" : "") +
             " WHERE run_id = $id AND status IN (" + string.Join(", ", parameters) + ")";
         command.Parameters.AddWithValue("$status", StatusText(status));
         command.Parameters.AddWithValue("$now", Now());
@@ -511,7 +545,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
 
     private long Now() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+    private static DateTimeOffset Time(long unixMilliseconds) => StoreConventions.FromStored(unixMilliseconds);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string text)
     {
@@ -552,7 +586,10 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         Time(reader.GetInt64(8)),
         reader.IsDBNull(9) ? null : Time(reader.GetInt64(9)),
         reader.IsDBNull(10) ? null : reader.GetString(10),
-        reader.IsDBNull(11) ? null : Time(reader.GetInt64(11)));
+        reader.IsDBNull(11) ? null : Time(reader.GetInt64(11)))
+    {
+        Requested = StoreConventions.ParseControl(reader.IsDBNull(12) ? null : reader.GetString(12)),
+    };
 
     private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -604,26 +641,50 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await ApplySignalSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-
+        long found;
         await using (var version = Command(connection, transaction, "SELECT MAX(version) FROM schema_version"))
         {
-            object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            if (found is null or DBNull)
+            object? stored = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (stored is null or DBNull)
             {
-                version.CommandText = "INSERT INTO schema_version (version) VALUES (" + SchemaVersion.ToString(CultureInfo.InvariantCulture) + ")";
+                version.CommandText = "INSERT INTO schema_version (version) VALUES (1)";
                 await version.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                found = 1;
             }
-            else if (Convert.ToInt64(found, CultureInfo.InvariantCulture) > SchemaVersion)
+            else
             {
-                throw new InvalidOperationException(
-                    $"The workflow store's schema is version {found}; this version of Workflows.Sqlite knows version {SchemaVersion}. Update the package.");
+                found = Convert.ToInt64(stored, CultureInfo.InvariantCulture);
             }
+        }
+
+        if (found > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The workflow store's schema is version {found}; this version of Workflows.Sqlite knows version {SchemaVersion}. Update the package.");
+        }
+
+        // Each version's changes, in order, in the same transaction: a store is upgraded whole or not at all.
+        for (long next = found + 1; next <= SchemaVersion; next++)
+        {
+            await using var migrate = Command(connection, transaction,
+                Migrations[(int)next - 2] + "; INSERT INTO schema_version (version) VALUES (" + next.ToString(CultureInfo.InvariantCulture) + ")");
+            await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The changes from schema version 1, one entry per version (the first makes version 2).</summary>
+    private static readonly string[] Migrations =
+    {
+        // 2: operators' pause and cancel requests on running runs (RunRecord.Requested).
+        "ALTER TABLE runs ADD COLUMN control TEXT NULL",
+
+        // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (SqliteWorkflowStore.Signals.cs).
+        SignalSchema,
+    };
+
+    /// <summary>Version 1 of the schema; <see cref="Migrations"/> bring it to <see cref="SchemaVersion"/>.</summary>
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS runs (
@@ -666,36 +727,13 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         CREATE INDEX IF NOT EXISTS events_run ON events (run_id, sequence);
         """;
 
-    private static bool IsFinal(RunStatus status) => status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled;
+    private static bool IsFinal(RunStatus status) => StoreConventions.IsFinal(status);
 
-    private static string StatusText(RunStatus status) => status switch
-    {
-        RunStatus.Pending => "pending",
-        RunStatus.Running => "running",
-        RunStatus.Paused => "paused",
-        RunStatus.Succeeded => "succeeded",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        RunStatus.Waiting => "waiting",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a run status."),
-    };
+    private static string StatusText(RunStatus status) => StoreConventions.Text(status);
 
-    private static RunStatus ParseRunStatus(string text) => text switch
-    {
-        "pending" => RunStatus.Pending,
-        "running" => RunStatus.Running,
-        "paused" => RunStatus.Paused,
-        "succeeded" => RunStatus.Succeeded,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        "waiting" => RunStatus.Waiting,
-        _ => throw new InvalidOperationException($"Unknown run status '{text}' in the workflow store."),
-    };
+    private static RunStatus ParseRunStatus(string text) => StoreConventions.ParseRunStatus(text);
 
-    private static string StatusText(StepStatus status) => status.ToString().ToLowerInvariant();
+    private static string StatusText(StepStatus status) => StoreConventions.Text(status);
 
-    private static StepStatus ParseStepStatus(string text) =>
-        Enum.TryParse<StepStatus>(text, ignoreCase: true, out var status)
-            ? status
-            : throw new InvalidOperationException($"Unknown step status '{text}' in the workflow store.");
+    private static StepStatus ParseStepStatus(string text) => StoreConventions.ParseStepStatus(text);
 }

@@ -95,6 +95,22 @@ public sealed class WorkflowOptions
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How often the owner of a durable run reads the run's record for an operator's pause or cancel (and renews its
+    /// lease when due): a pause takes effect at the next step boundary after it is seen, a cancel cancels the running
+    /// actions' tokens at once. Default 1 second: one read of one row per running run and interval. At most a third
+    /// of <see cref="LeaseDuration"/> is used when that is shorter.
+    /// </summary>
+    public TimeSpan ControlInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Also record runs that are not durable in <see cref="Store"/>: the run, its outcome and its steps (with
+    /// attempts, start and end times, errors), written once when the run ends, so <c>runs</c> and <c>status</c> show
+    /// them; no checkpoint is written while it runs and nothing is resumed. Off by default for library use; the
+    /// command line and the host turn it on. Inputs and outputs are not stored for such runs.
+    /// </summary>
+    public bool History { get; init; }
+
+    /// <summary>
     /// When cancelled, durable runs start no new step: the steps already running finish and are recorded, then the
     /// run is released (<see cref="Durability.RunStatus.Pending"/>) for a restarted or another process to continue.
     /// A host cancels it when it shuts down, before its shutdown timeout cancels what still runs.
@@ -115,6 +131,8 @@ public sealed class WorkflowOptions
         Store = Store,
         Owner = Owner,
         LeaseDuration = LeaseDuration,
+        ControlInterval = ControlInterval,
+        History = History,
         DrainToken = drainToken,
     };
 }

@@ -359,40 +359,189 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     }
 
     [StoreFact]
-    public async Task Pause_resume_and_cancel_move_the_status_and_the_owner()
+    public async Task Pause_and_cancel_of_a_running_run_are_requests_that_only_its_owner_applies()
     {
         await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
 
-        Assert.True(await Store.SetStatusAsync("r1", RunStatus.Paused, [RunStatus.Running]));
+        Assert.True(await Store.RequestAsync("r1", RunControl.Pause));
+        var asked = await Store.GetRunAsync("r1");
+        // The record says what is (running), and what was asked.
+        Assert.Equal(RunStatus.Running, asked!.Status);
+        Assert.Equal(RunControl.Pause, asked.Requested);
+        Assert.Equal("owner-a", asked.Owner);
+        // Steps that were running when the pause was asked still finish and are recorded.
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "a")]));
+        Assert.False(await Store.ReleaseRunAsync("r1", "owner-b", RunStatus.Paused));
+        Assert.True(await Store.ReleaseRunAsync("r1", "owner-a", RunStatus.Paused));
+
         var paused = await Store.GetRunAsync("r1");
         Assert.Equal(RunStatus.Paused, paused!.Status);
-        Assert.Equal("owner-a", paused.Owner);
-        // Steps that were running when the run paused still finish and are recorded.
-        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "a")]));
+        Assert.Null(paused.Owner);
+        Assert.Null(paused.LeaseUntil);
+        Assert.Null(paused.Requested);
+        Assert.False(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "b")]));
         Assert.False(await Store.CompleteRunAsync("r1", "owner-a", RunStatus.Succeeded, null, null));
+        Assert.False(await Store.RequestAsync("r1", RunControl.Pause));
         Assert.Empty(await Store.ClaimRunsAsync("owner-b", Now.AddHours(1), Live.AddHours(1), 10));
-        Assert.False(await Store.SetStatusAsync("r1", RunStatus.Paused, [RunStatus.Running]));
 
         Assert.True(await Store.SetStatusAsync("r1", RunStatus.Pending, [RunStatus.Paused]));
-        var resumed = await Store.GetRunAsync("r1");
-        Assert.Equal(RunStatus.Pending, resumed!.Status);
-        Assert.Null(resumed.Owner);
-        Assert.Null(resumed.LeaseUntil);
-        Assert.False(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "b")]));
-
         Assert.Equal("owner-b", Assert.Single(await Store.ClaimRunsAsync("owner-b", Now, Live, 10)).Owner);
 
-        Assert.True(await Store.SetStatusAsync("r1", RunStatus.Cancelled, [RunStatus.Pending, RunStatus.Running, RunStatus.Paused]));
+        // A pause can be withdrawn (a resume before the owner saw it); a cancel replaces a pause, never the reverse.
+        Assert.True(await Store.RequestAsync("r1", RunControl.Pause));
+        Assert.True(await Store.RequestAsync("r1", null));
+        Assert.Null((await Store.GetRunAsync("r1"))!.Requested);
+        Assert.False(await Store.RequestAsync("r1", null));
+        Assert.True(await Store.RequestAsync("r1", RunControl.Pause));
+        Assert.True(await Store.RequestAsync("r1", RunControl.Cancel));
+        Assert.False(await Store.RequestAsync("r1", RunControl.Pause));
+        Assert.False(await Store.RequestAsync("r1", null));
+        Assert.Equal(RunControl.Cancel, (await Store.GetRunAsync("r1"))!.Requested);
+
+        Assert.True(await Store.CompleteRunAsync("r1", "owner-b", RunStatus.Cancelled, null, "cancelled"));
         var cancelled = await Store.GetRunAsync("r1");
         Assert.Equal(RunStatus.Cancelled, cancelled!.Status);
+        Assert.Null(cancelled.Requested);
         Assert.Null(cancelled.Owner);
         Assert.NotNull(cancelled.CompletedAt);
+        Assert.False(await Store.RequestAsync("r1", RunControl.Cancel));
         Assert.False(await Store.RecordStepsAsync("r1", "owner-b", [Step("r1", "b")]));
-        Assert.False(await Store.CompleteRunAsync("r1", "owner-b", RunStatus.Succeeded, null, null));
-        Assert.False(await Store.SetStatusAsync("r1", RunStatus.Pending, [RunStatus.Paused, RunStatus.Running]));
         Assert.False(await Store.SetStatusAsync("r1", RunStatus.Paused, []));
         Assert.False(await Store.SetStatusAsync("missing", RunStatus.Paused, [RunStatus.Running]));
+        Assert.False(await Store.RequestAsync("missing", RunControl.Pause));
         Assert.Empty(await Store.ClaimRunsAsync("owner-c", Now.AddHours(1), Live.AddHours(1), 10));
+    }
+
+    [StoreFact]
+    public async Task A_run_that_finishes_before_its_owner_sees_a_pause_is_succeeded()
+    {
+        await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
+        Assert.True(await Store.RequestAsync("r1", RunControl.Pause));
+
+        Assert.True(await Store.CompleteRunAsync("r1", "owner-a", RunStatus.Succeeded, "{}", null));
+
+        var run = await Store.GetRunAsync("r1");
+        Assert.Equal(RunStatus.Succeeded, run!.Status);
+        Assert.Null(run.Requested);
+    }
+
+    [StoreFact]
+    public async Task An_owner_releases_its_run_only_while_it_holds_the_lease_and_only_to_an_unfinished_status()
+    {
+        await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReleaseRunAsync("r1", "owner-a", RunStatus.Succeeded).AsTask());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReleaseRunAsync("r1", "owner-a", RunStatus.Running).AsTask());
+
+        Assert.True(await Store.ReleaseRunAsync("r1", "owner-a", RunStatus.Waiting));
+        var waiting = await Store.GetRunAsync("r1");
+        Assert.Equal(RunStatus.Waiting, waiting!.Status);
+        Assert.Null(waiting.Owner);
+        Assert.False(await Store.ReleaseRunAsync("r1", "owner-a", RunStatus.Pending));
+
+        await Store.StartRunAsync(NewRun("r2"), "owner-a", Expired);
+        Assert.False(await Store.ReleaseRunAsync("r2", "owner-a", RunStatus.Pending));
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync("r2"))!.Status);
+    }
+
+    [StoreFact]
+    public async Task A_step_record_is_replaced_until_it_is_final()
+    {
+        await Store.StartRunAsync(NewRun("r1"), "owner-a", Live);
+        var started = Step("r1", "a", status: StepStatus.Running, output: null);
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [started, Step("r1", "b", status: StepStatus.Skipped, output: null)]));
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [started with { Attempts = 2 }]));
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "a", status: StepStatus.Failed, output: null, error: "boom") with { Attempts = 3 }]));
+
+        var failed = (await Store.GetStepsAsync("r1"))[0];
+        Assert.Equal(("a", StepStatus.Failed, 3, "boom"), (failed.StepId, failed.Status, failed.Attempts, failed.Error));
+
+        // A retry of the step succeeds: the record is replaced, in its place (first), and is final from then on.
+        Assert.True(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "a"), Step("r1", "b")]));
+        var steps = await Store.GetStepsAsync("r1");
+        Assert.Equal(["a", "b"], steps.Select(s => s.StepId));
+        Assert.All(steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
+        Assert.False(await Store.RecordStepsAsync("r1", "owner-a", [started]));
+        Assert.Equal(StepStatus.Succeeded, (await Store.GetStepsAsync("r1"))[0].Status);
+
+        await Store.MarkCompensatedAsync("r1", "b");
+        Assert.False(await Store.RecordStepsAsync("r1", "owner-a", [Step("r1", "b", status: StepStatus.Running, output: null)]));
+        Assert.Equal(StepStatus.Compensated, (await Store.GetStepsAsync("r1"))[1].Status);
+    }
+
+    /// <summary>Puts a new run in <paramref name="status"/> through the moves of the state machine.</summary>
+    private async Task<string> RunInAsync(string id, RunStatus status)
+    {
+        await Store.StartRunAsync(NewRun(id), "owner-a", Live);
+        switch (status)
+        {
+            case RunStatus.Pending or RunStatus.Paused or RunStatus.Waiting:
+                Assert.True(await Store.ReleaseRunAsync(id, "owner-a", status == RunStatus.Paused ? RunStatus.Pending : status));
+                if (status == RunStatus.Paused)
+                {
+                    Assert.True(await Store.SetStatusAsync(id, RunStatus.Paused, RunTransitions.From(RunStatus.Paused, RunActor.Operator)));
+                }
+
+                break;
+            case RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled:
+                Assert.True(await Store.CompleteRunAsync(id, "owner-a", status, null, null));
+                break;
+        }
+
+        Assert.Equal(status, (await Store.GetRunAsync(id))!.Status);
+        return id;
+    }
+
+    [StoreFact]
+    public async Task Operators_make_exactly_the_moves_of_the_state_machine_and_every_other_is_refused()
+    {
+        // Every status times every operator verb: the outcome the table allows, nothing else.
+        var verbs = new (string Name, RunStatus Target, Func<WorkflowRuns, string, ValueTask<bool>> Act)[]
+        {
+            ("pause", RunStatus.Paused, (runs, id) => runs.PauseAsync(id)),
+            ("resume", RunStatus.Pending, (runs, id) => runs.ResumeAsync(id)),
+            ("cancel", RunStatus.Cancelled, (runs, id) => runs.CancelAsync(id)),
+            ("retry", RunStatus.Pending, (runs, id) => runs.RetryAsync(id)),
+        };
+        var runs = new WorkflowRuns(Store);
+        foreach (var from in Enum.GetValues<RunStatus>())
+        {
+            foreach (var (name, target, act) in verbs)
+            {
+                var id = await RunInAsync($"{from}-{name}", from);
+                var moved = await act(runs, id);
+                var now = (await Store.GetRunAsync(id))!;
+                // Resume moves only a paused run; retry only a failed or cancelled one.
+                var allowed = from != RunStatus.Running && RunTransitions.Allows(from, target, RunActor.Operator)
+                    && (name != "resume" || from == RunStatus.Paused) && (name != "retry" || from is RunStatus.Failed or RunStatus.Cancelled);
+                if (from == RunStatus.Running)
+                {
+                    // A live owner's run is never moved by an operator: pause and cancel become requests.
+                    Assert.Equal(RunStatus.Running, now.Status);
+                    Assert.Equal(name is "pause" or "cancel", moved);
+                    Assert.Equal(name switch { "pause" => RunControl.Pause, "cancel" => RunControl.Cancel, _ => (RunControl?)null }, now.Requested);
+                }
+                else
+                {
+                    Assert.True(allowed == moved, $"{name} of a {from} run: expected {(allowed ? "a move" : "a refusal")}");
+                    Assert.Equal(allowed ? target : from, now.Status);
+                }
+            }
+        }
+    }
+
+    [StoreFact]
+    public async Task An_operator_moves_a_running_run_whose_owner_is_gone()
+    {
+        await Store.StartRunAsync(NewRun("r1"), "owner-a", Expired);
+        await Store.StartRunAsync(NewRun("r2"), "owner-a", Expired);
+        var runs = new WorkflowRuns(Store) { Actor = "alice" };
+
+        Assert.True(await runs.PauseAsync("r1"));
+        Assert.True(await runs.CancelAsync("r2"));
+
+        Assert.Equal(RunStatus.Paused, (await Store.GetRunAsync("r1"))!.Status);
+        Assert.Equal(RunStatus.Cancelled, (await Store.GetRunAsync("r2"))!.Status);
+        Assert.Contains(await Store.GetEventsAsync("r2"), e => e.Kind == "cancelled" && e.Detail == "by alice");
     }
 
     [StoreFact]

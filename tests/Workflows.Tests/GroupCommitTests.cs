@@ -43,7 +43,7 @@ public sealed class GroupCommitTests : IDisposable
     }
 
     /// <summary>Holds the first step write until the test releases it; counts every write's size.</summary>
-    private sealed class GatedStore(IWorkflowStore inner) : IWorkflowStore
+    private sealed class GatedStore(IWorkflowStore inner) : DelegatingWorkflowStore(inner)
     {
         public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -53,7 +53,7 @@ public sealed class GroupCommitTests : IDisposable
 
         public int[] BatchSizes => Sizes.ToArray();
 
-        public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
+        public override async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
         {
             Sizes.Enqueue(steps.Count);
             if (FirstWriteStarted.TrySetResult())
@@ -61,35 +61,7 @@ public sealed class GroupCommitTests : IDisposable
                 await ReleaseFirstWrite.Task;
             }
 
-            return await inner.RecordStepsAsync(runId, owner, steps, cancellationToken);
+            return await Inner.RecordStepsAsync(runId, owner, steps, cancellationToken);
         }
-
-        public ValueTask<StartResult> StartRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) => inner.StartRunAsync(run, owner, leaseUntil, cancellationToken);
-
-        public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
-
-        public ValueTask<int> PurgeRunsAsync(PurgeQuery query, CancellationToken cancellationToken = default) => inner.PurgeRunsAsync(query, cancellationToken);
-
-        public ValueTask MarkCompensatedAsync(string runId, string stepId, CancellationToken cancellationToken = default) => inner.MarkCompensatedAsync(runId, stepId, cancellationToken);
-
-        public ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) => inner.GetStepsAsync(runId, cancellationToken);
-
-        public ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default) => inner.CompleteRunAsync(runId, owner, status, outputsJson, errorMessage, cancellationToken);
-
-        public ValueTask<bool> RenewLeaseAsync(string runId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) => inner.RenewLeaseAsync(runId, owner, leaseUntil, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default) => inner.ClaimRunsAsync(owner, now, leaseUntil, max, workflowName, cancellationToken);
-
-        public ValueTask<RunRecord?> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) => inner.TryClaimRunAsync(runId, owner, now, leaseUntil, cancellationToken);
-
-        public ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default) => inner.SetStatusAsync(runId, status, from, cancellationToken);
-
-        public ValueTask DeleteFailedStepsAsync(string runId, CancellationToken cancellationToken = default) => inner.DeleteFailedStepsAsync(runId, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ListRunsAsync(query, cancellationToken);
-
-        public ValueTask AppendEventAsync(RunEvent runEvent, CancellationToken cancellationToken = default) => inner.AppendEventAsync(runEvent, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RunEvent>> GetEventsAsync(string runId, CancellationToken cancellationToken = default) => inner.GetEventsAsync(runId, cancellationToken);
     }
 }

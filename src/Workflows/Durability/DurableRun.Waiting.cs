@@ -111,6 +111,12 @@ public sealed partial class DurableRun
     /// <summary>Records the run as waiting, released. False when this execution registered no wait or no longer owns the run.</summary>
     private async ValueTask<bool> LeaveWaitingAsync()
     {
+        if (Volatile.Read(ref _pauseRequested) != 0)
+        {
+            return false; // a pause asked for meanwhile wins: the run is paused, and waits again once resumed
+        }
+
+        await FlushAsync().ConfigureAwait(false);
         RunWait wait;
         lock (_waitGate)
         {
@@ -136,18 +142,7 @@ public sealed partial class DurableRun
     public static bool IsWaiting(Exception exception) => WaitingOf(exception) is not null;
 
     /// <summary>The <see cref="WorkflowRunWaitingException"/> inside <paramref name="exception"/>, if any, for the caller to see unwrapped.</summary>
-    public static WorkflowRunWaitingException? WaitingOf(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is WorkflowRunWaitingException waiting)
-            {
-                return waiting;
-            }
-        }
-
-        return null;
-    }
+    public static WorkflowRunWaitingException? WaitingOf(Exception exception) => Find<WorkflowRunWaitingException>(exception);
 
     /// <summary>For a start or resume of a run that waits and has not woken: says what it waits for.</summary>
     private static async ValueTask<Exception> WaitingExceptionAsync(IWorkflowStore store, string runId, CancellationToken cancellationToken)

@@ -21,21 +21,34 @@ public sealed partial class DurableRun : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly ITimer _renewal;
     private readonly string _workflowName;
+    private readonly WorkflowDescriptor _descriptor;
+    private readonly IReadOnlyList<string> _signatures;
+    private readonly TimeSpan _renewEvery;
+    private DateTimeOffset _renewDue;
     private int _paused;
+    private int _pauseRequested;
     private int _cancelledByControl;
     private int _leaseLost;
+    private int _ticking;
 
-    private DurableRun(IWorkflowStore store, WorkflowOptions options, string workflowName, RunRecord run, Dictionary<(string, int), StepRecord> completed, CancellationToken cancellationToken)
+    private DurableRun(IWorkflowStore store, WorkflowOptions options, WorkflowDescriptor descriptor, IReadOnlyList<string> signatures, RunRecord run, Dictionary<(string, int), StepRecord> completed, CancellationToken cancellationToken)
     {
         _store = store;
         _options = options;
-        _workflowName = workflowName;
+        _descriptor = descriptor;
+        _signatures = signatures;
+        _workflowName = descriptor.Name;
         _completed = completed;
         RunId = run.RunId;
         InputsJson = run.InputsJson;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var period = TimeSpan.FromTicks(Math.Max(options.LeaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond));
-        _renewal = options.TimeProvider.CreateTimer(static state => _ = ((DurableRun)state!).RenewAsync(), this, period, period);
+        _renewEvery = TimeSpan.FromTicks(Math.Max(options.LeaseDuration.Ticks / 3, TimeSpan.TicksPerMillisecond));
+        _renewDue = options.TimeProvider.GetUtcNow() + _renewEvery;
+        var period = TimeSpan.FromTicks(Math.Max(Math.Min(_renewEvery.Ticks, options.ControlInterval.Ticks), TimeSpan.TicksPerMillisecond));
+        _renewal = options.TimeProvider.CreateTimer(static state => _ = ((DurableRun)state!).TickAsync(), this, period, period);
+
+        // A request made while nobody owned the run (its owner died after it was asked) applies from the start.
+        Apply(run.Requested);
     }
 
     /// <summary>The run's id.</summary>
@@ -106,12 +119,12 @@ public sealed partial class DurableRun : IAsyncDisposable
             if (changes.Count > 0)
             {
                 // Leave it for a process that still has the definition it started with.
-                await store.SetStatusAsync(runId, RunStatus.Pending, new[] { RunStatus.Running }, cancellationToken).ConfigureAwait(false);
+                await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, cancellationToken).ConfigureAwait(false);
                 throw new WorkflowDefinitionChangedException(descriptor.Name, runId, changes);
             }
         }
 
-        return (new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken), null);
+        return (new DurableRun(store, options, descriptor, stepSignatures, run, completed, cancellationToken), null);
     }
 
     /// <summary>
@@ -203,11 +216,11 @@ public sealed partial class DurableRun : IAsyncDisposable
             if (DefinitionChanges(descriptor, stepSignatures, completed.Values).Count > 0)
             {
                 refused.Add(run.RunId);
-                await store.SetStatusAsync(run.RunId, RunStatus.Pending, new[] { RunStatus.Running }, cancellationToken).ConfigureAwait(false);
+                await store.ReleaseRunAsync(run.RunId, options.Owner, RunStatus.Pending, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            yield return new DurableRun(store, options, descriptor.Name, run, completed, cancellationToken);
+            yield return new DurableRun(store, options, descriptor, stepSignatures, run, completed, cancellationToken);
         }
     }
 
@@ -317,7 +330,10 @@ public sealed partial class DurableRun : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Throws when the run was paused or is draining: a step that has not started must not start.</summary>
+    /// <summary>
+    /// Throws when a pause of the run was seen or the process is draining: a step that has not started must not
+    /// start. A step boundary costs this one volatile read; the store is read by the control timer, not here.
+    /// </summary>
     public void ThrowIfPaused()
     {
         if (Volatile.Read(ref _paused) != 0 || _options.DrainToken.IsCancellationRequested)
@@ -340,10 +356,17 @@ public sealed partial class DurableRun : IAsyncDisposable
     {
         outputJson = Runtime.SecretRedactor.RedactJson(outputJson);
         var now = _options.TimeProvider.GetUtcNow();
-        var pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now));
         bool write;
+        PendingRecord pending;
         lock (_pending)
         {
+            var started = _started.TryGetValue(stepId, out var running) ? running.At : now;
+            if (item < 0)
+            {
+                _started.Remove(stepId);
+            }
+
+            pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, started, now));
             _pending.Add(pending);
             write = !_writing;
             _writing = true;
@@ -366,6 +389,125 @@ public sealed partial class DurableRun : IAsyncDisposable
 
     private readonly List<PendingRecord> _pending = new();
     private bool _writing;
+
+    // Steps that started and have not ended (guarded by _pending's lock): their start time goes into their record, and
+    // those still running at a control tick are recorded as running (a step shorter than a tick costs no extra write).
+    private readonly Dictionary<string, (DateTimeOffset At, int Attempts, bool Recorded)> _started = new(StringComparer.Ordinal);
+
+    /// <summary>Step <paramref name="step"/> (its index in the file) starts its first attempt.</summary>
+    public void StepStarted(int step)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        lock (_pending)
+        {
+            _started[_descriptor.Steps[step].Id] = (now, 1, false);
+        }
+    }
+
+    /// <summary>Attempt <paramref name="attempt"/> of the step failed and is retried after <paramref name="delay"/>: recorded in the history.</summary>
+    public void StepRetrying(int step, int attempt, TimeSpan delay, string? error)
+    {
+        var stepId = _descriptor.Steps[step].Id;
+        lock (_pending)
+        {
+            if (_started.TryGetValue(stepId, out var running))
+            {
+                _started[stepId] = (running.At, attempt + 1, false);
+            }
+        }
+
+        _ = AppendEventQuietlyAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), "step-retrying", stepId,
+            $"attempt {attempt} failed{(error is null ? string.Empty : ": " + Runtime.SecretRedactor.Redact(error))}; attempt {attempt + 1} in {delay.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms"));
+    }
+
+    /// <summary>
+    /// The step ended. A success was recorded by <see cref="RecordAsync"/> already; a failure (on its last attempt)
+    /// or a skip is written with the next commit of the run, or when the run ends: not at once, since nothing resumes
+    /// from it.
+    /// </summary>
+    public void StepEnded(int step, StepStatus status, int attempts, string? error)
+    {
+        var stepId = _descriptor.Steps[step].Id;
+        var now = _options.TimeProvider.GetUtcNow();
+        lock (_pending)
+        {
+            var started = _started.TryGetValue(stepId, out var running) ? running.At : now;
+            _started.Remove(stepId);
+            if (status is StepStatus.Failed or StepStatus.Skipped)
+            {
+                _pending.Add(new PendingRecord(new StepRecord(RunId, stepId, -1, _signatures[step], attempts, status, null, error is null ? null : Runtime.SecretRedactor.Redact(error), started, now)));
+            }
+        }
+    }
+
+    /// <summary>At a control tick: steps running since before it are recorded as running, with their start time.</summary>
+    private Task RecordRunningStepsAsync()
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        List<string>? recorded = null;
+        bool write;
+        lock (_pending)
+        {
+            foreach (var (stepId, running) in _started)
+            {
+                if (!running.Recorded && IndexOf(_descriptor, stepId) is var index and >= 0)
+                {
+                    _pending.Add(new PendingRecord(new StepRecord(RunId, stepId, -1, _signatures[index], running.Attempts, StepStatus.Running, null, null, running.At, now)));
+                    (recorded ??= new()).Add(stepId);
+                }
+            }
+
+            if (recorded is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            foreach (var stepId in recorded)
+            {
+                _started[stepId] = _started[stepId] with { Recorded = true };
+            }
+
+            write = !_writing;
+            _writing |= write;
+        }
+
+        return write ? WritePendingAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>Writes what is pending (failed and skipped steps) before the run's outcome is recorded.</summary>
+    private async ValueTask FlushAsync()
+    {
+        bool write;
+        lock (_pending)
+        {
+            write = _pending.Count > 0 && !_writing;
+            _writing |= write;
+        }
+
+        if (write)
+        {
+            try
+            {
+                await WritePendingAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The history of failed steps is best effort: the outcome is recorded all the same.
+            }
+        }
+    }
+
+    private async Task AppendEventQuietlyAsync(RunEvent runEvent)
+    {
+        try
+        {
+            await _store.AppendEventAsync(runEvent, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // History is best effort; the run's state is in its status and step records.
+        }
+    }
 
     private sealed class PendingRecord(StepRecord record)
     {
@@ -411,9 +553,13 @@ public sealed partial class DurableRun : IAsyncDisposable
             }
             catch (Exception exception)
             {
+                // The store's own failure (a full disk, a lost connection) is told apart from the step's.
+                var failure = exception is WorkflowLeaseLostException or WorkflowRunCancelledException
+                    ? exception
+                    : new WorkflowStoreException(RunId, batch[0].Record.StepId, exception);
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(exception);
+                    pending.Done.TrySetException(failure);
                 }
             }
         }
@@ -450,8 +596,9 @@ public sealed partial class DurableRun : IAsyncDisposable
 
     /// <summary>
     /// Records how the run ended after <paramref name="exception"/>: failed, or cancelled by a <c>cancel</c> of the
-    /// run. A pause, the caller's cancellation (a process shutting down) or a lost lease record nothing: the run
-    /// stays resumable (released as <see cref="RunStatus.Pending"/>, or paused).
+    /// run. A pause is recorded as <see cref="RunStatus.Paused"/>; a drain, the caller's cancellation (a process
+    /// shutting down) or a store failure release the run as <see cref="RunStatus.Pending"/>; a lost lease records
+    /// nothing: in each case the run stays resumable.
     /// </summary>
     public async ValueTask FailAsync(Exception exception, CancellationToken callerToken)
     {
@@ -468,13 +615,7 @@ public sealed partial class DurableRun : IAsyncDisposable
 
         if (IsPause(exception))
         {
-            if (Volatile.Read(ref _paused) == 0 && _options.DrainToken.IsCancellationRequested)
-            {
-                // Drained by a stopping host: released at once for whoever continues it.
-                await _store.SetStatusAsync(RunId, RunStatus.Pending, new[] { RunStatus.Running }, CancellationToken.None).ConfigureAwait(false);
-                await _store.AppendEventAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), "released", null, "drained by " + _options.Owner), CancellationToken.None).ConfigureAwait(false);
-            }
-
+            await StopForPauseAsync().ConfigureAwait(false);
             return;
         }
 
@@ -484,64 +625,158 @@ public sealed partial class DurableRun : IAsyncDisposable
             return;
         }
 
+        if (Find<WorkflowStoreException>(exception) is { } storeFailure)
+        {
+            // The store could not record a step: nothing says the step did not do its work, so the run is not failed;
+            // it is released (if the store takes even that) to continue once the store works again.
+            await TryReleaseAsync("store-failed", storeFailure.Message).ConfigureAwait(false);
+            return;
+        }
+
         if (exception is OperationCanceledException && callerToken.IsCancellationRequested)
         {
-            await _store.SetStatusAsync(RunId, RunStatus.Pending, new[] { RunStatus.Running }, CancellationToken.None).ConfigureAwait(false);
+            await TryReleaseAsync("released", "stopped by its caller (" + _options.Owner + ")").ConfigureAwait(false);
             return;
         }
 
         await CompleteAsync(RunStatus.Failed, null, Runtime.SecretRedactor.Redact(exception.Message)).ConfigureAwait(false);
     }
 
-    /// <summary>True when the exception is (or wraps) the pause of this run, or its leaving to wait: it stays resumable.</summary>
-    public static bool IsPause(Exception exception)
+    /// <summary>The pause (or drain) took effect: paused when still asked, else released for whoever continues it.</summary>
+    private async ValueTask StopForPauseAsync()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        var now = _options.TimeProvider.GetUtcNow();
+        if (Volatile.Read(ref _pauseRequested) != 0
+            && await _store.ReleaseRunAsync(RunId, _options.Owner, RunStatus.Paused, CancellationToken.None).ConfigureAwait(false))
+        {
+            await _store.AppendEventAsync(new RunEvent(RunId, 0, now, "paused", null, "at a step boundary, by " + _options.Owner), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        // Drained by a stopping host, or a pause withdrawn (resumed) after this process saw it: released at once.
+        await TryReleaseAsync("released", (_options.DrainToken.IsCancellationRequested ? "drained by " : "pause withdrawn; released by ") + _options.Owner).ConfigureAwait(false);
+    }
+
+    private async ValueTask TryReleaseAsync(string kind, string detail)
+    {
+        try
+        {
+            if (await _store.ReleaseRunAsync(RunId, _options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false))
+            {
+                await _store.AppendEventAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), kind, null, detail), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // The store is down: the lease expires and another process (or this one, restarted) continues the run.
+        }
+    }
+
+    private static T? Find<T>(Exception exception) where T : Exception
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is WorkflowRunPausedException or WorkflowRunWaitingException)
+            if (current is T found)
             {
-                return true;
+                return found;
+            }
+
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (Find<T>(inner) is { } nested)
+                    {
+                        return nested;
+                    }
+                }
             }
         }
 
-        return false;
+        return null;
     }
+
+    /// <summary>True when the exception is (or wraps) the pause of this run, or its leaving to wait: it stays resumable.</summary>
+    public static bool IsPause(Exception exception) => Find<WorkflowRunPausedException>(exception) is not null || Find<WorkflowRunWaitingException>(exception) is not null;
 
     private async ValueTask CompleteAsync(RunStatus status, string? outputsJson, string? error)
     {
         await _renewal.DisposeAsync().ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
         await _store.CompleteRunAsync(RunId, _options.Owner, status, outputsJson, error, CancellationToken.None).ConfigureAwait(false);
         await _store.AppendEventAsync(new RunEvent(RunId, 0, _options.TimeProvider.GetUtcNow(), status.ToString().ToLowerInvariant(), null, error), CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Keeps the lease, and notices a pause or cancel requested through the store.</summary>
-    private async Task RenewAsync()
+    /// <summary>
+    /// Every <see cref="WorkflowOptions.ControlInterval"/>: renews the lease when a third of it has passed, and reads
+    /// the run's record for an operator's request (or a move only an operator makes to a run whose owner seemed gone).
+    /// </summary>
+    private async Task TickAsync()
     {
+        // A slow store must not pile up ticks: one at a time, the next waits for the next period.
+        if (Interlocked.Exchange(ref _ticking, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             var now = _options.TimeProvider.GetUtcNow();
-            if (!await _store.RenewLeaseAsync(RunId, _options.Owner, now + _options.LeaseDuration).ConfigureAwait(false))
+            if (now >= _renewDue)
             {
-                // A cancel releases the run's owner too: tell it from a lease taken over.
-                Stop(await _store.GetRunAsync(RunId).ConfigureAwait(false));
+                if (!await _store.RenewLeaseAsync(RunId, _options.Owner, now + _options.LeaseDuration).ConfigureAwait(false))
+                {
+                    Stop(await _store.GetRunAsync(RunId).ConfigureAwait(false));
+                    return;
+                }
+
+                _renewDue = now + _renewEvery;
+            }
+
+            var run = await _store.GetRunAsync(RunId).ConfigureAwait(false);
+            if (run is not { Status: RunStatus.Running } || run.Owner != _options.Owner)
+            {
+                Stop(run);
                 return;
             }
 
-            switch ((await _store.GetRunAsync(RunId).ConfigureAwait(false))?.Status)
+            if (Apply(run.Requested))
             {
-                case RunStatus.Paused when Interlocked.Exchange(ref _paused, 1) == 0:
-                    await _store.AppendEventAsync(new RunEvent(RunId, 0, now, "pausing", null, "noticed by " + _options.Owner)).ConfigureAwait(false);
-                    break;
-                case RunStatus.Cancelled:
-                    Volatile.Write(ref _cancelledByControl, 1);
-                    _stop.Cancel();
-                    break;
+                await _store.AppendEventAsync(new RunEvent(RunId, 0, now, "pausing", null, "seen by " + _options.Owner + "; stops at the next step boundary")).ConfigureAwait(false);
             }
+
+            await RecordRunningStepsAsync().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // A store that is briefly unreachable: the next tick tries again; the lease covers two misses.
+            // A store that is briefly unreachable: the next tick tries again; the lease covers two missed renewals.
         }
+        finally
+        {
+            Volatile.Write(ref _ticking, 0);
+        }
+    }
+
+    /// <summary>Applies an operator's request: a pause at the next step boundary, a cancel at once. True when a pause is newly seen.</summary>
+    private bool Apply(RunControl? requested)
+    {
+        switch (requested)
+        {
+            case RunControl.Pause when Interlocked.Exchange(ref _pauseRequested, 1) == 0:
+                Volatile.Write(ref _paused, 1);
+                return true;
+            case RunControl.Cancel when Interlocked.Exchange(ref _cancelledByControl, 1) == 0:
+                _stop.Cancel();
+                break;
+            case null when Volatile.Read(ref _pauseRequested) != 0:
+                // Resumed before the pause took effect: carry on.
+                Volatile.Write(ref _pauseRequested, 0);
+                Volatile.Write(ref _paused, 0);
+                break;
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -112,3 +112,26 @@ public sealed class WorkflowRunNotFoundException : Exception
     /// <summary>The workflow.</summary>
     public string WorkflowName { get; }
 }
+
+/// <summary>
+/// The workflow store failed while the run recorded its progress (a full disk, a read-only file, a lost connection).
+/// Not a failure of the step: the run is released, not failed, and continues (the step may run again) once the
+/// store works again.
+/// </summary>
+public sealed class WorkflowStoreException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowStoreException(string runId, string stepId, Exception storeError)
+        : base($"The workflow store failed while recording step '{stepId}' of run '{runId}': {Runtime.SecretRedactor.Redact(storeError.Message)} " +
+               $"The run was not failed: once the store works again, 'resume {runId}' (or a host) continues it, and that step may run again.", storeError)
+    {
+        RunId = runId;
+        StepId = stepId;
+    }
+
+    /// <summary>The run.</summary>
+    public string RunId { get; }
+
+    /// <summary>The step whose record failed.</summary>
+    public string StepId { get; }
+}

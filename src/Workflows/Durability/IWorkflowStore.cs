@@ -30,9 +30,11 @@ public interface IWorkflowStore
     ValueTask<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records completed (or failed) steps in one transaction, if <paramref name="owner"/> still holds the run's
-    /// lease. A step (run, step id, item index) is recorded once: recording it again returns false and changes
-    /// nothing. Returns false when the lease was lost (the caller must stop).
+    /// Records steps in one transaction, if <paramref name="owner"/> still holds the run's lease: started
+    /// (<see cref="StepStatus.Running"/>), succeeded, failed or skipped. A step (run, step id, item index) has one
+    /// record: a later record replaces a running, failed or skipped one (keeping its place in the order), while a
+    /// succeeded or compensated record is final: recording over it returns false and changes nothing. Returns false
+    /// when the lease was lost (the caller must stop).
     /// </summary>
     ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default);
 
@@ -40,8 +42,25 @@ public interface IWorkflowStore
     /// Moves a run the caller owns to a final status (<see cref="RunStatus.Succeeded"/>, <see cref="RunStatus.Failed"/>,
     /// <see cref="RunStatus.Cancelled"/>) with its outputs or error, and releases it. Returns false when the run
     /// is not <see cref="RunStatus.Running"/> or not owned by <paramref name="owner"/>: the outcome is recorded once.
+    /// A pending request is cleared: a run that finished before its owner saw a pause is succeeded, not paused.
     /// </summary>
     ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The owner leaves its run without finishing it: moves it from <see cref="RunStatus.Running"/> to
+    /// <see cref="RunStatus.Pending"/> (released for anyone to continue), <see cref="RunStatus.Paused"/> (it applied a
+    /// pause request, which is cleared) or <see cref="RunStatus.Waiting"/>, and clears its owner and lease. Returns false,
+    /// changing nothing, when <paramref name="owner"/> no longer holds the run's lease.
+    /// </summary>
+    ValueTask<bool> ReleaseRunAsync(string runId, string owner, RunStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records an operator's request on a <see cref="RunStatus.Running"/> run, for its owner to apply
+    /// (<see cref="RunRecord.Requested"/>). A cancel request replaces a pause request, never the other way round;
+    /// <paramref name="control"/> null withdraws a pause request (a resume before the owner noticed the pause). Returns
+    /// false when the run is not running (or, for a withdrawal, had no pause request).
+    /// </summary>
+    ValueTask<bool> RequestAsync(string runId, RunControl? control, CancellationToken cancellationToken = default);
 
     /// <summary>Extends the lease of a run the caller owns; false when it no longer does.</summary>
     ValueTask<bool> RenewLeaseAsync(string runId, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
@@ -64,7 +83,8 @@ public interface IWorkflowStore
     /// <summary>
     /// Sets a run's status to <paramref name="status"/> from the outside (pause, resume, cancel, retry), when the
     /// run is in one of <paramref name="from"/>. Returns false when it was not. Clears the owner when moving to
-    /// <see cref="RunStatus.Pending"/> or a final status.
+    /// <see cref="RunStatus.Pending"/>, <see cref="RunStatus.Paused"/> or a final status, and clears a request.
+    /// The caller keeps to <see cref="RunTransitions"/>: from <see cref="RunStatus.Running"/> only once the lease expired.
     /// </summary>
     ValueTask<bool> SetStatusAsync(string runId, RunStatus status, IReadOnlyList<RunStatus> from, CancellationToken cancellationToken = default);
 
@@ -125,7 +145,11 @@ public sealed record RunRecord(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt,
     string? Owner,
-    DateTimeOffset? LeaseUntil);
+    DateTimeOffset? LeaseUntil)
+{
+    /// <summary>What an operator asked of this running run, for its owner to apply; null when nothing.</summary>
+    public RunControl? Requested { get; init; }
+}
 
 /// <summary>One recorded step (or one item of a <c>foreach</c> step).</summary>
 /// <param name="RunId">The run.</param>
@@ -189,7 +213,7 @@ public enum RunStatus
     /// <summary>Owned by a process that runs it (or did, until its lease expires).</summary>
     Running,
 
-    /// <summary>Paused: no new steps start; it resumes as <see cref="Pending"/>.</summary>
+    /// <summary>Paused: no process runs it; it resumes as <see cref="Pending"/>.</summary>
     Paused,
 
     /// <summary>Finished: every step succeeded or was skipped.</summary>

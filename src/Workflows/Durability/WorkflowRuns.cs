@@ -1,21 +1,21 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace Workflows.Durability;
 
 /// <summary>
-/// Controls and inspects durable runs in a store: pause, resume, cancel, retry, history. A process running
-/// the run notices pause and cancel when it next renews its lease (every third of
-/// <see cref="WorkflowOptions.LeaseDuration"/>): a pause lets running steps finish and starts no new one.
+/// Controls and inspects durable runs in a store: pause, resume, cancel, retry, history. Every change is a move of
+/// <see cref="RunTransitions"/>, made by a conditional update from the status it expects. A run that a live process
+/// is running is not moved from here: a pause or a cancel is recorded as a request (<see cref="RunRecord.Requested"/>)
+/// that the process applies within <see cref="WorkflowOptions.ControlInterval"/> (a pause at the next step
+/// boundary: running steps finish; a cancel at once: the running actions' tokens are cancelled).
 /// </summary>
 public sealed class WorkflowRuns
 {
-    private static readonly RunStatus[] s_pausable = { RunStatus.Running, RunStatus.Pending, RunStatus.Waiting };
-    private static readonly RunStatus[] s_paused = { RunStatus.Paused };
-    private static readonly RunStatus[] s_cancellable = { RunStatus.Running, RunStatus.Pending, RunStatus.Paused, RunStatus.Waiting };
-    private static readonly RunStatus[] s_failed = { RunStatus.Failed };
+    private static readonly RunStatus[] s_running = { RunStatus.Running };
 
     private readonly IWorkflowStore _store;
     private readonly TimeProvider _time;
@@ -28,31 +28,52 @@ public sealed class WorkflowRuns
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>Pauses a running or pending run; false when it is in no state to pause.</summary>
-    public ValueTask<bool> PauseAsync(string runId, CancellationToken cancellationToken = default)
-        => ChangeAsync(runId, RunStatus.Paused, s_pausable, "paused", cancellationToken);
-
-    /// <summary>Makes a paused run pending again: the next <c>RecoverAsync</c> (or a start with its id) continues it.</summary>
-    public ValueTask<bool> ResumeAsync(string runId, CancellationToken cancellationToken = default)
-        => ChangeAsync(runId, RunStatus.Pending, s_paused, "resumed", cancellationToken);
-
-    /// <summary>Cancels a run that has not finished; a process running it stops its steps.</summary>
-    public ValueTask<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
-        => ChangeAsync(runId, RunStatus.Cancelled, s_cancellable, "cancelled", cancellationToken);
+    /// <summary>Who steers through this instance (a user name, a service): recorded with each change in the run's history.</summary>
+    public string? Actor { get; init; }
 
     /// <summary>
-    /// Makes a failed run pending again, keeping its completed steps: when it continues, only the steps that
-    /// failed (and those after them) run.
+    /// Pauses a run: a pending or waiting run at once; a running run at its next step boundary (the request is
+    /// recorded and its process applies it). False when the run is in no state to pause (finished, paused, unknown).
+    /// </summary>
+    public ValueTask<bool> PauseAsync(string runId, CancellationToken cancellationToken = default)
+        => SteerAsync(runId, RunStatus.Paused, RunControl.Pause, "paused", "pause-requested", cancellationToken);
+
+    /// <summary>
+    /// Makes a paused run pending again (the next <c>RecoverAsync</c>, host or <c>resume</c> continues it), or
+    /// withdraws a pause its process has not applied yet. False when there is nothing to resume.
+    /// </summary>
+    public async ValueTask<bool> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (await ChangeAsync(runId, RunStatus.Pending, RunTransitions.From(RunStatus.Pending, RunActor.Operator).Except(Retryable), "resumed", cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return await _store.RequestAsync(runId, null, cancellationToken).ConfigureAwait(false)
+            && await EventAsync(runId, "pause-withdrawn", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels a run that has not finished: a pending, paused or waiting run at once; a running run through its
+    /// process, which cancels the running actions' tokens, runs compensations and records it cancelled. False when
+    /// the run already finished (or is unknown).
+    /// </summary>
+    public ValueTask<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
+        => SteerAsync(runId, RunStatus.Cancelled, RunControl.Cancel, "cancelled", "cancel-requested", cancellationToken);
+
+    /// <summary>
+    /// Makes a failed or cancelled run pending again, keeping its completed steps: when it continues, only the steps
+    /// that did not complete (failed, compensated, cancelled, and those after them) run.
     /// </summary>
     public async ValueTask<bool> RetryAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if ((await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Status != RunStatus.Failed)
+        if ((await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Status is not (RunStatus.Failed or RunStatus.Cancelled))
         {
             return false;
         }
 
         await _store.DeleteFailedStepsAsync(runId, cancellationToken).ConfigureAwait(false);
-        return await ChangeAsync(runId, RunStatus.Pending, s_failed, "retried", cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(runId, RunStatus.Pending, Retryable, "retried", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -113,6 +134,8 @@ public sealed class WorkflowRuns
         return await store.GetWaitAsync(runId, cancellationToken).ConfigureAwait(false);
     }
 
+    private static RunStatus[] Retryable => new[] { RunStatus.Failed, RunStatus.Cancelled };
+
     /// <summary>Runs matching the query, newest first.</summary>
     public ValueTask<IReadOnlyList<RunRecord>> ListAsync(RunQuery? query = null, CancellationToken cancellationToken = default)
         => _store.ListRunsAsync(query ?? new RunQuery(), cancellationToken);
@@ -143,14 +166,43 @@ public sealed class WorkflowRuns
         return new RunDetails(run, steps, events);
     }
 
-    private async ValueTask<bool> ChangeAsync(string runId, RunStatus status, RunStatus[] from, string kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pause or cancel: moves a run nobody runs at once; for a running run, records the request for its owner, unless
+    /// the owner's lease expired (it is gone, and nobody else would apply the request).
+    /// </summary>
+    private async ValueTask<bool> SteerAsync(string runId, RunStatus to, RunControl request, string kind, string requestedKind, CancellationToken cancellationToken)
     {
-        if (!await _store.SetStatusAsync(runId, status, from, cancellationToken).ConfigureAwait(false))
+        var idle = Array.FindAll(RunTransitions.From(to, RunActor.Operator), static from => from != RunStatus.Running);
+        if (await ChangeAsync(runId, to, idle, kind, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is not { Status: RunStatus.Running })
         {
             return false;
         }
 
-        await _store.AppendEventAsync(new RunEvent(runId, 0, _time.GetUtcNow(), kind, null, null), cancellationToken).ConfigureAwait(false);
+        if (run.LeaseUntil is not { } lease || lease <= _time.GetUtcNow())
+        {
+            return await ChangeAsync(runId, to, s_running, kind, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _store.RequestAsync(runId, request, cancellationToken).ConfigureAwait(false)
+            && await EventAsync(runId, requestedKind, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> ChangeAsync(string runId, RunStatus status, IEnumerable<RunStatus> from, string kind, CancellationToken cancellationToken)
+    {
+        var expected = from as IReadOnlyList<RunStatus> ?? new List<RunStatus>(from);
+        return await _store.SetStatusAsync(runId, status, expected, cancellationToken).ConfigureAwait(false)
+            && await EventAsync(runId, kind, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<bool> EventAsync(string runId, string kind, CancellationToken cancellationToken)
+    {
+        await _store.AppendEventAsync(new RunEvent(runId, 0, _time.GetUtcNow(), kind, null, Actor is null ? null : "by " + Runtime.SecretRedactor.Redact(Actor)), cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

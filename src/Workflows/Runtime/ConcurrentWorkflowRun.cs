@@ -201,19 +201,19 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             return false;
         }
 
-        // A run leaving to wait (signal:, sleep:) stops like a pause, without failing the step, even under on_error: continue.
-        var waiting = exception is Durability.WorkflowRunWaitingException;
-        if (!waiting)
+        // A durable run's own stop (its pause, a lost lease, the store failing) is not the step's failure: not
+        // recorded as one, never swallowed by on_error: continue.
+        var runStop = !StepErrors.IsFailure(exception, CancellationToken.None);
+        if (!runStop)
         {
             Recorder?.Failed(step, exception, attempts);
+            if (continueRun)
+            {
+                return true;
+            }
         }
 
-        if (continueRun && !waiting)
-        {
-            return true;
-        }
-
-        var pause = waiting || exception is Durability.WorkflowRunPausedException;
+        var pause = exception is Durability.WorkflowRunPausedException or Durability.WorkflowRunWaitingException;
 
         var failure = new WorkflowFailedException(WorkflowName, stepId, attempts, exception);
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)

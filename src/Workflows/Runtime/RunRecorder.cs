@@ -165,6 +165,8 @@ public sealed class RunRecorder
             _maxRunning = Math.Max(_maxRunning, _runningSteps);
         }
 
+        Durable?.StepStarted(step);
+
         _observer?.StepStarted(_descriptor.Name, id);
         if (_logger is not null)
         {
@@ -176,6 +178,7 @@ public sealed class RunRecorder
     public void Succeeded(int step, int attempts)
     {
         var duration = Finish(step, StepStatus.Succeeded, attempts, null);
+        Durable?.StepEnded(step, StepStatus.Succeeded, attempts, null);
         _observer?.StepCompleted(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration);
         if (_logger is not null)
         {
@@ -190,6 +193,7 @@ public sealed class RunRecorder
     {
         exception = SecretRedactor.Redact(exception);
         var duration = Finish(step, StepStatus.Failed, attempts, exception);
+        Durable?.StepEnded(step, StepStatus.Failed, attempts, exception.Message);
         _observer?.StepFailed(_descriptor.Name, _descriptor.Steps[step].Id, attempts, duration, exception);
         if (_logger is not null)
         {
@@ -207,6 +211,8 @@ public sealed class RunRecorder
             Report.Steps[step].Status = StepStatus.Skipped;
             _finishedSteps++;
         }
+
+        Durable?.StepEnded(step, StepStatus.Skipped, 0, null);
 
         _observer?.StepSkipped(_descriptor.Name, _descriptor.Steps[step].Id);
         if (_logger is not null)
@@ -233,6 +239,8 @@ public sealed class RunRecorder
         {
             _observer?.StepRetrying(_descriptor.Name, _descriptor.Steps[step].Id, attempt, delay, exception);
         }
+
+        Durable?.StepRetrying(step, attempt, delay, exception?.Message);
 
         if (_logger is not null)
         {
