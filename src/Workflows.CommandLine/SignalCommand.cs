@@ -117,7 +117,7 @@ internal static class SignalCommand
                 : $"Workflow '{run.WorkflowName}' has no signal '{signal}'; its signals: {string.Join(", ", signals.Select(s => s.Name))}.");
         if (descriptor.CheckPayload(payload) is { } problem)
         {
-            throw new UsageException($"Signal '{signal}' not sent: {problem}.");
+            throw new UsageException($"Signal '{signal}' not sent: {problem.TrimEnd('.')}.");
         }
     }
 }
