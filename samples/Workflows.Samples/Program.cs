@@ -7,13 +7,14 @@ using Workflows.Samples.Deploy;
 using Workflows.Samples.Etl;
 
 // The whole command line over the workflows compiled into this app, in one call:
-//   list, show <name>, run <name> --input k=v, runs, status <id>, cancel, pause, resume, retry, export <name>, serve.
+//   list, show <name>, run <name> --input k=v, runs, status <id>, cancel, pause, resume, retry, signal <id> <name>,
+//   export <name>, serve.
 // Runs of the durable ETL workflow are kept in workflows.db (SQLite; --store or WORKFLOWS_STORE to choose the file).
 var work = Environment.GetEnvironmentVariable("WORKFLOWS_SAMPLE_WORK") ?? Path.Combine(Path.GetTempPath(), "workflows-sample");
 
 return await WorkflowRegistrations.RunCommandLineAsync(args, options =>
 {
-    options.Description = "The Workflows sample: an ETL pipeline (durable, scheduled nightly) and a deployment.";
+    options.Description = "The Workflows sample: an ETL pipeline (durable, scheduled nightly), a deployment and an expense approval (waits for a signal).";
 
     // The action classes carry configuration, so the app registers them itself (the generated registration would
     // otherwise create them only if they had a parameterless constructor). Their log goes to stderr: stdout is the

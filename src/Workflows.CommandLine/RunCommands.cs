@@ -187,12 +187,13 @@ internal static class RunCommands
     {
         RunStatus.Failed => $" Retry it with 'retry {run.RunId}'.",
         RunStatus.Paused => $" Resume it with 'resume {run.RunId}'.",
+        RunStatus.Waiting => $" It is waiting ('status {run.RunId}' says for what): 'signal {run.RunId} <name>' sends a signal, and a 'serve' process continues it when it wakes.",
         RunStatus.Running or RunStatus.Pending => $" Pause it with 'pause {run.RunId}' or cancel it with 'cancel {run.RunId}'.",
         _ => string.Empty,
     };
 
     /// <summary>Continues a pending run here, through the registration of its workflow.</summary>
-    private static async Task<int> ContinueAsync(CliContext context, ParseResult parse, string workflowName, string runId, bool quiet, CancellationToken cancellationToken)
+    internal static async Task<int> ContinueAsync(CliContext context, ParseResult parse, string workflowName, string runId, bool quiet, CancellationToken cancellationToken)
     {
         if (!context.Catalog.TryGet(workflowName, out var registration))
         {
@@ -280,6 +281,11 @@ internal static class RunCommands
             case WorkflowRunCancelledException:
                 await error.WriteLineAsync($"cancelled: run {runId} was cancelled; its completed steps are kept. 'retry {runId}' continues it from the steps that did not complete, or start a new run.").ConfigureAwait(false);
                 return ExitCodes.Failed;
+            case WorkflowRunWaitingException waiting:
+                // Not a failure: the run left this process and a 'serve' process (or 'signal') continues it.
+                await error.WriteLineAsync($"waiting: {Format.Terminal(waiting.WaitingFor)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"Run {runId} holds no process while it waits: 'signal {runId} <name>' sends a signal, and a 'serve' process continues it when it wakes.").ConfigureAwait(false);
+                return ExitCodes.Success;
             case WorkflowRunPausedException:
                 await error.WriteLineAsync($"paused: run {runId} started no new step. Continue it with 'resume {runId}'.").ConfigureAwait(false);
                 return ExitCodes.Failed;
@@ -345,7 +351,7 @@ internal static class RunCommands
     /// The file's (or standard input's) text, read up to <paramref name="maxBytes"/>: a device or pipe that never ends
     /// (<c>/dev/zero</c>) or a huge file is refused instead of filling the memory.
     /// </summary>
-    private static string ReadBounded(string inputFile, long maxBytes)
+    internal static string ReadBounded(string inputFile, long maxBytes)
     {
         using var stream = inputFile == "-" ? Console.OpenStandardInput() : new FileStream(inputFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         using var buffer = new MemoryStream();

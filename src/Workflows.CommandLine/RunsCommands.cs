@@ -16,7 +16,7 @@ internal static class RunsCommands
     private static readonly string[] s_stepHeaders = { "STEP", "ITEM", "STATUS", "ATTEMPTS", "STARTED", "COMPLETED", "ERROR" };
     private static readonly string[] s_eventHeaders = { "AT", "KIND", "STEP", "DETAIL" };
 
-    private const string Statuses = "pending, running, paused, succeeded, failed or cancelled";
+    private const string Statuses = "pending, running, paused, waiting, succeeded, failed or cancelled";
 
     public static Command Runs(CliContext context)
     {
@@ -44,6 +44,7 @@ internal static class RunsCommands
             await using (provider.ConfigureAwait(false))
             {
                 var runs = await new WorkflowRuns(provider.GetRequiredService<IWorkflowStore>(), context.Time).ListAsync(query, cancellationToken).ConfigureAwait(false);
+                var waits = await WaitDisplay.WaitsAsync(provider.GetRequiredService<IWorkflowStore>(), runs, cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
                     JsonOutput.Write(context.Out, w =>
@@ -51,7 +52,7 @@ internal static class RunsCommands
                         w.WriteStartArray();
                         foreach (var run in runs)
                         {
-                            WriteRun(w, run);
+                            WriteRun(w, run, waits.GetValueOrDefault(run.RunId));
                         }
 
                         w.WriteEndArray();
@@ -66,7 +67,7 @@ internal static class RunsCommands
                     TextTable.Write(
                         context.Out,
                         s_runHeaders,
-                        runs.Select(r => (IReadOnlyList<string>)new[] { r.RunId, r.WorkflowName, Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Time(r.UpdatedAt), Format.Time(r.CompletedAt) }).ToList());
+                        runs.Select(r => (IReadOnlyList<string>)new[] { r.RunId, r.WorkflowName, WaitDisplay.Status(r, waits), Format.Time(r.CreatedAt), Format.Time(r.UpdatedAt), Format.Time(r.CompletedAt) }).ToList());
                 }
 
                 return ExitCodes.Success;
@@ -98,13 +99,14 @@ internal static class RunsCommands
                     return ExitCodes.Usage; // not reached: the line above throws the usage error
                 }
 
+                var wait = await new WorkflowRuns(provider.GetRequiredService<IWorkflowStore>(), context.Time).GetWaitAsync(id, cancellationToken).ConfigureAwait(false);
                 if (parse.GetValue(json))
                 {
-                    WriteDetailsJson(context, details);
+                    WriteDetailsJson(context, details, wait);
                 }
                 else
                 {
-                    WriteDetails(context, details);
+                    WriteDetails(context, details, wait);
                 }
 
                 return ExitCodes.Success;
@@ -175,7 +177,7 @@ internal static class RunsCommands
         throw new UsageException($"--status '{text}' is not a run status: use {Statuses}.");
     }
 
-    private static void WriteRun(System.Text.Json.Utf8JsonWriter w, RunRecord run)
+    private static void WriteRun(System.Text.Json.Utf8JsonWriter w, RunRecord run, RunWait? wait = null)
     {
         w.WriteStartObject();
         w.WriteString("runId", run.RunId);
@@ -191,16 +193,17 @@ internal static class RunsCommands
         w.WriteString("definitionHash", run.DefinitionHash);
         JsonOutput.WriteEmbedded(w, "inputs", run.InputsJson);
         JsonOutput.WriteEmbedded(w, "outputs", run.OutputsJson);
+        WaitDisplay.WriteJson(w, wait);
         w.WriteEndObject();
     }
 
-    private static void WriteDetailsJson(CliContext context, RunDetails details)
+    private static void WriteDetailsJson(CliContext context, RunDetails details, RunWait? wait)
     {
         JsonOutput.Write(context.Out, w =>
         {
             w.WriteStartObject();
             w.WritePropertyName("run");
-            WriteRun(w, details.Run);
+            WriteRun(w, details.Run, wait);
             w.WriteStartArray("steps");
             foreach (var step in details.Steps)
             {
@@ -234,13 +237,18 @@ internal static class RunsCommands
         });
     }
 
-    private static void WriteDetails(CliContext context, RunDetails details)
+    private static void WriteDetails(CliContext context, RunDetails details, RunWait? wait)
     {
         var o = context.Out;
         var run = details.Run;
         o.WriteLine($"run:        {Format.Terminal(run.RunId)}");
         o.WriteLine($"workflow:   {Format.Terminal(run.WorkflowName)}");
         o.WriteLine($"status:     {Format.Status(run.Status)}{(run.Requested is { } asked ? $" ({(asked == RunControl.Pause ? "pause" : "cancel")} requested)" : string.Empty)}");
+        if (wait is not null)
+        {
+            o.WriteLine($"waiting:    {Format.Terminal(wait.Describe())}");
+        }
+
         o.WriteLine($"created:    {Format.Time(run.CreatedAt)}");
         o.WriteLine($"updated:    {Format.Time(run.UpdatedAt)}");
         o.WriteLine($"completed:  {Format.Time(run.CompletedAt)}");

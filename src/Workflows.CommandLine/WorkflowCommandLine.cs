@@ -10,7 +10,7 @@ namespace Workflows.CommandLine;
 
 /// <summary>
 /// A complete command line for an app whose workflows are compiled into it: <c>list</c>, <c>show</c>, <c>run</c>,
-/// <c>runs</c>, <c>status</c>, <c>pause</c>, <c>resume</c>, <c>retry</c>, <c>cancel</c>, <c>export</c> and <c>serve</c>.
+/// <c>runs</c>, <c>status</c>, <c>pause</c>, <c>resume</c>, <c>retry</c>, <c>cancel</c>, <c>signal</c>, <c>export</c> and <c>serve</c>.
 /// </summary>
 /// <example>
 /// <code>
@@ -62,6 +62,7 @@ public static class WorkflowCommandLine
         root.Subcommands.Add(RunsCommands.Pause(context));
         root.Subcommands.Add(RunCommands.Resume(context));
         root.Subcommands.Add(RunCommands.Retry(context));
+        root.Subcommands.Add(SignalCommand.Create(context));
         root.Subcommands.Add(InfoCommands.Export(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         foreach (var command in settings.Commands)

@@ -261,6 +261,36 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnknownSignalType = Error(
+        "WF0801",
+        "A signal's payload type names no C# type",
+        "Step '{0}' waits for signal '{1}' with payload type '{2}', which names no C# type. Use a type's full name, such as Acme.ApprovalDecision, or a C# keyword (string, int, bool, ...).");
+
+    public static readonly DiagnosticDescriptor SignalTypeNotInJsonContext = Error(
+        "WF0802",
+        "A signal's payload type is not in the json_context",
+        "Step '{0}' waits for signal '{1}' with payload type '{2}', which json_context '{3}' does not list. Add [JsonSerializable(typeof({2}))] to it, so the payload can be stored and sent (AOT safe, no reflection).");
+
+    public static readonly DiagnosticDescriptor WaitWithoutDurability = Error(
+        "WF0803",
+        "A signal or sleep step in a workflow that cannot run durably",
+        "Step '{0}' waits ({1}), which only a durable run can do: a run that waits leaves the process and continues from the store. Add 'json_context: <your JsonSerializerContext>' to the workflow, and run it with a store.");
+
+    public static readonly DiagnosticDescriptor DuplicateSignal = Error(
+        "WF0804",
+        "Two steps wait for the same signal",
+        "Steps '{0}' and '{1}' both wait for signal '{2}'{3}. A signal is delivered to one step: give each step its own signal name.");
+
+    public static readonly DiagnosticDescriptor InvalidSignalName = Error(
+        "WF0805",
+        "Invalid signal name",
+        "'{0}' is not a valid signal name: it must start with a letter and use only letters, digits, '_', '-' and '.'.");
+
+    public static readonly DiagnosticDescriptor WaitStepKey = Error(
+        "WF0806",
+        "A key a waiting step cannot have",
+        "Step '{0}' cannot use '{1}': {2}.");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
@@ -274,6 +304,7 @@ internal static class DiagnosticDescriptors
         ScriptInjection, CredentialLiteral, PlainHttp, PathLeavesRoot, SecretLogged,
         DurableWithoutJsonContext, InvalidJsonContext, TypeNotInJsonContext, CalledWorkflowNotDurable,
         InvalidCron, UnknownTimeZone,
+        UnknownSignalType, SignalTypeNotInJsonContext, WaitWithoutDurability, DuplicateSignal, InvalidSignalName, WaitStepKey,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

@@ -31,4 +31,13 @@ public sealed class WorkflowHostOptions
 
     /// <summary>How often <see cref="Retention"/> is applied; one hour by default.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often the service claims the durable runs that became runnable while it runs: waiting runs whose signal
+    /// arrived or whose time came (<c>signal:</c>, <c>sleep:</c> steps), and runs resumed or retried elsewhere. Each
+    /// claim is one indexed query per workflow and is atomic, so several hosts on one store never continue a run
+    /// twice. One second by default (on <see cref="WorkflowOptions.TimeProvider"/>); null turns the loop off
+    /// (runs are then only recovered at start).
+    /// </summary>
+    public TimeSpan? ClaimInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

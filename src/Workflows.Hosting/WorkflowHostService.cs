@@ -11,7 +11,8 @@ using Workflows.Scheduling;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Recovers durable runs at start, then starts the workflows' scheduled runs at their occurrences.
+/// Recovers durable runs at start, then starts the workflows' scheduled runs at their occurrences, and
+/// continues durable runs that become runnable (a signal arrived, a timer is due) while it runs.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -105,6 +106,7 @@ public sealed partial class WorkflowHostService : BackgroundService
             loops.Add(PurgeLoopAsync(store, retention, time, stoppingToken));
         }
 
+        AddClaimLoops(loops, workflowOptions, time, stoppingToken);
         foreach (var registration in _catalog.Registrations)
         {
             if (registration.Schedules.Count == 0)

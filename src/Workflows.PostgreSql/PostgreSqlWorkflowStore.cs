@@ -26,7 +26,7 @@ namespace Workflows.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private const string RunColumns =
         "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
@@ -305,7 +305,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"WITH candidates AS (SELECT run_id FROM {runs} " +
-            "WHERE (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3))) " +
+            "WHERE (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
             (workflowName is null ? "" : "AND workflow = $7 ") +
             "ORDER BY created_at, run_id LIMIT $4 FOR UPDATE SKIP LOCKED) " +
             $"UPDATE {runs} AS r SET status = $2, owner = $5, lease_until = $6, updated_at = now() " +
@@ -351,7 +351,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         // One row: the update locks it, and a concurrent claimer re-checks the condition after the lock.
         await using var command = new NpgsqlCommand(
             $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now() " +
-            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3))) " +
+            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
             "RETURNING " + RunColumns,
             connection);
         Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
@@ -403,6 +403,11 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         Add(command, StatusText(StepStatus.Failed), NpgsqlDbType.Text);
         Add(command, StatusText(StepStatus.Compensated), NpgsqlDbType.Text);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        // A retried run waits afresh: its signal steps' timeouts count from the retry.
+        await using var waits = dataSource.CreateCommand($"DELETE FROM {WaitsTable} WHERE run_id = $1");
+        Add(waits, runId, NpgsqlDbType.Text);
+        await waits.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -475,7 +480,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var purged = $"SELECT run_id FROM {runs} WHERE completed_at < $1 AND status = ANY($2)" + (query.WorkflowName is null ? "" : " AND workflow = $3");
         var deleted = 0;
-        foreach (var sql in new[] { $"DELETE FROM {steps} WHERE run_id IN ({purged})", $"DELETE FROM {events} WHERE run_id IN ({purged})", $"DELETE FROM {runs} WHERE run_id IN ({purged})" })
+        foreach (var sql in new[] { $"DELETE FROM {steps} WHERE run_id IN ({purged})", $"DELETE FROM {SignalsTable} WHERE run_id IN ({purged})", $"DELETE FROM {WaitsTable} WHERE run_id IN ({purged})", $"DELETE FROM {events} WHERE run_id IN ({purged})", $"DELETE FROM {runs} WHERE run_id IN ({purged})" })
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             Add(command, query.CompletedBefore.ToUniversalTime(), NpgsqlDbType.TimestampTz);
@@ -699,6 +704,9 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     {
         // 2: operators' pause and cancel requests on running runs (RunRecord.Requested).
         $"ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS control text NULL",
+
+        // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (PostgreSqlWorkflowStore.Signals.cs).
+        SignalSchemaSql,
     };
 
     private static bool IsFinal(RunStatus status) => StoreConventions.IsFinal(status);

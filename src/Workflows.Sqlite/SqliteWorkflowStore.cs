@@ -28,9 +28,9 @@ namespace Workflows.Sqlite;
 /// commits (never half of one), which durable runs tolerate by running those steps again.
 /// </para>
 /// </remarks>
-public sealed class SqliteWorkflowStore : IWorkflowStore
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private const string RunColumns =
         "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
@@ -323,12 +323,13 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = Command(connection, transaction,
             "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
             (workflowName is null ? "" : "AND workflow = $workflow ") +
             "ORDER BY created_at, run_id LIMIT $max) " +
             "RETURNING " + RunColumns);
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updated", Now());
@@ -366,10 +367,11 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = Command(connection, transaction,
             "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now))) " +
+            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
             "RETURNING " + RunColumns);
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
+        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
         command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updated", Now());
@@ -425,7 +427,8 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status IN ($failed, $compensated)");
+        // A retried run waits afresh: its signal steps' timeouts count from the retry.
+        await using var command = Command(connection, null, "DELETE FROM steps WHERE run_id = $id AND status IN ($failed, $compensated); DELETE FROM waits WHERE run_id = $id");
         command.Parameters.AddWithValue("$id", runId);
         command.Parameters.AddWithValue("$failed", StatusText(StepStatus.Failed));
         command.Parameters.AddWithValue("$compensated", StatusText(StepStatus.Compensated));
@@ -502,7 +505,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         var names = string.Join(", ", statuses.Select((_, i) => "$s" + i));
         var purged = "SELECT run_id FROM runs WHERE completed_at < $before AND status IN (" + names + ")" + (query.WorkflowName is null ? "" : " AND workflow = $workflow");
         var deleted = 0;
-        foreach (var sql in new[] { "DELETE FROM steps WHERE run_id IN (" + purged + ")", "DELETE FROM events WHERE run_id IN (" + purged + ")", "DELETE FROM runs WHERE run_id IN (" + purged + ")" })
+        foreach (var sql in new[] { "DELETE FROM steps WHERE run_id IN (" + purged + ")", "DELETE FROM signals WHERE run_id IN (" + purged + ")", "DELETE FROM waits WHERE run_id IN (" + purged + ")", "DELETE FROM events WHERE run_id IN (" + purged + ")", "DELETE FROM runs WHERE run_id IN (" + purged + ")" })
         {
             await using var command = Command(connection, transaction, sql);
             command.Parameters.AddWithValue("$before", query.CompletedBefore.ToUnixTimeMilliseconds());
@@ -739,6 +742,9 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     {
         // 2: operators' pause and cancel requests on running runs (RunRecord.Requested).
         "ALTER TABLE runs ADD COLUMN control TEXT NULL",
+
+        // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (SqliteWorkflowStore.Signals.cs).
+        SignalSchema,
     };
 
     /// <summary>Version 1 of the schema; <see cref="Migrations"/> bring it to <see cref="SchemaVersion"/>.</summary>

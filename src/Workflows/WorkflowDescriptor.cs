@@ -40,4 +40,7 @@ public sealed class WorkflowDescriptor
     /// A step still starts as soon as its own dependencies finish, not when its whole previous batch does.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<string>> Batches { get; }
+
+    /// <summary>The signals the workflow's <c>signal:</c> steps wait for; empty when it has none.</summary>
+    public IReadOnlyList<WorkflowSignalDescriptor> Signals { get; init; } = Array.Empty<WorkflowSignalDescriptor>();
 }

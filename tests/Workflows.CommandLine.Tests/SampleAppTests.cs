@@ -119,6 +119,28 @@ public sealed class SampleAppTests : IDisposable
     }
 
     [Fact]
+    public void The_expense_approval_waits_for_a_signal_which_a_later_command_sends_and_the_run_finishes()
+    {
+        var started = Run("run", "expense-approval", "-i", "employee=ann", "-i", "amount=120");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Empty(started.Output); // no outputs yet
+        Assert.Contains("waiting: signal manager-approval since ", started.Error);
+        var runId = started.Error.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("run ", StringComparison.Ordinal))["run ".Length..];
+        Assert.Contains("waiting:    signal manager-approval since ", Run("status", runId).Output);
+
+        var wrong = Run("signal", runId, "manager-approval", "--data", "{\"Approved\":\"yes\"}");
+        Assert.True(wrong.ExitCode == 2, wrong.ToString());
+        Assert.Contains("the payload does not fit Workflows.Samples.Approval.ApprovalDecision", wrong.Error);
+
+        var approved = Run("signal", runId, "manager-approval", "--data", "{\"Approved\":true,\"Approver\":\"bob\"}");
+        Assert.True(approved.ExitCode == 0, approved.ToString());
+        Assert.Equal("paid 120 to ann, approved by bob", JsonDocument.Parse(approved.Output).RootElement.GetProperty("decision").GetString());
+        Assert.Contains("succeeded", Run("status", runId).Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, Run("signal", runId, "manager-approval", "--data", "{\"Approved\":true,\"Approver\":\"eve\"}").ExitCode); // finished: refused
+    }
+
+    [Fact]
     public void List_show_and_export_describe_the_compiled_workflows()
     {
         var list = Run("list");

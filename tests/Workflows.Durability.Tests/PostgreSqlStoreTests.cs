@@ -72,7 +72,7 @@ public sealed class PostgreSqlStoreTests : StoreConformanceTests
             }
         }
 
-        Assert.Equal(["events", "runs", "schema_version", "steps"], tables);
+        Assert.Equal(["events", "runs", "schema_version", "signals", "steps", "waits"], tables);
     }
 
     [StoreFact]

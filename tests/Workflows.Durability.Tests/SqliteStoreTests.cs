@@ -53,7 +53,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
             }
         }
 
-        Assert.Equal(["events", "runs", "schema_version", "steps"], tables);
+        Assert.Equal(["events", "runs", "schema_version", "signals", "steps", "waits"], tables);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class SchemaGuardTests
             .Select(a => string.Join(",", a.GetProperty("required").EnumerateArray().Select(r => r.GetString())))
             .OrderBy(a => a, StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(new[] { WorkflowSchema.StepAction, WorkflowSchema.StepWorkflow }, alternatives);
+        Assert.Equal(new[] { WorkflowSchema.StepAction, WorkflowSchema.StepSignal, WorkflowSchema.StepSleep, WorkflowSchema.StepWorkflow }, alternatives);
 
         Assert.Equal(WorkflowSchema.StepMaxParallel, Assert.Single(step.GetProperty("if").GetProperty("required").EnumerateArray()).GetString());
         var needs = step.GetProperty("then").GetProperty("anyOf").EnumerateArray()

@@ -51,7 +51,7 @@ internal sealed partial class WorkflowBinder
                 continue;
             }
 
-            if (step.ItemOutputTypeName is { } outputType)
+            if (step.ItemOutputTypeName is { } outputType && step.Wait is null)
             {
                 needed.Add(($"The output of step '{step.Id}'", outputType));
             }
@@ -67,6 +67,7 @@ internal sealed partial class WorkflowBinder
             }
         }
 
+        ok &= CheckSignalTypesCovered(steps, covered, written.Value);
         foreach (var step in _document.Steps)
         {
             if (step.Workflow is { } called && _scope.Find(called.Value) is { IsValid: true, Durable: false })

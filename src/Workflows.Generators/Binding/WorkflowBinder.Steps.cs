@@ -65,6 +65,14 @@ internal sealed partial class WorkflowBinder
             }
         }
 
+        if (step.Waits)
+        {
+            return conditionBound
+                ? BindWaitStep(step, identifier, dependencies, runsAlways, condition, condition is not null && step.If is { } waitCondition
+                    && !ExpressionBinder.ReferencedSteps(waitCondition, bare: true).Any() && !ExpressionBinder.CallsStatusFunction(waitCondition))
+                : null;
+        }
+
         var childIndex = -1;
         ActionSpec? action;
         if (step.Workflow is { } workflowName)
@@ -335,7 +343,7 @@ internal sealed partial class WorkflowBinder
                 }
             }
 
-            var unsupported = new[] { (step.If?.Span, "if"), (step.Timeout?.Span, "timeout"), (step.Retry?.Span, "retry"), (step.Compensate?.Span, "compensate"), (step.ForEach?.Span, "foreach"), (step.Workflow?.Span, "workflow") };
+            var unsupported = new[] { (step.If?.Span, "if"), (step.Timeout?.Span, "timeout"), (step.Retry?.Span, "retry"), (step.Compensate?.Span, "compensate"), (step.ForEach?.Span, "foreach"), (step.Workflow?.Span, "workflow"), (step.Signal?.Span, "signal"), (step.Sleep?.Span, "sleep") };
             foreach (var (span, key) in unsupported)
             {
                 if (span is { } at)

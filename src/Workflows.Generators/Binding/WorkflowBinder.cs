@@ -69,7 +69,8 @@ internal sealed partial class WorkflowBinder
     /// <summary>The type names a document's inputs write, for <see cref="InputTypeResolver"/>.</summary>
     public static IEnumerable<string> InputTypeNames(WorkflowDocument document)
         => document.Inputs.Select(i => i.Type.Value)
-            .Concat(document.Steps.SelectMany(s => s.Retry?.On ?? EquatableArray<LocatedString>.Empty).Select(t => t.Value));
+            .Concat(document.Steps.SelectMany(s => s.Retry?.On ?? EquatableArray<LocatedString>.Empty).Select(t => t.Value))
+            .Concat(document.Steps.Where(s => s.Signal is not null && s.SignalType is not null).Select(s => s.SignalType!.Value.Value));
 
     private BindingResult BindCore(string defaultNamespace, IReadOnlyList<TypeClaim> claims)
     {
@@ -102,7 +103,12 @@ internal sealed partial class WorkflowBinder
                 : steps[index].Workflow is { } called && _scope.Find(called.Value) is { IsValid: true } signature ? WorkflowAction(signature)
                 : null;
             var outputType = action?.OutputTypeName is { } single && steps[index].ForEach is not null ? types.ArrayOf(single) : action?.OutputTypeName;
-            references.Add(id, new StepReference(index, id, action?.Name ?? string.Empty, outputType,
+            if (steps[index].Waits)
+            {
+                outputType = SignalOutputTypeName(steps[index]);
+            }
+
+            references.Add(id, new StepReference(index, id, steps[index].Waits ? WaitName(steps[index]) : action?.Name ?? string.Empty, outputType,
                 StepSpec.OutputVariableOf(stepIdentifiers[index]), StepSpec.SucceededVariableOf(stepIdentifiers[index]), MayNotSucceed(index),
                 steps[index].ContinueOnError ? StepSpec.FailedVariableOf(stepIdentifiers[index]) : null,
                 OutputMaybeNull: steps[index].ForEach is null && action?.OutputType is { } declared && declared != action.OutputTypeName && declared.EndsWith("?", StringComparison.Ordinal)));
@@ -125,6 +131,7 @@ internal sealed partial class WorkflowBinder
             }
         }
 
+        CheckWaits();
         SecurityChecker.Check(_document, name => _catalog.Find(name) is { Count: 1 } found && found[0].OutputTypeName is not null, Report);
         var outputs = BindOutputs(expressions, out var outputMembers);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);

@@ -36,6 +36,7 @@ internal static class DurableEmitter
         w.Line();
         w.Line($"/// <summary>Source-generated JSON metadata only: <c>{Xml(durable.JsonContext)}</c>, then the runtime's built-in types.</summary>");
         w.Line($"private static readonly global::System.Text.Json.JsonSerializerOptions s_json = {Json}.CreateOptions({durable.JsonContext}.Default);");
+        EmitSignals(w, spec);
 
         // Inputs and outputs as JSON objects, property by property (the JSON generator cannot see these records).
         w.Line();
@@ -177,6 +178,10 @@ internal static class DurableEmitter
         w.Close();
         w.Open("catch (global::System.Exception exception)");
         w.Line("await durable.FailAsync(exception, cancellationToken).ConfigureAwait(false);");
+        w.Open($"if ({Durability}.DurableRun.WaitingOf(exception) is {{ }} waiting)");
+        w.Line($"throw new {Durability}.WorkflowRunWaitingException(durable.RunId, waiting.WaitingFor);");
+        w.Close();
+        w.Line();
         w.Open($"if ({Durability}.DurableRun.IsPause(exception))");
         w.Line($"throw new {Durability}.WorkflowRunPausedException(durable.RunId);");
         w.Close();
@@ -289,6 +294,86 @@ internal static class DurableEmitter
         w.Close();
         w.Close();
     }
+
+    /// <summary>
+    /// A waiting step: <c>DurableWaits.SignalAsync</c> or <c>SleepAsync</c>, which restore a completed wait, consume
+    /// a stored signal (recording the step with it), or leave the run waiting.
+    /// </summary>
+    public static string WaitStatement(WorkflowSpec spec, StepSpec step, string instance, string token, string? recorder, bool storeOutput)
+    {
+        var wait = step.Wait!;
+        var durable = recorder is null ? "null" : recorder + "?.Durable";
+        var signature = $"s_stepSignatures[{spec.IndexOf(step)}]";
+        if (!wait.IsSignal)
+        {
+            return $"await {Durability}.DurableWaits.SleepAsync({durable}, {Literal(step.Id)}, {signature}, {Ticks(wait.Sleep!)}, {instance}_options.TimeProvider, {token}).ConfigureAwait(false);";
+        }
+
+        var timeout = wait.Timeout is { } t ? Ticks(t) : "null";
+        if (wait.PayloadType is not { } type)
+        {
+            return $"await {Durability}.DurableWaits.SignalAsync({durable}, {Literal(step.Id)}, {signature}, {Literal(wait.SignalName!)}, {timeout}, {token}).ConfigureAwait(false);";
+        }
+
+        var store = storeOutput ? step.OutputVariable : "_";
+        return $"{store} = await {Durability}.DurableWaits.SignalAsync<{type}>({durable}, {Literal(step.Id)}, {signature}, {Literal(wait.SignalName!)}, {timeout}, s_json, {token}).ConfigureAwait(false);";
+    }
+
+    private static string Ticks(DurationSpec duration)
+        => $"global::System.TimeSpan.FromTicks({duration.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)}L)";
+
+    /// <summary>Per signal: a constant with its name and a typed send method, so a wrong payload does not compile.</summary>
+    private static void EmitSignals(SourceWriter w, WorkflowSpec spec)
+    {
+        foreach (var step in spec.Steps)
+        {
+            if (step.Wait is not { IsSignal: true } wait)
+            {
+                continue;
+            }
+
+            var member = Identifiers.ToPascalCase(wait.SignalName!);
+            var constant = member + "Signal";
+            w.Line();
+            w.Line($"/// <summary>The name of the signal step <c>{Xml(step.Id)}</c> waits for.</summary>");
+            w.Line($"public const string {constant} = {Literal(wait.SignalName!)};");
+            w.Line();
+            w.Line($"/// <summary>");
+            w.Line($"/// Sends signal <c>{Xml(wait.SignalName!)}</c> to run <paramref name=\"runId\"/>: stored once (a resend with the same");
+            w.Line("/// <paramref name=\"signalId\"/> is ignored) and consumed by step <c>" + Xml(step.Id) + "</c>, now if the run waits for it, else when it gets there.");
+            w.Line("/// </summary>");
+            w.Line("/// <returns>False when a signal with this id was sent before (nothing changed).</returns>");
+            w.Line($"/// <exception cref=\"{Durability}.WorkflowSignalRefusedException\">The run does not exist or has finished.</exception>");
+            var payload = wait.PayloadType is { } type ? $"{type} payload, " : string.Empty;
+            var json = wait.PayloadType is { } t ? $"{Json}.Serialize<{t}>(payload, s_json)" : "null";
+            w.Open($"public static {ValueTask}<bool> Send{member}Async({Durability}.WorkflowRuns runs, string runId, {payload}string? signalId = null, {CancellationToken} cancellationToken = default)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(runs);");
+            w.Line($"return runs.SignalAsync(runId, {constant}, {json}, signalId, cancellationToken);");
+            w.Close();
+        }
+    }
+
+    /// <summary>The descriptor's signals: names, payload types, and a check of a payload's JSON (for the command line).</summary>
+    public static void EmitSignalDescriptors(SourceWriter w, WorkflowSpec spec)
+    {
+        w.Line("{");
+        w.Line("    Signals = new global::Workflows.WorkflowSignalDescriptor[]");
+        w.Line("    {");
+        foreach (var step in spec.Steps)
+        {
+            if (step.Wait is { IsSignal: true } wait)
+            {
+                var check = wait.PayloadType is { } type ? $"static json => {Json}.Deserialize<{type}>(json, s_json!)" : "null"; // s_json is declared (and set) after Descriptor
+                var typeName = wait.PayloadType is { } display ? Literal(display.StartsWith("global::", System.StringComparison.Ordinal) ? display.Substring(8) : display) : "null";
+                w.Line($"        new global::Workflows.WorkflowSignalDescriptor({Literal(wait.SignalName!)}, {Literal(step.Id)}, {typeName}, {check}),");
+            }
+        }
+
+        w.Line("    },");
+        w.Line("};");
+    }
+
+    public static bool HasSignals(WorkflowSpec spec) => spec.Durable is not null && spec.Steps.Any(s => s.Wait is { IsSignal: true });
 
     private static string Camel(string identifier) => char.ToLowerInvariant(identifier[0]) + identifier.Substring(1);
 

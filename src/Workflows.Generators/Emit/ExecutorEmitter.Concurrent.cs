@@ -131,7 +131,8 @@ internal static partial class ExecutorEmitter
 
         if (spec.HasCleanup)
         {
-            w.Open("if (Failure is { } failure)");
+            // A durable run that stops to wait or pause has not failed: nothing is undone.
+            w.Open(spec.Durable is null ? "if (Failure is { } failure)" : "if (Failure is { } failure && !global::Workflows.Durability.DurableRun.IsPause(failure))");
             EmitCleanup(w, spec, recorder: "Recorder");
             w.Close();
         }

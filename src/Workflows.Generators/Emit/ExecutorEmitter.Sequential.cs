@@ -183,7 +183,7 @@ internal static partial class ExecutorEmitter
         if (spec.HasCleanup)
         {
             w.Close();
-            w.Open("catch (global::Workflows.WorkflowFailedException failure)");
+            w.Open(spec.Durable is null ? "catch (global::Workflows.WorkflowFailedException failure)" : "catch (global::Workflows.WorkflowFailedException failure) when (!global::Workflows.Durability.DurableRun.IsPause(failure))");
             EmitCleanup(w, spec, recorder: recorder!); // a run with cleanup awaits, so it always has its recorder
             w.Line("throw;");
             w.Close();

@@ -22,8 +22,13 @@ internal static partial class ExecutorEmitter
         }
 
         RecorderLine(w, recorder, $"Started({index})");
-        var checkpointed = recorder is not null && DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
-        if (step.ForEach is not null)
+        var checkpointed = step.Wait is null && recorder is not null && DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
+        if (step.Wait is not null)
+        {
+            // Restored, consumed and recorded by the runtime: a wait and its record are one transaction.
+            w.Line(DurableEmitter.WaitStatement(spec, step, instance, token, recorder, storeOutput));
+        }
+        else if (step.ForEach is not null)
         {
             EmitForEachCall(w, spec, step, instance, token, recorder!, storeOutput);
         }

@@ -119,7 +119,15 @@ internal static partial class ExecutorEmitter
             w.Line("        new string[] { " + string.Join(", ", batch.Select(i => Literal(spec.Steps[i].Id))) + " },");
         }
 
-        w.Line("    });");
+        if (DurableEmitter.HasSignals(spec))
+        {
+            w.Line("    })");
+            DurableEmitter.EmitSignalDescriptors(w, spec);
+        }
+        else
+        {
+            w.Line("    });");
+        }
     }
 
     private static void EmitConstructor(SourceWriter w, WorkflowSpec spec)

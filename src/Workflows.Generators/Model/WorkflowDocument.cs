@@ -62,10 +62,16 @@ internal sealed record StepDocument(
     SourceSpan Span,
     LocatedString? Workflow = null,
     ArgumentValue? ForEach = null,
-    int? MaxParallel = null)
+    int? MaxParallel = null,
+    LocatedString? Signal = null,
+    LocatedString? SignalType = null,
+    DurationValue? Sleep = null)
 {
     /// <summary>What the step calls: its action, or the workflow it runs (<c>workflow:</c>).</summary>
     public LocatedString? Target => Action ?? Workflow;
+
+    /// <summary>True for a step that waits (<c>signal:</c> or <c>sleep:</c>) instead of calling anything.</summary>
+    public bool Waits => Signal is not null || Sleep is not null;
 }
 
 /// <summary>One entry of <c>on: schedule:</c>, already checked: a valid cron expression and a known time zone.</summary>

@@ -131,7 +131,8 @@ internal sealed record StepSpec(
     bool ConditionReadsInputsOnly = false,
     ForEachSpec? ForEach = null,
     int ChildIndex = -1,
-    string? ItemOutputTypeName = null)
+    string? ItemOutputTypeName = null,
+    WaitSpec? Wait = null)
 {
     /// <summary>True when the step runs another workflow (<c>workflow:</c>) rather than an action.</summary>
     public bool RunsWorkflow => ChildIndex >= 0;
@@ -143,7 +144,7 @@ internal sealed record StepSpec(
     /// a <c>foreach</c> or another workflow. A step that cannot yield runs to its end on the caller's thread.
     /// </summary>
     public bool MayAwait
-        => ReturnKind is not (ActionReturnKind.Void or ActionReturnKind.Value) || Resilience is not null || ForEach is not null || RunsWorkflow;
+        => ReturnKind is not (ActionReturnKind.Void or ActionReturnKind.Value) || Resilience is not null || ForEach is not null || RunsWorkflow || Wait is not null;
 
     public bool HasOutput => OutputType is not null;
 
@@ -189,6 +190,16 @@ internal sealed record ForEachSpec(string Source, string ItemType, string? ItemO
 /// <param name="HostIndexes">Which of this workflow's hosts the child's constructor takes, in order.</param>
 /// <param name="HasInputs">True when the child takes an <c>Inputs</c> record.</param>
 internal sealed record ChildWorkflowSpec(string ClassName, string FieldName, EquatableArray<int> HostIndexes, bool HasInputs, bool HasOutputs = false);
+
+/// <summary>
+/// What a waiting step waits for: a signal (<see cref="SignalName"/>, with an optional payload type and timeout)
+/// or a durable timer (<see cref="Sleep"/>).
+/// </summary>
+/// <param name="PayloadType">The payload's C# type, fully qualified; null for a signal without payload.</param>
+internal sealed record WaitSpec(string? SignalName, string? PayloadType, DurationSpec? Timeout, DurationSpec? Sleep)
+{
+    public bool IsSignal => SignalName is not null;
+}
 
 /// <summary>What durable runs of the workflow need: its JSON context and what identifies its definition.</summary>
 /// <param name="JsonContext">The <c>JsonSerializerContext</c> class, fully qualified.</param>

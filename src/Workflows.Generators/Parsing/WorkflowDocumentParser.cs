@@ -14,10 +14,11 @@ namespace Workflows.Generators.Parsing;
 /// Reads a workflow file into a <see cref="WorkflowDocument"/>, reporting syntax (WF0005), schema (WF0006)
 /// and naming (WF0009) problems. Knows nothing about C#: binding to actions is <see cref="Binding.WorkflowBinder"/>'s job.
 /// </summary>
-internal sealed class WorkflowDocumentParser
+internal sealed partial class WorkflowDocumentParser
 {
     // The same patterns as workflow.schema.json; match them through Whole, because .NET's $ also matches before a final \n.
     private static readonly Regex s_stepId = new("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_signalName = new("^[A-Za-z][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
     private static readonly Regex s_workflowName = new("^[A-Za-z][A-Za-z0-9 _.-]*$", RegexOptions.CultureInvariant);
 
     private readonly string _path;
@@ -476,6 +477,9 @@ internal sealed class WorkflowDocumentParser
         int? maxParallel = null;
         SourceSpan? maxParallelSpan = null;
         var idWasWritten = false;
+        LocatedString? signal = null;
+        LocatedString? signalType = null;
+        DurationValue? sleep = null;
 
         foreach (var (keyNode, value) in Entries(mapping, WorkflowSchema.StepKeys, "a step"))
         {
@@ -531,6 +535,21 @@ internal sealed class WorkflowDocumentParser
                     maxParallel = ParseMaxParallel(value, "A step's 'max_parallel'");
                     maxParallelSpan = Span(value);
                     break;
+                case WorkflowSchema.StepSignal:
+                    signal = RequireString(value, "A step's 'signal'");
+                    if (signal is { } signalName && !Whole(s_signalName, signalName.Value))
+                    {
+                        Report(DiagnosticDescriptors.InvalidSignalName, signalName.Span, signalName.Value);
+                        signal = null;
+                    }
+
+                    break;
+                case WorkflowSchema.StepSignalType:
+                    signalType = RequireString(value, "A signal step's 'type'");
+                    break;
+                case WorkflowSchema.StepSleep:
+                    sleep = ParseDuration(value, "A step's 'sleep'");
+                    break;
             }
         }
 
@@ -542,10 +561,15 @@ internal sealed class WorkflowDocumentParser
 
         var wroteAction = mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepAction });
         var wroteWorkflow = mapping.Entries.Exists(e => e.Key is YamlScalar { Value: WorkflowSchema.StepWorkflow });
-        if (!wroteAction && !wroteWorkflow)
+        var waits = CheckWaitStep(mapping, stepName, wroteAction || wroteWorkflow, ref signal, ref signalType, ref sleep);
+        if (waits)
+        {
+            // A waiting step calls nothing: what it waits for was checked above.
+        }
+        else if (!wroteAction && !wroteWorkflow)
         {
             Report(DiagnosticDescriptors.SchemaViolation, id?.Span ?? Span(mapping, collapse: true),
-                $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method, or 'workflow: <name>' to run another workflow.");
+                $"Step '{stepName}' has no 'action'. Add 'action: <name>' naming a [WorkflowAction] method, 'workflow: <name>' to run another workflow, 'signal: <name>' to wait for a signal or 'sleep: <duration>' to wait.");
         }
         else if (wroteAction && wroteWorkflow && workflow is { } both)
         {
@@ -561,7 +585,8 @@ internal sealed class WorkflowDocumentParser
         // A step without a usable id (already reported) is still checked: its action, arguments and expressions
         // are independent of the id. Its stand-in id cannot be written in YAML, so nothing can depend on it.
         var stepIdOrStandIn = id ?? new LocatedString($"(no id, line {mapping.Start.Line + 1})", Span(mapping, collapse: true));
-        return new StepDocument(stepIdOrStandIn, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true), workflow, forEach, maxParallel);
+        return new StepDocument(stepIdOrStandIn, action, displayName, description, dependsOn, with, condition, timeout, retry, continueOnError, compensate, Span(mapping, collapse: true), workflow, forEach, maxParallel,
+            signal, signalType, sleep);
     }
 
     private EquatableArray<LocatedString> ParseDependsOn(YamlNode node, string? wrongKind = null)

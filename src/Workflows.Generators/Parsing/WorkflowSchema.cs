@@ -50,6 +50,9 @@ internal static class WorkflowSchema
     public const string StepWorkflow = "workflow";
     public const string StepForEach = "foreach";
     public const string StepMaxParallel = "max_parallel";
+    public const string StepSignal = "signal";
+    public const string StepSignalType = "type";
+    public const string StepSleep = "sleep";
 
     public const string CompensateAction = "action";
     public const string CompensateWith = "with";
@@ -82,5 +85,5 @@ internal static class WorkflowSchema
     /// <summary>The values of a step's <c>on_error</c>; the first is the default.</summary>
     public static readonly string[] OnErrorValues = { OnErrorFail, OnErrorContinue };
 
-    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepWorkflow, StepDependsOn, StepIf, StepForEach, StepMaxParallel, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate };
+    public static readonly string[] StepKeys = { StepId, StepName, StepDescription, StepAction, StepWorkflow, StepDependsOn, StepIf, StepForEach, StepMaxParallel, StepWith, StepTimeout, StepRetry, StepOnError, StepCompensate, StepSignal, StepSignalType, StepSleep };
 }

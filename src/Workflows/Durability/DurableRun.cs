@@ -13,7 +13,7 @@ namespace Workflows.Durability;
 /// the run's outcome once. Not meant to be used directly: generated code drives it.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class DurableRun : IAsyncDisposable
+public sealed partial class DurableRun : IAsyncDisposable
 {
     private readonly IWorkflowStore _store;
     private readonly WorkflowOptions _options;
@@ -109,7 +109,9 @@ public sealed class DurableRun : IAsyncDisposable
             {
                 run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
                     ?? await TakeOverFromGoneOwnerAsync(store, options, run, now, cancellationToken).ConfigureAwait(false)
-                    ?? throw new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil);
+                    ?? throw (run.Status == RunStatus.Waiting
+                        ? await WaitingExceptionAsync(store, runId, cancellationToken).ConfigureAwait(false)
+                        : new WorkflowRunInProgressException(runId, run.Owner, run.LeaseUntil));
             }
 
             completed = await CompletedStepsAsync(store, runId, cancellationToken).ConfigureAwait(false);
@@ -606,6 +608,11 @@ public sealed class DurableRun : IAsyncDisposable
             return;
         }
 
+        if (IsWaiting(exception) && await LeaveWaitingAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (IsPause(exception))
         {
             await StopForPauseAsync().ConfigureAwait(false);
@@ -690,8 +697,8 @@ public sealed class DurableRun : IAsyncDisposable
         return null;
     }
 
-    /// <summary>True when the exception is (or wraps) the pause of this run.</summary>
-    public static bool IsPause(Exception exception) => Find<WorkflowRunPausedException>(exception) is not null;
+    /// <summary>True when the exception is (or wraps) the pause of this run, or its leaving to wait: it stays resumable.</summary>
+    public static bool IsPause(Exception exception) => Find<WorkflowRunPausedException>(exception) is not null || Find<WorkflowRunWaitingException>(exception) is not null;
 
     private async ValueTask CompleteAsync(RunStatus status, string? outputsJson, string? error)
     {

@@ -225,6 +225,9 @@ public enum RunStatus
     /// <summary>Finished: cancelled.</summary>
     Cancelled,
 
-    /// <summary>Waiting for a signal or a timer, owned by no process; a claimer continues it once woken.</summary>
+    /// <summary>
+    /// Waiting for a signal or a timer (<c>signal:</c>, <c>sleep:</c> steps), with no owner: claimable again once
+    /// the signal arrives or the time comes.
+    /// </summary>
     Waiting,
 }

@@ -83,6 +83,64 @@ public sealed class WorkflowRuns
         return await ChangeAsync(runId, RunStatus.Pending, Retryable, "retried", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends signal <paramref name="name"/> to run <paramref name="runId"/>: stored once, it wakes the run if it waits
+    /// for it, and is otherwise kept until a step of the run waits for it. Prefer the generated, typed
+    /// <c>Send...Async</c> methods, which serialize the payload with the workflow's json_context.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="name">The signal's name, as its <c>signal:</c> step writes it.</param>
+    /// <param name="payloadJson">The payload as JSON; null for none.</param>
+    /// <param name="signalId">Makes a resend idempotent: a second signal with this id is ignored. A new id when null.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>False when a signal with <paramref name="signalId"/> was sent before (nothing changed).</returns>
+    /// <exception cref="WorkflowSignalRefusedException">The run does not exist or has finished.</exception>
+    /// <exception cref="ArgumentException"><paramref name="payloadJson"/> is not JSON.</exception>
+    public async ValueTask<bool> SignalAsync(string runId, string name, string? payloadJson = null, string? signalId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (payloadJson is not null)
+        {
+            try
+            {
+                using var _ = System.Text.Json.JsonDocument.Parse(payloadJson);
+            }
+            catch (System.Text.Json.JsonException exception)
+            {
+                throw new ArgumentException($"The payload of signal '{name}' is not JSON: {exception.Message}", nameof(payloadJson));
+            }
+        }
+
+        var store = _store as IWorkflowSignalStore ?? throw new NotSupportedException($"The workflow store {_store.GetType().Name} does not keep signals: use the SQLite or PostgreSQL store.");
+        var now = _time.GetUtcNow();
+        var delivery = await store.SendSignalAsync(new NewSignal(runId, name, signalId ?? Guid.NewGuid().ToString("N"), payloadJson, now), cancellationToken).ConfigureAwait(false);
+        switch (delivery)
+        {
+            case SignalDelivery.RunNotFound:
+                throw new WorkflowSignalRefusedException(runId, name, $"there is no run '{runId}'");
+            case SignalDelivery.RunFinished:
+                var run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+                throw new WorkflowSignalRefusedException(runId, name, $"run '{runId}' has finished ({run?.Status.ToString().ToLowerInvariant() ?? "finished"})");
+            case SignalDelivery.Duplicate:
+                return false;
+        }
+
+        await _store.AppendEventAsync(new RunEvent(runId, 0, now, "signal-sent", null, name), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>What a waiting run waits for; null when the run does not wait (or the store keeps no waits).</summary>
+    public async ValueTask<RunWait?> GetWaitAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (_store is not IWorkflowSignalStore store || (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Status != RunStatus.Waiting)
+        {
+            return null;
+        }
+
+        return await store.GetWaitAsync(runId, cancellationToken).ConfigureAwait(false);
+    }
+
     private static RunStatus[] Retryable => new[] { RunStatus.Failed, RunStatus.Cancelled };
 
     /// <summary>Runs matching the query, newest first.</summary>

@@ -213,8 +213,9 @@ public abstract class ConcurrentWorkflowRun : CancellationTokenSource, IValueTas
             }
         }
 
+        var pause = exception is Durability.WorkflowRunPausedException or Durability.WorkflowRunWaitingException;
+
         var failure = new WorkflowFailedException(WorkflowName, stepId, attempts, exception);
-        var pause = exception is Durability.WorkflowRunPausedException;
         if (Interlocked.CompareExchange(ref _failure, failure, null) is { } first)
         {
             if (!pause)

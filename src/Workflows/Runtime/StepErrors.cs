@@ -13,10 +13,10 @@ public static class StepErrors
     /// which must reach the caller unwrapped.
     /// </summary>
     /// <remarks>
-    /// A durable run's own stops are never a step's failure either: its pause, a lost lease, the store's failure.
+    /// A durable run's own stops are never a step's failure either: its pause, its leaving to wait (<c>signal:</c>, <c>sleep:</c>), a lost lease, the store's failure.
     /// They must reach the run unchanged (not retried, not caught by <c>on_error: continue</c>).
     /// </remarks>
     public static bool IsFailure(Exception exception, CancellationToken cancellationToken)
         => !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            && exception is not (Durability.WorkflowRunPausedException or Durability.WorkflowLeaseLostException or Durability.WorkflowStoreException);
+            && exception is not (Durability.WorkflowRunPausedException or Durability.WorkflowRunWaitingException or Durability.WorkflowLeaseLostException or Durability.WorkflowStoreException);
 }
