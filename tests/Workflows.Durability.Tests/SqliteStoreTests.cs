@@ -42,7 +42,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT MAX(version) FROM schema_version";
-        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
+        Assert.Equal(3L, (long?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         var tables = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -78,13 +78,31 @@ public sealed class SqliteStoreTests : StoreConformanceTests
     [Fact]
     public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
     {
-        // A store as version 1 wrote it: no control column, one version row.
-        await Store.StartRunAsync(new NewRun("old", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
+        // A file exactly as version 1 of the store wrote it (its schema, verbatim), with one run.
+        Directory.CreateDirectory(directory);
         await using (var connection = new SqliteConnection("Data Source=" + DatabasePath + ";Pooling=False"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE runs DROP COLUMN control; DELETE FROM schema_version WHERE version > 1;";
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                CREATE TABLE runs (run_id TEXT NOT NULL PRIMARY KEY, workflow TEXT NOT NULL, definition_hash TEXT NOT NULL, status TEXT NOT NULL,
+                    inputs TEXT NULL, outputs TEXT NULL, error TEXT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                    completed_at INTEGER NULL, owner TEXT NULL, lease_until INTEGER NULL);
+                CREATE INDEX runs_claim ON runs (status, lease_until);
+                CREATE INDEX runs_created ON runs (created_at);
+                CREATE INDEX runs_workflow_created ON runs (workflow, created_at);
+                CREATE TABLE steps (run_id TEXT NOT NULL, step_id TEXT NOT NULL, item_index INTEGER NOT NULL, signature TEXT NOT NULL,
+                    attempts INTEGER NOT NULL, status TEXT NOT NULL, output TEXT NULL, error TEXT NULL, started_at INTEGER NOT NULL,
+                    completed_at INTEGER NOT NULL, recorded INTEGER NOT NULL, PRIMARY KEY (run_id, step_id, item_index));
+                CREATE INDEX steps_recorded ON steps (run_id, recorded);
+                CREATE TABLE events (sequence INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
+                    step_id TEXT NULL, detail TEXT NULL);
+                CREATE INDEX events_run ON events (run_id, sequence);
+                INSERT INTO schema_version (version) VALUES (1);
+                INSERT INTO runs VALUES ('old', 'orders', 'hash', 'running', NULL, NULL, NULL, 1, 1, NULL, 'owner-a', 4102444800000);
+                """;
             await command.ExecuteNonQueryAsync();
         }
 
