@@ -22,8 +22,8 @@ internal sealed record TypeClaim(string FilePath, string WorkflowName, string Na
             return null;
         }
 
-        var className = pascal.EndsWith("Workflow", System.StringComparison.Ordinal) ? pascal : pascal + "Workflow";
+        var className = Versioning.WorkflowVersion.ClassName(pascal, document.Version?.Value);
         var ns = document.Namespace?.Value ?? defaultNamespace;
-        return new TypeClaim(document.FilePath, name.Value, ns, className, name.Span);
+        return new TypeClaim(document.FilePath, document.DefinitionName!, ns, className, name.Span);
     }
 }
