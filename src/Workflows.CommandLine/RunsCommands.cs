@@ -217,6 +217,10 @@ internal static class RunsCommands
         var run = details.Run;
         o.WriteLine($"run:        {Format.Terminal(run.RunId)}");
         o.WriteLine($"workflow:   {Format.Terminal(run.WorkflowName)}");
+        if (WorkflowVersions.Parse(run.WorkflowName) is { Version: > 1 } versioned)
+        {
+            o.WriteLine($"version:    {versioned.Version}");
+        }
         o.WriteLine($"status:     {Format.Status(run.Status)}");
         o.WriteLine($"created:    {Format.Time(run.CreatedAt)}");
         o.WriteLine($"updated:    {Format.Time(run.UpdatedAt)}");
