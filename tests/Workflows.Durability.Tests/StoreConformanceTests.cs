@@ -14,7 +14,7 @@ namespace Workflows.Durability.Tests;
 /// Times are whole milliseconds (SQLite keeps milliseconds) and near the real clock (PostgreSQL checks leases
 /// against the database's <c>now()</c>).
 /// </summary>
-public abstract class StoreConformanceTests : IAsyncLifetime
+public abstract partial class StoreConformanceTests : IAsyncLifetime
 {
     protected StoreConformanceTests()
     {
