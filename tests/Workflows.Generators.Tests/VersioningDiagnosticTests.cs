@@ -227,6 +227,23 @@ public sealed class VersioningDiagnosticTests
         Assert.Contains("orders@2 | step | send | orders.ship -> string", accepted, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_workflow_step_names_a_version_by_its_definition_name()
+    {
+        var v1 = Change(Orders, "name: orders\n", "name: orders\nversion: 1\n");
+        var v2 = Change(Change(Orders, "name: orders\n", "name: orders\nversion: 2\n"), "- id: ship", "- id: send");
+        const string Caller = "name: caller\njson_context: TestApp.ShopJson\nsteps:\n  - id: old\n    workflow: orders\n    with: { id: a }\n  - id: new\n    workflow: orders@2\n    with: { id: b }\n";
+
+        var result = Build(Actions, shipped: null, ("flows/orders.v1.workflow.yaml", v1), (OrdersPath, v2), ("flows/caller.workflow.yaml", Caller));
+
+        Assert.Empty(result.AnalyzerExceptions);
+        Assert.Empty(result.WorkflowDiagnostics);
+        Assert.Empty(result.CompilerErrors);
+        var caller = result.GeneratedSource("TestApp.CallerWorkflow.g.cs")!;
+        Assert.Contains("global::TestApp.OrdersV1Workflow", caller, StringComparison.Ordinal);
+        Assert.Contains("global::TestApp.OrdersV2Workflow", caller, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("two")]
