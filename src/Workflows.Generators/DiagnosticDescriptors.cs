@@ -304,6 +304,11 @@ internal static class DiagnosticDescriptors
         "A line of Workflows.Shipped.txt cannot be read",
         "{0}({1}): {2}. Fix the line, or rewrite the file from the current workflows with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
 
+    public static readonly DiagnosticDescriptor DuplicateWorkflowVersion = Error(
+        "WF0709",
+        "Two workflow files define the same version of a workflow",
+        "Version {1} of workflow '{0}' is also defined by '{2}': durable runs are stored by name and version, so each version is defined once (no 'version:' means version 1). Give one of them another 'version:'.");
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         DependencyCycle, UnknownDependency, UnknownAction, DuplicateStepId, MalformedFile, SchemaViolation,
@@ -318,7 +323,7 @@ internal static class DiagnosticDescriptors
         DurableWithoutJsonContext, InvalidJsonContext, TypeNotInJsonContext, CalledWorkflowNotDurable,
         InvalidCron, UnknownTimeZone,
         ShippedStepRemoved, ShippedStepOutputChanged, ShippedStepActionChanged, ShippedInputTypeChanged, ShippedInputRemoved,
-        ShippedInputNowRequired, ShippedWorkflowRemoved, ShippedFileMalformed,
+        ShippedInputNowRequired, ShippedWorkflowRemoved, ShippedFileMalformed, DuplicateWorkflowVersion,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

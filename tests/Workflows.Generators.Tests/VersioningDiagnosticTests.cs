@@ -245,6 +245,23 @@ public sealed class VersioningDiagnosticTests
     }
 
     [Theory]
+    // No version: is version 1.
+    [InlineData("", "version: 1\n", "1")]
+    // Another namespace: another class, but the same stored name.
+    [InlineData("version: 2\nnamespace: Other\n", "version: 2\n", "2")]
+    public void Two_files_defining_one_version_is_an_error(string first, string second, string version)
+    {
+        var result = Build(Actions, shipped: null,
+            ("flows/a.workflow.yaml", Change(Orders, "name: orders\n", "name: orders\n" + first)),
+            ("flows/b.workflow.yaml", Change(Orders, "name: orders\n", "name: orders\n" + second)));
+
+        var errors = result.WorkflowDiagnostics.Where(d => d.Id == "WF0709").ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal((DiagnosticSeverity.Error, 0, 6), (e.Severity, e.Location.GetLineSpan().StartLinePosition.Line, e.Location.GetLineSpan().StartLinePosition.Character)));
+        Assert.Contains($"Version {version} of workflow 'orders' is also defined by 'flows/b.workflow.yaml'", errors.Select(e => e.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).First(m => m.Contains("b.workflow", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("0")]
     [InlineData("two")]
     [InlineData("-1")]

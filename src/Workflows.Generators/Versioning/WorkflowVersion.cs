@@ -12,6 +12,13 @@ internal static class WorkflowVersion
     public static string DefinitionName(string name, string? version)
         => version is null or "1" ? name : name + Separator + version;
 
+    /// <summary>The name and version of a definition name (<c>orders@2</c> is <c>(orders, 2)</c>; a plain name is version 1).</summary>
+    public static (string Name, string Version) Split(string definitionName)
+    {
+        var at = definitionName.LastIndexOf(Separator);
+        return at > 0 ? (definitionName.Substring(0, at), definitionName.Substring(at + 1)) : (definitionName, "1");
+    }
+
     /// <summary>The class of a versioned workflow: <c>Orders</c> + <c>V2</c> + <c>Workflow</c>.</summary>
     public static string ClassName(string pascalName, string? version)
     {
