@@ -193,6 +193,7 @@ public sealed class VersioningDiagnosticTests
     [InlineData("orders | input | x | int | sometimes", "expected '<workflow> | input | <name> | <type> | required' (or optional)")]
     [InlineData("orders | definition | not-hex", "expected '<workflow> | definition | <hash in hex digits>'")]
     [InlineData("orders", "expected '<workflow> | <kind> | ...'")]
+    [InlineData("other | stepp | x | y", "unknown kind 'stepp'")]
     [InlineData("orders | step | load | orders.load -> global::TestApp.Order", "step 'load' of workflow 'orders' is listed twice")]
     public void A_malformed_line_is_reported_with_its_file_and_line(string line, string problem)
     {

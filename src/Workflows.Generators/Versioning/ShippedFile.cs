@@ -102,8 +102,15 @@ internal sealed class ShippedFile
                 continue;
             }
 
+            var known = new HashSet<string>(workflows.Keys, StringComparer.Ordinal);
             if (ParseLine(line, number, span, workflows) is { } problem)
             {
+                // A workflow named only by unreadable lines is not recorded (it would read as deleted: WF0707).
+                foreach (var added in workflows.Keys.Where(k => !known.Contains(k)).ToList())
+                {
+                    workflows.Remove(added);
+                }
+
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ShippedFileMalformed, span,
                     path, (number + 1).ToString(CultureInfo.InvariantCulture), problem));
             }
