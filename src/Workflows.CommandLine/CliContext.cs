@@ -37,10 +37,10 @@ internal sealed class CliContext
 
     public TimeProvider Time => Settings.Options?.TimeProvider ?? TimeProvider.System;
 
-    /// <summary>The registration named <paramref name="name"/>, or a usage error listing the known ones.</summary>
+    /// <summary>The registration named <paramref name="name"/> (its newest version), or a usage error listing the known ones.</summary>
     public WorkflowRegistration Find(string name)
     {
-        if (Catalog.TryGet(name, out var registration))
+        if (WorkflowVersions.Find(Catalog, name) is { } registration)
         {
             return registration;
         }

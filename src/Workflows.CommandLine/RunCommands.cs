@@ -197,7 +197,7 @@ internal static class RunCommands
     {
         if (!context.Catalog.TryGet(workflowName, out var registration))
         {
-            throw new RefusedException($"Run '{runId}' is of workflow '{workflowName}', which this app does not have ({context.Known()}). It stays pending for an app that has it.");
+            throw new RefusedException(WorkflowVersions.MissingVersion(context.Catalog, runId, workflowName) ?? $"Run '{runId}' is of workflow '{workflowName}', which this app does not have ({context.Known()}). It stays pending for an app that has it.");
         }
 
         if (registration.ResumeAsync is null)

@@ -243,6 +243,11 @@ internal static class RunsCommands
         var run = details.Run;
         o.WriteLine($"run:        {Format.Terminal(run.RunId)}");
         o.WriteLine($"workflow:   {Format.Terminal(run.WorkflowName)}");
+        if (WorkflowVersions.Parse(run.WorkflowName) is { Version: > 1 } versioned)
+        {
+            o.WriteLine($"version:    {versioned.Version}");
+        }
+
         o.WriteLine($"status:     {Format.Status(run.Status)}{(run.Requested is { } asked ? $" ({(asked == RunControl.Pause ? "pause" : "cancel")} requested)" : string.Empty)}");
         if (wait is not null)
         {

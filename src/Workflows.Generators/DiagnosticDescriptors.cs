@@ -290,6 +290,53 @@ internal static class DiagnosticDescriptors
         "WF0806",
         "A key a waiting step cannot have",
         "Step '{0}' cannot use '{1}': {2}.");
+    // Versioning of durable workflows against Workflows.Shipped.txt (Versioning/VersionChecker.cs).
+    private const string KeepOrVersion = " Keep the old step, or keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'; once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.";
+
+    public static readonly DiagnosticDescriptor ShippedStepRemoved = Warning(
+        "WF0701",
+        "A durable workflow lost a step that runs in flight completed",
+        "Durable workflow '{0}' no longer has step '{1}' ({2}), which Workflows.Shipped.txt records: runs of '{0}' in flight that completed it will be refused on resume (WorkflowDefinitionChangedException)." + KeepOrVersion);
+
+    public static readonly DiagnosticDescriptor ShippedStepOutputChanged = Warning(
+        "WF0702",
+        "A durable workflow's step returns another type than runs in flight stored",
+        "Step '{1}' of durable workflow '{0}' now returns '{3}', not '{2}' as Workflows.Shipped.txt records: runs of '{0}' in flight that completed it stored a '{2}' and will be refused on resume." + KeepOrVersion);
+
+    public static readonly DiagnosticDescriptor ShippedStepActionChanged = Warning(
+        "WF0703",
+        "A durable workflow's step calls another action than runs in flight completed",
+        "Step '{1}' of durable workflow '{0}' now calls '{3}', not '{2}' as Workflows.Shipped.txt records: runs of '{0}' in flight that completed it will be refused on resume." + KeepOrVersion);
+
+    public static readonly DiagnosticDescriptor ShippedInputTypeChanged = Warning(
+        "WF0704",
+        "A durable workflow's input changed type",
+        "Input '{1}' of durable workflow '{0}' is now '{3}', not '{2}' as Workflows.Shipped.txt records: runs of '{0}' in flight stored it as '{2}' and may not read back on resume. Keep the type, or keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'; once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
+
+    public static readonly DiagnosticDescriptor ShippedInputRemoved = Warning(
+        "WF0705",
+        "A durable workflow lost an input",
+        "Durable workflow '{0}' no longer has input '{1}' ({2}), which Workflows.Shipped.txt records: runs of '{0}' in flight were started with it, and steps they have yet to run were written for it. Keep the input, or keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'; once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
+
+    public static readonly DiagnosticDescriptor ShippedInputNowRequired = Warning(
+        "WF0706",
+        "A durable workflow requires an input runs in flight were started without",
+        "Input '{1}' of durable workflow '{0}' is required without a default and {2} in Workflows.Shipped.txt: runs of '{0}' in flight were started without a value for it. Give it a default or make it optional, or keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'; once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
+
+    public static readonly DiagnosticDescriptor ShippedWorkflowRemoved = Warning(
+        "WF0707",
+        "A durable workflow that runs may be in flight on is gone",
+        "Workflows.Shipped.txt records durable workflow '{0}', which {1}: its runs in flight can no longer be resumed or recovered (a run is refused while no definition of its version exists). Keep its definition (an older version keeps its file, with 'version:'); once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
+
+    public static readonly DiagnosticDescriptor ShippedFileMalformed = Warning(
+        "WF0708",
+        "A line of Workflows.Shipped.txt cannot be read",
+        "{0}({1}): {2}. Fix the line, or rewrite the file from the current workflows with 'dotnet build -p:WorkflowsAcceptVersions=true'.");
+
+    public static readonly DiagnosticDescriptor DuplicateWorkflowVersion = Error(
+        "WF0709",
+        "Two workflow files define the same version of a workflow",
+        "Version {1} of workflow '{0}' is also defined by '{2}': durable runs are stored by name and version, so each version is defined once (no 'version:' means version 1). Give one of them another 'version:'.");
 
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
@@ -305,6 +352,8 @@ internal static class DiagnosticDescriptors
         DurableWithoutJsonContext, InvalidJsonContext, TypeNotInJsonContext, CalledWorkflowNotDurable,
         InvalidCron, UnknownTimeZone,
         UnknownSignalType, SignalTypeNotInJsonContext, WaitWithoutDurability, DuplicateSignal, InvalidSignalName, WaitStepKey,
+        ShippedStepRemoved, ShippedStepOutputChanged, ShippedStepActionChanged, ShippedInputTypeChanged, ShippedInputRemoved,
+        ShippedInputNowRequired, ShippedWorkflowRemoved, ShippedFileMalformed, DuplicateWorkflowVersion,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

@@ -92,9 +92,21 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             .Select(file => (file.Path, file.GetText(CancellationToken.None)?.ToString()))
             .ToList();
 
+        // Durable workflows are compared with the project's Workflows.Shipped.txt, if it has one, unless this build rewrites it.
+        var shippedFile = options.AdditionalFiles.FirstOrDefault(file => Versioning.ShippedFile.IsShippedFile(file.Path));
+        var accepting = options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.WorkflowsAcceptVersions", out var accept)
+            && string.Equals(accept?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        (string Path, string? Text)? shipped = shippedFile is null || accepting ? null : (shippedFile.Path, shippedFile.GetText(CancellationToken.None)?.ToString());
+        var shippedDiagnostics = new List<DiagnosticInfo>();
+
         // The same entry point as the standalone validator, so a build and 'workflows validate' never disagree.
-        var diagnostics = WorkflowValidation.Validate(files, compilation, defaultNamespace, actions.Select(a => a.Spec), ValidationCache.For(compilation.AssemblyName));
+        var diagnostics = WorkflowValidation.Validate(files, compilation, defaultNamespace, actions.Select(a => a.Spec), ValidationCache.For(compilation.AssemblyName), shipped, shippedDiagnostics);
         var result = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
+        if (shipped is { } read)
+        {
+            result[read.Path] = shippedDiagnostics.Select(d => d.ToDiagnostic()).ToImmutableArray();
+        }
+
         for (var i = 0; i < files.Count; i++)
         {
             result[files[i].Path] = diagnostics[i].Select(d => d.ToDiagnostic()).ToImmutableArray();

@@ -165,6 +165,18 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
                 context.AddSource("WorkflowRegistrations.g.cs", RegistrationEmitter.EmitCatalog(input.Specs, input.Namespace, input.Support));
             }
         });
+
+        // -p:WorkflowsAcceptVersions=true: the durable workflows' new Workflows.Shipped.txt, for the package's targets to copy out.
+        var accepting = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.WorkflowsAcceptVersions", out var accept)
+                && string.Equals(accept?.Trim(), "true", System.StringComparison.OrdinalIgnoreCase));
+        context.RegisterSourceOutput(allSpecs.Combine(accepting), static (context, input) =>
+        {
+            if (input.Right)
+            {
+                context.AddSource(Versioning.ShippedCarrier.HintName, Versioning.ShippedCarrier.Emit(input.Left.Specs));
+            }
+        });
     }
 
     private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<WorkflowSpec?> specs, IncrementalValueProvider<bool> docsEnabled)

@@ -34,13 +34,17 @@ internal static class WorkflowValidation
     /// <param name="defaultNamespace">The namespace of workflows without <c>namespace:</c>.</param>
     /// <param name="actions">The actions to check steps against; by default <see cref="FindActions"/>.</param>
     /// <param name="cache">What an earlier call for the same project left (the analyzer's); null to compute everything.</param>
+    /// <param name="shipped">The project's <c>Workflows.Shipped.txt</c>, to compare durable workflows with; null when it has none.</param>
+    /// <param name="shippedDiagnostics">Receives the diagnostics that belong to the shipped file itself.</param>
     /// <returns>The diagnostics of each file, in the order the files were given.</returns>
     public static IReadOnlyList<DiagnosticInfo>[] Validate(
         IReadOnlyList<(string Path, string? Text)> files,
         Compilation compilation,
         string defaultNamespace,
         IEnumerable<ActionSpec>? actions = null,
-        ValidationCache? cache = null)
+        ValidationCache? cache = null,
+        (string Path, string? Text)? shipped = null,
+        List<DiagnosticInfo>? shippedDiagnostics = null)
     {
         var catalog = new ActionCatalog(actions ?? FindActions(compilation).Select(a => a.Spec));
         var documents = cache?.Parse(files) ?? files
@@ -55,7 +59,19 @@ internal static class WorkflowValidation
             .ToList();
         var jsonContexts = Types.JsonContextResolver.Resolve(compilation, documents.SelectMany(WorkflowBinder.JsonContextNames));
         var bindings = WorkflowSetBinder.Bind(documents, Enumerable.Empty<WorkflowSignature>(), catalog, inputTypes, defaultNamespace, claims, jsonContexts, cache?.Bindings);
-        return bindings.Select(b => (IReadOnlyList<DiagnosticInfo>)b.Diagnostics.ToList()).ToArray();
+        var result = bindings.Select(b => b.Diagnostics.ToList()).ToArray();
+        if (shipped is { } file)
+        {
+            // Opt-in: without the file nothing is compared. Each finding goes to the file it points into.
+            var findings = Versioning.VersionChecker.Check(Versioning.ShippedFile.Parse(file.Path, file.Text), documents, bindings.Select(b => b.Spec).ToList());
+            foreach (var finding in findings)
+            {
+                var index = documents.FindIndex(d => d.FilePath == finding.Span.FilePath);
+                (index >= 0 ? result[index] : shippedDiagnostics)?.Add(finding);
+            }
+        }
+
+        return result.Select(r => (IReadOnlyList<DiagnosticInfo>)r).ToArray();
     }
 
     private static List<(IMethodSymbol, ActionSpec)> FindSourceActions(Compilation compilation, INamedTypeSymbol? attributeType)

@@ -39,7 +39,19 @@ internal static class Program
             parseResult.GetValue(ns),
             parseResult.GetValue(warningsAsErrors))));
 
-        var root = new RootCommand("Workflows: compile-time verified workflows.") { validate };
+        var project = new Option<string?>("--project")
+        {
+            Description = "The project whose Workflows.Shipped.txt to rewrite: a project file, or a folder holding one (default: the current folder).",
+        };
+        var accept = new Command("accept", "Rewrite Workflows.Shipped.txt from the project's current durable workflows (builds it with -p:WorkflowsAcceptVersions=true; arguments after -- go to dotnet build).")
+        {
+            project,
+        };
+        accept.TreatUnmatchedTokensAsErrors = false;
+        accept.SetAction(parseResult => new VersionsAccept(Console.Out, Console.Error).Run(parseResult.GetValue(project), parseResult.UnmatchedTokens));
+        var versions = new Command("versions", "What durable runs in flight depend on (Workflows.Shipped.txt).") { accept };
+
+        var root = new RootCommand("Workflows: compile-time verified workflows.") { validate, versions };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -49,6 +61,7 @@ internal static class Program
             }
 
             await Console.Error.WriteLineAsync("Usage: workflows validate <files or directories...> [--actions <assembly.dll>]... [--namespace <ns>] [--warnings-as-errors]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("       workflows versions accept [--project <folder or project file>] [-- <dotnet build arguments>]").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 

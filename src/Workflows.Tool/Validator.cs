@@ -94,6 +94,25 @@ internal sealed class Validator
             return ExitCodes.Usage;
         }
 
+        // Workflows.Shipped.txt, given as a file or at the top of a folder given: durable workflows are compared with it as a build does.
+        var shippedPath = options.Paths
+            .Select(p => Directory.Exists(p) ? Path.Combine(p, Generators.Versioning.ShippedFile.FileName) : p)
+            .FirstOrDefault(p => Generators.Versioning.ShippedFile.IsShippedFile(p) && File.Exists(p));
+        files.RemoveAll(Generators.Versioning.ShippedFile.IsShippedFile);
+        (string Path, string? Text)? shipped = null;
+        if (shippedPath is not null)
+        {
+            try
+            {
+                shipped = (shippedPath, File.ReadAllText(shippedPath));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _error.WriteLine($"error: cannot read '{shippedPath}': {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }
+
         var texts = new List<(string Path, string? Text)>(files.Count);
         foreach (var file in files)
         {
@@ -119,7 +138,8 @@ internal sealed class Validator
         }
 
         var defaultNamespace = Identifiers.SanitizeNamespace(string.IsNullOrWhiteSpace(options.Namespace) ? CompilationName : options.Namespace);
-        var results = WorkflowValidation.Validate(texts, compilation, defaultNamespace);
+        var shippedDiagnostics = new List<DiagnosticInfo>();
+        var results = WorkflowValidation.Validate(texts, compilation, defaultNamespace, shipped: shipped, shippedDiagnostics: shippedDiagnostics);
 
         var reports = Classify(texts, results, seesAllActions: options.Actions.Count > 0);
         var errors = 0;
@@ -151,7 +171,23 @@ internal sealed class Validator
             }
         }
 
-        _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} error(s), {1} warning(s) in {2} file(s)", errors, warnings, texts.Count));
+        foreach (var info in shippedDiagnostics.OrderBy(d => d.Span.StartLine))
+        {
+            var isError = options.WarningsAsErrors;
+            errors += isError ? 1 : 0;
+            warnings += isError ? 0 : 1;
+            _out.WriteLine(string.Format(
+                CultureInfo.InvariantCulture,
+                "{0}({1},{2}): {3} {4}: {5}",
+                shippedPath,
+                info.Span.StartLine + 1,
+                info.Span.StartColumn + 1,
+                isError ? "error" : "warning",
+                info.Id,
+                info.ToDiagnostic().GetMessage(CultureInfo.InvariantCulture)));
+        }
+
+        _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} error(s), {1} warning(s) in {2} file(s)", errors, warnings, texts.Count + (shipped is null ? 0 : 1)));
         return errors > 0 ? ExitCodes.Errors : ExitCodes.Clean;
     }
 

@@ -16,7 +16,7 @@ internal sealed record ProcessOutput(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class DotNetApp
 {
-    public static ProcessOutput Run(string assembly, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static ProcessOutput Run(string assembly, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,10 +41,10 @@ internal static class DotNetApp
         // Both pipes are drained at once: a child that fills one while the other is read would never exit.
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{assembly}' did not finish within two minutes.");
+            throw new TimeoutException($"'{assembly}' did not finish within {timeout ?? TimeSpan.FromMinutes(2)}.");
         }
 
         return new ProcessOutput(process.ExitCode, output, error.Result);

@@ -4,7 +4,9 @@ using Workflows.Generators.Model;
 namespace Workflows.Generators.Binding;
 
 /// <summary>The generated type a workflow file will produce; two files may not claim the same one (WF0007).</summary>
-internal sealed record TypeClaim(string FilePath, string WorkflowName, string Namespace, string ClassName, SourceSpan NameSpan)
+/// <param name="WorkflowName">The definition name: <c>name</c>, or <c>name@N</c> for <c>version: N</c> above 1.</param>
+/// <param name="Version">The <c>version:</c> as written (canonical), or null.</param>
+internal sealed record TypeClaim(string FilePath, string WorkflowName, string Namespace, string ClassName, SourceSpan NameSpan, string? Version = null)
 {
     public string FullName => Namespace + "." + ClassName;
 
@@ -22,8 +24,8 @@ internal sealed record TypeClaim(string FilePath, string WorkflowName, string Na
             return null;
         }
 
-        var className = pascal.EndsWith("Workflow", System.StringComparison.Ordinal) ? pascal : pascal + "Workflow";
+        var className = Versioning.WorkflowVersion.ClassName(pascal, document.Version?.Value);
         var ns = document.Namespace?.Value ?? defaultNamespace;
-        return new TypeClaim(document.FilePath, name.Value, ns, className, name.Span);
+        return new TypeClaim(document.FilePath, document.DefinitionName!, ns, className, name.Span, document.Version?.Value);
     }
 }

@@ -46,6 +46,19 @@ internal sealed partial class WorkflowBinder
                 return;
             }
         }
+
+        // Versions side by side: runs are stored by definition name, so each version is defined once.
+        foreach (var other in claims)
+        {
+            if ((claim.Version is not null || other.Version is not null)
+                && !string.Equals(other.FilePath, claim.FilePath, StringComparison.Ordinal)
+                && string.Equals(other.WorkflowName, claim.WorkflowName, StringComparison.Ordinal))
+            {
+                var (name, version) = Versioning.WorkflowVersion.Split(claim.WorkflowName);
+                Report(DiagnosticDescriptors.DuplicateWorkflowVersion, claim.NameSpan, name, version, other.FilePath);
+                return;
+            }
+        }
     }
 
     private Dictionary<string, int> IndexSteps(EquatableArray<StepDocument> steps)

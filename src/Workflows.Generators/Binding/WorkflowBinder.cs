@@ -142,7 +142,7 @@ internal sealed partial class WorkflowBinder
         var diagnostics = _diagnostics.ToEquatableArray();
         if (claim is null || _diagnostics.Exists(d => d.IsError) || stepSpecs.Count != steps.Count || steps.Count == 0 || outputs is null || onFailure is null)
         {
-            var invalid = _document.Name is { } name ? WorkflowSignature.Invalid(name.Value, _document.FilePath) : null;
+            var invalid = _document.DefinitionName is { } name ? WorkflowSignature.Invalid(name, _document.FilePath) : null;
             var surface = WorkflowSurfaceBuilder.Build(_document, claim, inputs, outputs ?? _boundOutputs, hosts, _diagnostics, defaultNamespace);
             return new BindingResult(null, diagnostics, invalid, surface);
         }

@@ -40,9 +40,9 @@ internal static class WorkflowSetBinder
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < documents.Count; i++)
         {
-            if (documents[i].Name is { } name && !byName.ContainsKey(name.Value) && !signatures.ContainsKey(name.Value))
+            if (documents[i].DefinitionName is { } name && !byName.ContainsKey(name) && !signatures.ContainsKey(name))
             {
-                byName.Add(name.Value, i);
+                byName.Add(name, i);
             }
         }
 
@@ -81,9 +81,9 @@ internal static class WorkflowSetBinder
             }
 
             results[index] = result;
-            if (result.Signature is { } signature && documents[index].Name is { } name && byName.TryGetValue(name.Value, out var owner) && owner == index)
+            if (result.Signature is { } signature && documents[index].DefinitionName is { } name && byName.TryGetValue(name, out var owner) && owner == index)
             {
-                signatures[name.Value] = signature;
+                signatures[name] = signature;
             }
         }
 

@@ -22,12 +22,19 @@ internal sealed record WorkflowDocument(
     LocatedString? JsonContext = null,
     EquatableArray<ScheduleDocument> Schedules = default,
     string? SourceText = null,
-    string? SourceJson = null)
+    string? SourceJson = null,
+    LocatedString? Version = null)
 {
     /// <summary>True when the file says <c>durable: true</c>.</summary>
     public bool RequiresDurable => Durable is { Value: "true" };
 
     public string FileName => System.IO.Path.GetFileName(FilePath);
+
+    /// <summary>
+    /// The name durable runs are stored under: <c>name@N</c> for <c>version: N</c> above 1, else the plain name, so
+    /// that runs started before a workflow had versions belong to its version 1 (see <see cref="Versioning.WorkflowVersion"/>).
+    /// </summary>
+    public string? DefinitionName => Name is { } name ? Versioning.WorkflowVersion.DefinitionName(name.Value, Version?.Value) : null;
 
     public bool HasErrors
     {

@@ -69,6 +69,7 @@ internal sealed partial class WorkflowDocumentParser
         int? maxParallel = null;
         LocatedString? durable = null;
         LocatedString? jsonContext = null;
+        LocatedString? version = null;
         var schedules = EquatableArray<ScheduleDocument>.Empty;
         var sawSteps = false;
 
@@ -135,6 +136,9 @@ internal sealed partial class WorkflowDocumentParser
                 case WorkflowSchema.On:
                     schedules = ParseTriggers(value);
                     break;
+                case WorkflowSchema.Version:
+                    version = ParseVersion(value);
+                    break;
             }
         }
 
@@ -156,7 +160,25 @@ internal sealed partial class WorkflowDocumentParser
             Schedules = schedules,
             SourceText = text,
             SourceJson = YamlJsonWriter.Write(root),
+            Version = version,
         };
+    }
+
+    /// <summary><c>version:</c> a whole number of at least 1, kept as its canonical text (<c>02</c> reads as <c>2</c>).</summary>
+    private LocatedString? ParseVersion(YamlNode node)
+    {
+        if (RequireString(node, "The workflow's 'version'") is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+        {
+            return new LocatedString(value.ToString(CultureInfo.InvariantCulture), text.Span);
+        }
+
+        Report(DiagnosticDescriptors.SchemaViolation, text.Span, $"The workflow's 'version' must be a whole number of at least 1 (the definition version durable runs are kept on), not '{text.Value}'.");
+        return null;
     }
 
     /// <summary>A whole number of at least 1, or null after reporting why it is not.</summary>

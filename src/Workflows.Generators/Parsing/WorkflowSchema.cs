@@ -14,6 +14,7 @@ internal static class WorkflowSchema
     public const string MaxParallel = "max_parallel";
     public const string Durable = "durable";
     public const string JsonContext = "json_context";
+    public const string Version = "version";
     public const string On = "on";
 
     public const string OnSchedule = "schedule";
@@ -71,7 +72,7 @@ internal static class WorkflowSchema
     public const string OnErrorFail = "fail";
     public const string OnErrorContinue = "continue";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, On, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Steps, OnFailure };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, On, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Version, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 
