@@ -73,7 +73,7 @@ internal sealed class CliContext
     /// A container of the app's services with the composed <see cref="WorkflowOptions"/> and the store (created when
     /// first resolved, and given to the options only when <paramref name="durable"/>).
     /// </summary>
-    public ServiceProvider BuildProvider(ParseResult parse, IWorkflowObserver? observer, bool durable, bool host = false)
+    public ServiceProvider BuildProvider(ParseResult parse, IWorkflowObserver? observer, bool durable, bool host = false, bool readOnly = false, bool history = false)
     {
         IServiceCollection services = new ServiceCollection();
         foreach (var descriptor in Settings.Services)
@@ -93,10 +93,13 @@ internal sealed class CliContext
         {
             var path = StorePath(parse);
             var time = Time;
-            services.AddSingleton<IWorkflowStore>(_ => new SqliteWorkflowStore(path, time));
+            // Commands that only read open the file read-only: they work on a read-only mount and never create it.
+            services.AddSingleton<IWorkflowStore>(_ => readOnly ? SqliteWorkflowStore.OpenReadOnly(path, time) : new SqliteWorkflowStore(path, time));
         }
 
-        services.AddSingleton(provider => ComposeOptions(durable ? provider.GetRequiredService<IWorkflowStore>() : null, observer));
+        // Runs that are not durable leave their history in the store too (WorkflowCommandLineOptions.History).
+        history &= !durable && Settings.History;
+        services.AddSingleton(provider => ComposeOptions(durable || history ? provider.GetRequiredService<IWorkflowStore>() : null, observer, history));
         if (host)
         {
             services.AddWorkflows(Catalog.Registrations, Settings.ConfigureHost);
@@ -106,7 +109,7 @@ internal sealed class CliContext
     }
 
     /// <summary>Every property of the base options, with this command's store and observer.</summary>
-    private WorkflowOptions ComposeOptions(IWorkflowStore? store, IWorkflowObserver? observer)
+    private WorkflowOptions ComposeOptions(IWorkflowStore? store, IWorkflowObserver? observer, bool history)
     {
         var options = Settings.Options ?? WorkflowOptions.Default;
         return new WorkflowOptions
@@ -122,8 +125,14 @@ internal sealed class CliContext
             Store = store,
             Owner = options.Owner,
             LeaseDuration = options.LeaseDuration,
+            ControlInterval = options.ControlInterval,
+            History = history,
         };
     }
+
+    /// <summary>True when the command line's own SQLite store file does not exist (commands that only read then create nothing).</summary>
+    public bool StoreFileMissing(ParseResult parse)
+        => Settings.Store is null && Settings.Options?.Store is null && !File.Exists(StorePath(parse));
 
     /// <summary>Runs a command's body, turning its exceptions into messages and exit codes.</summary>
     public async Task<int> GuardAsync(Func<Task<int>> body, CancellationToken cancellationToken)

@@ -108,7 +108,7 @@ internal static class RunCommands
         }
 
         using var progress = quiet ? null : ProgressObserver.Create(context.Error, registration.Name, registration.Descriptor.Steps.Count);
-        var provider = context.BuildProvider(parse, CompositeObserver.Combine(announcer, progress), durable: registration.IsDurable);
+        var provider = context.BuildProvider(parse, CompositeObserver.Combine(announcer, progress), durable: registration.IsDurable, history: true);
         await using (provider.ConfigureAwait(false))
         {
             var workflow = CliContext.Create(registration, provider);
@@ -250,6 +250,12 @@ internal static class RunCommands
             case WorkflowRunNotFoundException:
                 await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Usage;
+            case WorkflowStoreException:
+                await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
+                return ExitCodes.Failed;
+            case WorkflowFailedException { InnerException: WorkflowStoreException store }:
+                await error.WriteLineAsync("error: " + Format.Terminal(store.Message)).ConfigureAwait(false);
+                return ExitCodes.Failed;
             case WorkflowFailedException failed:
                 foreach (var failure in failed.AllFailures)
                 {
@@ -273,7 +279,7 @@ internal static class RunCommands
                 await error.WriteLineAsync("error: " + Format.Terminal(exception.Message)).ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunCancelledException:
-                await error.WriteLineAsync($"cancelled: run {runId} was cancelled; it is finished. Start a new run to do the work again.").ConfigureAwait(false);
+                await error.WriteLineAsync($"cancelled: run {runId} was cancelled; its completed steps are kept. 'retry {runId}' continues it from the steps that did not complete, or start a new run.").ConfigureAwait(false);
                 return ExitCodes.Failed;
             case WorkflowRunWaitingException waiting:
                 // Not a failure: the run left this process and a 'serve' process (or 'signal') continues it.

@@ -34,7 +34,13 @@ internal static class RunsCommands
             }
 
             var query = new RunQuery(parse.GetValue(workflow), ParseStatus(parse.GetValue(status)), Limit: count);
-            var provider = context.BuildProvider(parse, null, durable: false);
+            if (context.StoreFileMissing(parse))
+            {
+                await context.Error.WriteLineAsync($"No runs in {context.StoreName(parse)}: the file does not exist yet.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+
+            var provider = context.BuildProvider(parse, null, durable: false, readOnly: true);
             await using (provider.ConfigureAwait(false))
             {
                 var runs = await new WorkflowRuns(provider.GetRequiredService<IWorkflowStore>(), context.Time).ListAsync(query, cancellationToken).ConfigureAwait(false);
@@ -78,7 +84,12 @@ internal static class RunsCommands
         command.SetAction((parse, cancellationToken) => context.GuardAsync(async () =>
         {
             var id = parse.GetValue(runId)!;
-            var provider = context.BuildProvider(parse, null, durable: false);
+            if (context.StoreFileMissing(parse))
+            {
+                throw new UsageException($"No run '{id}' in {context.StoreName(parse)}. Run 'runs' to list the runs, or give the right file with --store: this one does not exist.");
+            }
+
+            var provider = context.BuildProvider(parse, null, durable: false, readOnly: true);
             await using (provider.ConfigureAwait(false))
             {
                 var details = await new WorkflowRuns(provider.GetRequiredService<IWorkflowStore>(), context.Time).GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -105,10 +116,10 @@ internal static class RunsCommands
     }
 
     public static Command Cancel(CliContext context)
-        => Change(context, "cancel", "Cancel a durable run that has not finished.", "cancelled", "running, pending, paused or waiting", (runs, id, ct) => runs.CancelAsync(id, ct));
+        => Change(context, "cancel", "Cancel a durable run that has not finished: a running run's actions are cancelled at once by its process.", "cancelled", "running, pending, paused or waiting", (runs, id, ct) => runs.CancelAsync(id, ct));
 
     public static Command Pause(CliContext context)
-        => Change(context, "pause", "Pause a running, pending or waiting durable run: running steps finish, no new one starts.", "paused", "running, pending or waiting", (runs, id, ct) => runs.PauseAsync(id, ct));
+        => Change(context, "pause", "Pause a durable run: a running run stops at its next step boundary (running steps finish), a pending or waiting one at once.", "paused", "running, pending or waiting", (runs, id, ct) => runs.PauseAsync(id, ct));
 
     private static Command Change(
         CliContext context, string name, string description, string done, string from, Func<WorkflowRuns, string, CancellationToken, ValueTask<bool>> change)
@@ -122,9 +133,13 @@ internal static class RunsCommands
             await using (provider.ConfigureAwait(false))
             {
                 var store = provider.GetRequiredService<IWorkflowStore>();
-                if (await change(new WorkflowRuns(store, context.Time), id, cancellationToken).ConfigureAwait(false))
+                if (await change(new WorkflowRuns(store, context.Time) { Actor = Actor() }, id, cancellationToken).ConfigureAwait(false))
                 {
-                    await context.Error.WriteLineAsync($"{done} run {Format.Terminal(id)}").ConfigureAwait(false);
+                    // A running run is changed by its own process: say what was asked, not what has not happened yet.
+                    var now = await store.GetRunAsync(id, cancellationToken).ConfigureAwait(false);
+                    await context.Error.WriteLineAsync(now is { Status: RunStatus.Running, Requested: not null }
+                        ? $"{name} requested for run {Format.Terminal(id)}: its process {(now.Requested == RunControl.Pause ? "stops it at the next step boundary" : "cancels its running steps")} within a second or so ('status {Format.Terminal(id)}' shows it)"
+                        : $"{done} run {Format.Terminal(id)}").ConfigureAwait(false);
                     return ExitCodes.Success;
                 }
 
@@ -133,6 +148,13 @@ internal static class RunsCommands
             }
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>Who steers, for the run's history: the user running the command.</summary>
+    private static string? Actor()
+    {
+        var user = Environment.UserName;
+        return string.IsNullOrWhiteSpace(user) ? null : Format.OneLine(user);
     }
 
     private static Argument<string> RunIdArgument() => new("run-id") { Description = "The run's id (see 'runs')." };
@@ -167,6 +189,7 @@ internal static class RunsCommands
         w.WriteString("error", run.Error);
         w.WriteString("owner", run.Owner);
         JsonOutput.WriteTime(w, "leaseUntil", run.LeaseUntil);
+        w.WriteString("requested", run.Requested switch { RunControl.Pause => "pause", RunControl.Cancel => "cancel", _ => null });
         w.WriteString("definitionHash", run.DefinitionHash);
         JsonOutput.WriteEmbedded(w, "inputs", run.InputsJson);
         JsonOutput.WriteEmbedded(w, "outputs", run.OutputsJson);
@@ -220,7 +243,7 @@ internal static class RunsCommands
         var run = details.Run;
         o.WriteLine($"run:        {Format.Terminal(run.RunId)}");
         o.WriteLine($"workflow:   {Format.Terminal(run.WorkflowName)}");
-        o.WriteLine($"status:     {Format.Status(run.Status)}");
+        o.WriteLine($"status:     {Format.Status(run.Status)}{(run.Requested is { } asked ? $" ({(asked == RunControl.Pause ? "pause" : "cancel")} requested)" : string.Empty)}");
         if (wait is not null)
         {
             o.WriteLine($"waiting:    {Format.Terminal(wait.Describe())}");

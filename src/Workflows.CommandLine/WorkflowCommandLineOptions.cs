@@ -30,6 +30,13 @@ public sealed class WorkflowCommandLineOptions
     /// </summary>
     public Func<IServiceProvider, IWorkflowStore>? Store { get; set; }
 
+    /// <summary>
+    /// Whether <c>run</c> records the history of a workflow that is not durable in the store
+    /// (<see cref="WorkflowOptions.History"/>: written once when the run ends), so <c>runs</c> and <c>status</c> show it.
+    /// Default true.
+    /// </summary>
+    public bool History { get; set; } = true;
+
     /// <summary>Where results go (JSON, tables): the standard output by default.</summary>
     public TextWriter Out { get; set; } = Console.Out;
 

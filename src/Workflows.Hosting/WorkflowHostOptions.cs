@@ -6,6 +6,13 @@ namespace Workflows.Hosting;
 public sealed class WorkflowHostOptions
 {
     /// <summary>
+    /// Record the history of the host's runs of workflows that are not durable in <see cref="WorkflowOptions.Store"/>
+    /// (<see cref="WorkflowOptions.History"/>), so <c>runs</c> and <c>status</c> show them. Default true; without a store
+    /// nothing is recorded.
+    /// </summary>
+    public bool History { get; set; } = true;
+
+    /// <summary>
     /// How far back, from the service's start, an occurrence missed while no process ran may be caught up
     /// (schedules with <c>catch_up: latest</c>): the most recent occurrence in this window fires once at start,
     /// unless the store already holds a run with its id. One day by default.

@@ -212,7 +212,7 @@ public sealed partial class WorkflowHostService : BackgroundService
         {
             try
             {
-                created = registration.Create(new DrainingServices(_services, _drain.Token));
+                created = registration.Create(new DrainingServices(_services, _options.History, _drain.Token));
             }
 #pragma warning disable CA1031 // Logged; the workflow is left out, the others carry on.
             catch (Exception exception)
@@ -415,8 +415,11 @@ public sealed partial class WorkflowHostService : BackgroundService
         _abort.Dispose();
     }
 
-    /// <summary>The container as workflows see it: their <see cref="WorkflowOptions"/> carry the host's drain token.</summary>
-    private sealed class DrainingServices(IServiceProvider inner, CancellationToken drain) : IServiceProvider
+    /// <summary>
+    /// The container as workflows see it: their <see cref="WorkflowOptions"/> carry the host's drain token, and record the
+    /// history of runs that are not durable when <see cref="WorkflowHostOptions.History"/> asks.
+    /// </summary>
+    private sealed class DrainingServices(IServiceProvider inner, bool history, CancellationToken drain) : IServiceProvider
     {
         private WorkflowOptions? _options;
 
@@ -427,7 +430,8 @@ public sealed partial class WorkflowHostService : BackgroundService
                 return inner.GetService(serviceType);
             }
 
-            return _options ??= (inner.GetService(typeof(WorkflowOptions)) as WorkflowOptions ?? WorkflowOptions.Default).WithDrainToken(drain);
+            var options = inner.GetService(typeof(WorkflowOptions)) as WorkflowOptions ?? WorkflowOptions.Default;
+            return _options ??= options.With(options.History || history, drain);
         }
     }
 

@@ -38,8 +38,9 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     private const string StepColumns =
         "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
 
-    private readonly string connectionString;
     private readonly TimeProvider timeProvider;
+    private readonly bool readOnly;
+    private string connectionString;
     private readonly object initializeGate = new();
     private Task? initializing;
 
@@ -51,11 +52,32 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     {
     }
 
-    private SqliteWorkflowStore(string connectionString, TimeProvider? timeProvider, bool isConnectionString)
+    private SqliteWorkflowStore(string connectionString, TimeProvider? timeProvider, bool isConnectionString, bool readOnly = false)
     {
         _ = isConnectionString;
         this.connectionString = connectionString;
         this.timeProvider = timeProvider ?? TimeProvider.System;
+        this.readOnly = readOnly;
+    }
+
+    /// <summary>
+    /// The store in an existing file, opened read-only: for tools that only read runs (<c>runs</c>, <c>status</c>). It
+    /// works on a read-only mount and never creates or changes the file; every write throws. A store whose schema is
+    /// older than this version's must be opened writable once to be upgraded.
+    /// </summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    /// <exception cref="System.IO.FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public static SqliteWorkflowStore OpenReadOnly(string path, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!System.IO.File.Exists(path))
+        {
+            throw new System.IO.FileNotFoundException($"There is no workflow store at '{path}'.", path);
+        }
+
+        var builder = new SqliteConnectionStringBuilder(BuildConnectionString(path)) { Mode = SqliteOpenMode.ReadOnly };
+        return new SqliteWorkflowStore(builder.ToString(), timeProvider, isConnectionString: true, readOnly: true);
     }
 
     /// <summary>A store from a Microsoft.Data.Sqlite connection string (pooling is turned on when not set).</summary>
@@ -613,7 +635,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
+            await using var pragmas = Command(connection, null, readOnly ? "PRAGMA busy_timeout = 30000; PRAGMA query_only = ON;" : "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
@@ -627,6 +649,12 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     /// <summary>Creates the schema once per store (CREATE ... IF NOT EXISTS, so once per file in effect).</summary>
     private async Task InitializeAsync()
     {
+        if (readOnly)
+        {
+            await CheckReadableAsync().ConfigureAwait(false);
+            return;
+        }
+
         var cancellationToken = CancellationToken.None;
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -672,6 +700,41 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// For a read-only store: the schema is this version's. A WAL database on a read-only mount cannot be opened the
+    /// usual way when its shared-memory file is gone (SQLite must create it); it is then opened as immutable.
+    /// </summary>
+    private async Task CheckReadableAsync()
+    {
+        long found;
+        try
+        {
+            found = await ReadSchemaVersionAsync().ConfigureAwait(false);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is 14 or 8) // SQLITE_CANTOPEN, SQLITE_READONLY
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString);
+            builder.DataSource = "file:" + Uri.EscapeDataString(builder.DataSource).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1";
+            connectionString = builder.ToString();
+            found = await ReadSchemaVersionAsync().ConfigureAwait(false);
+        }
+
+        if (found != SchemaVersion)
+        {
+            throw new InvalidOperationException(found > SchemaVersion
+                ? $"The workflow store's schema is version {found}; this version of Workflows.Sqlite knows version {SchemaVersion}. Update the package."
+                : $"The workflow store's schema is version {found}, older than this version's ({SchemaVersion}): open it writable once (any command that runs a workflow) to upgrade it.");
+        }
+    }
+
+    private async Task<long> ReadSchemaVersionAsync()
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var version = Command(connection, null, "SELECT MAX(version) FROM schema_version");
+        return await version.ExecuteScalarAsync().ConfigureAwait(false) is long value ? value : 0;
     }
 
     /// <summary>The changes from schema version 1, one entry per version (the first makes version 2).</summary>

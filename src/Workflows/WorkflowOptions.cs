@@ -118,7 +118,10 @@ public sealed class WorkflowOptions
     public CancellationToken DrainToken { get; init; }
 
     /// <summary>A copy of these options with <see cref="DrainToken"/> set to <paramref name="drainToken"/>.</summary>
-    public WorkflowOptions WithDrainToken(CancellationToken drainToken) => new()
+    public WorkflowOptions WithDrainToken(CancellationToken drainToken) => With(History, drainToken);
+
+    /// <summary>A copy of these options with <see cref="DrainToken"/> and <see cref="History"/> set (a host's view of the app's options).</summary>
+    public WorkflowOptions With(bool history, CancellationToken drainToken) => new()
     {
         TimeProvider = TimeProvider,
         Observer = Observer,
@@ -132,7 +135,7 @@ public sealed class WorkflowOptions
         Owner = Owner,
         LeaseDuration = LeaseDuration,
         ControlInterval = ControlInterval,
-        History = History,
+        History = history,
         DrainToken = drainToken,
     };
 }

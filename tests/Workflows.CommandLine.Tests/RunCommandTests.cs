@@ -284,7 +284,9 @@ public sealed class RunCommandTests : IDisposable
                 Assert.Same(greeter, workflow.Services.GetRequiredService<Greeter>());
                 Assert.Equal("/files", workflow.Options.FileRoot);
                 Assert.Equal(3, workflow.Options.MaxDegreeOfParallelism);
-                Assert.Null(workflow.Options.Store);
+                // A run that is not durable records its history in the command line's store.
+                Assert.True(workflow.Options.History);
+                Assert.NotNull(workflow.Options.Store);
                 workflow.Observer.StepStarted("custom", "one");
                 return Task.FromResult<string?>(null);
             });

@@ -139,14 +139,23 @@ public sealed class RunsCommandTests : IDisposable
     [Fact]
     public async Task Cancel_changes_an_unfinished_run_and_refuses_a_finished_one()
     {
+        // A run a live process owns: the cancel is a request its process applies.
         await _cli.StartRunAsync("r1", "ledger");
-
         Assert.Equal(0, await _cli.RunAsync(Workflows(), "cancel", "r1"));
-        Assert.Contains("cancelled run r1", _cli.ErrorText);
-        Assert.Equal(RunStatus.Cancelled, await _cli.StatusOfAsync("r1"));
+        Assert.Contains("cancel requested for run r1: its process cancels its running steps", _cli.ErrorText);
+        var asked = (await _cli.Store.GetRunAsync("r1"))!;
+        Assert.Equal((RunStatus.Running, RunControl.Cancel), (asked.Status, asked.Requested));
 
-        Assert.Equal(1, await _cli.RunAsync(Workflows(), "cancel", "r1"));
-        Assert.Contains("Run 'r1' is cancelled: only running, pending or paused runs can be cancelled.", _cli.ErrorText);
+        // A run nobody runs is cancelled at once.
+        await _cli.StartRunAsync("r2", "ledger");
+        Assert.True(await _cli.Store.ReleaseRunAsync("r2", "other", RunStatus.Pending));
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "cancel", "r2"));
+        Assert.Contains("cancelled run r2", _cli.ErrorText);
+        Assert.Equal(RunStatus.Cancelled, await _cli.StatusOfAsync("r2"));
+        Assert.Contains(await _cli.Store.GetEventsAsync("r2"), e => e.Kind == "cancelled" && e.Detail == "by " + Environment.UserName);
+
+        Assert.Equal(1, await _cli.RunAsync(Workflows(), "cancel", "r2"));
+        Assert.Contains("Run 'r2' is cancelled: only running, pending, paused or waiting runs can be cancelled.", _cli.ErrorText);
     }
 
     [Fact]
@@ -154,12 +163,15 @@ public sealed class RunsCommandTests : IDisposable
     {
         await _cli.StartRunAsync("r1", "ledger");
         Assert.Equal(0, await _cli.RunAsync(Workflows(), "pause", "r1"));
-        Assert.Equal(RunStatus.Paused, await _cli.StatusOfAsync("r1"));
+        Assert.Contains("pause requested for run r1: its process stops it at the next step boundary", _cli.ErrorText);
+        Assert.Equal(RunControl.Pause, (await _cli.Store.GetRunAsync("r1"))!.Requested);
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "status", "r1"));
+        Assert.Contains("status:     running (pause requested)", _cli.OutText);
 
         await _cli.StartRunAsync("r2", "ledger");
         await _cli.Store.CompleteRunAsync("r2", "other", RunStatus.Succeeded, null, null);
         Assert.Equal(1, await _cli.RunAsync(Workflows(), "pause", "r2"));
-        Assert.Contains("Run 'r2' is succeeded: only running or pending runs can be paused.", _cli.ErrorText);
+        Assert.Contains("Run 'r2' is succeeded: only running, pending or waiting runs can be paused.", _cli.ErrorText);
     }
 
     [Fact]

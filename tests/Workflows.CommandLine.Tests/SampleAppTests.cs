@@ -63,6 +63,24 @@ public sealed class SampleAppTests : IDisposable
     }
 
     [Fact]
+    public void A_run_that_is_not_durable_leaves_its_history_and_reading_it_opens_the_store_read_only()
+    {
+        Assert.Equal(0, Run("runs").ExitCode); // no store yet: nothing is created by reading
+        Assert.False(File.Exists(Path.Combine(_directory, "runs.db")));
+
+        var run = Run("run", "deploy-app");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var runs = Run("runs", "-w", "deploy-app", "--json");
+        Assert.True(runs.ExitCode == 0, runs.ToString());
+        var listed = JsonDocument.Parse(runs.Output).RootElement.EnumerateArray().Single();
+        Assert.Equal("succeeded", listed.GetProperty("status").GetString());
+        var status = Run("status", listed.GetProperty("runId").GetString()!);
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("deploy-staging", status.Output);
+    }
+
+    [Fact]
     public void Invalid_input_exits_2_naming_the_input_and_nothing_runs()
     {
         var wrongType = Run("run", "orders-etl", "--input", "min_amount=lots");

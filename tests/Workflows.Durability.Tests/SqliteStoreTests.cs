@@ -41,8 +41,8 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-        command.CommandText = "SELECT version FROM schema_version";
-        Assert.Equal(1L, (long?)await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT MAX(version) FROM schema_version";
+        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         var tables = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -54,6 +54,47 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         }
 
         Assert.Equal(["events", "runs", "schema_version", "signals", "steps", "waits"], tables);
+    }
+
+    [Fact]
+    public async Task A_read_only_store_reads_runs_and_never_writes()
+    {
+        await Store.StartRunAsync(new NewRun("r1", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
+        SqliteConnection.ClearAllPools();
+        var before = File.GetLastWriteTimeUtc(DatabasePath);
+
+        var reader = SqliteWorkflowStore.OpenReadOnly(DatabasePath);
+
+        Assert.Equal("orders", (await reader.GetRunAsync("r1"))!.WorkflowName);
+        Assert.Single(await reader.ListRunsAsync(new RunQuery()));
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => reader.SetStatusAsync("r1", RunStatus.Paused, [RunStatus.Running]).AsTask());
+        Assert.Equal(8, refused.SqliteErrorCode); // SQLITE_READONLY
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync("r1"))!.Status);
+        Assert.Equal(before, File.GetLastWriteTimeUtc(DatabasePath));
+        Assert.Throws<FileNotFoundException>(() => SqliteWorkflowStore.OpenReadOnly(Path.Combine(directory, "missing.db")));
+        Assert.False(File.Exists(Path.Combine(directory, "missing.db")));
+    }
+
+    [Fact]
+    public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
+    {
+        // A store as version 1 wrote it: no control column, one version row.
+        await Store.StartRunAsync(new NewRun("old", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
+        await using (var connection = new SqliteConnection("Data Source=" + DatabasePath + ";Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE runs DROP COLUMN control; DELETE FROM schema_version WHERE version > 1;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old").AsTask());
+
+        var upgraded = new SqliteWorkflowStore(DatabasePath);
+        Assert.True(await upgraded.RequestAsync("old", RunControl.Pause));
+        Assert.Equal(RunControl.Pause, (await upgraded.GetRunAsync("old"))!.Requested);
+        Assert.Equal("orders", (await SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old"))!.WorkflowName);
     }
 
     [Fact]

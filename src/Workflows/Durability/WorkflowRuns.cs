@@ -28,6 +28,12 @@ public sealed class WorkflowRuns
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// The definition hash of a run recorded only for its history (<see cref="WorkflowOptions.History"/>, a workflow
+    /// that is not durable): it is listed and shown like any run, and cannot be resumed or retried.
+    /// </summary>
+    public const string HistoryOnlyHash = "history-only";
+
     /// <summary>Who steers through this instance (a user name, a service): recorded with each change in the run's history.</summary>
     public string? Actor { get; init; }
 
@@ -67,7 +73,8 @@ public sealed class WorkflowRuns
     /// </summary>
     public async ValueTask<bool> RetryAsync(string runId, CancellationToken cancellationToken = default)
     {
-        if ((await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Status is not (RunStatus.Failed or RunStatus.Cancelled))
+        if (await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is not { Status: RunStatus.Failed or RunStatus.Cancelled } run
+            || run.DefinitionHash == HistoryOnlyHash)
         {
             return false;
         }

@@ -37,6 +37,9 @@ public sealed class RunRecorder
     private long _finishedStepTicks;
     private int _maxRunning = 1;
 
+    // Set for a top-level run that is not durable when WorkflowOptions.History asks for its history in the store.
+    private WorkflowOptions? _history;
+
     private RunRecorder(WorkflowDescriptor descriptor, WorkflowOptions options)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -109,8 +112,8 @@ public sealed class RunRecorder
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {
         options ??= WorkflowOptions.Default;
-        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved
-            ? new RunRecorder(descriptor, options)
+        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved || options.History
+            ? new RunRecorder(descriptor, options) { _history = options.History && options.Store is not null ? options : null }
             : null;
     }
 
@@ -329,14 +332,19 @@ public sealed class RunRecorder
         {
             var outputs = await run.ConfigureAwait(false);
             Complete(WorkflowRunStatus.Succeeded);
+            await WriteHistoryAsync(null).ConfigureAwait(false);
             return outputs;
         }
         catch (Exception exception)
         {
             Fail(exception);
+            await WriteHistoryAsync(exception).ConfigureAwait(false);
             throw;
         }
     }
+
+    private ValueTask WriteHistoryAsync(Exception? exception)
+        => _history is { } options && Durable is null ? RunHistory.WriteAsync(options, _descriptor, Report, exception) : default;
 
     /// <summary>Awaits a run without outputs and reports how it ended.</summary>
     public async ValueTask TrackAsync(ValueTask run)
@@ -345,10 +353,12 @@ public sealed class RunRecorder
         {
             await run.ConfigureAwait(false);
             Complete(WorkflowRunStatus.Succeeded);
+            await WriteHistoryAsync(null).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             Fail(exception);
+            await WriteHistoryAsync(exception).ConfigureAwait(false);
             throw;
         }
     }
