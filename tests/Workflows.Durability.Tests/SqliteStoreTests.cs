@@ -42,7 +42,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT MAX(version) FROM schema_version";
-        Assert.Equal(2L, (long?)await command.ExecuteScalarAsync());
+        Assert.Equal(3L, (long?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         var tables = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())
@@ -78,13 +78,15 @@ public sealed class SqliteStoreTests : StoreConformanceTests
     [Fact]
     public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
     {
-        // A store as version 1 wrote it: no control column, one version row.
+        // A store as version 1 wrote it: no control column (version 2), no signals, waits or waiting columns (3), one version row.
         await Store.StartRunAsync(new NewRun("old", "orders", "hash", null, DateTimeOffset.UtcNow), "owner-a", DateTimeOffset.UtcNow.AddMinutes(5));
         await using (var connection = new SqliteConnection("Data Source=" + DatabasePath + ";Pooling=False"))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE runs DROP COLUMN control; DELETE FROM schema_version WHERE version > 1;";
+            command.CommandText = "ALTER TABLE runs DROP COLUMN control; DROP TABLE signals; DROP TABLE waits; DROP INDEX runs_wake; " +
+                "ALTER TABLE runs DROP COLUMN waiting_for; ALTER TABLE runs DROP COLUMN waiting_since; ALTER TABLE runs DROP COLUMN wake_at; " +
+                "DELETE FROM schema_version WHERE version > 1;";
             await command.ExecuteNonQueryAsync();
         }
 
@@ -95,6 +97,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         Assert.True(await upgraded.RequestAsync("old", RunControl.Pause));
         Assert.Equal(RunControl.Pause, (await upgraded.GetRunAsync("old"))!.Requested);
         Assert.Equal("orders", (await SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old"))!.WorkflowName);
+        Assert.Equal(SignalDelivery.Stored, await upgraded.SendSignalAsync(new NewSignal("old", "go", "s1", null, DateTimeOffset.UtcNow)));
     }
 
     [Fact]
