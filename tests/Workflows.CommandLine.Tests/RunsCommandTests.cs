@@ -94,7 +94,7 @@ public sealed class RunsCommandTests : IDisposable
     public async Task Runs_rejects_an_unknown_status_and_a_limit_below_one()
     {
         Assert.Equal(2, await _cli.RunAsync(Workflows(), "runs", "--status", "sleeping"));
-        Assert.Contains("--status 'sleeping' is not a run status: use pending, running, paused, succeeded, failed or cancelled.", _cli.ErrorText);
+        Assert.Contains("--status 'sleeping' is not a run status: use pending, running, paused, waiting, succeeded, failed or cancelled.", _cli.ErrorText);
 
         Assert.Equal(2, await _cli.RunAsync(Workflows(), "runs", "--limit", "0"));
         Assert.Contains("--limit 0", _cli.ErrorText);
