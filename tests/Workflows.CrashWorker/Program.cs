@@ -7,7 +7,7 @@ using Workflows;
 using Workflows.CrashWorker;
 using Workflows.Durability;
 
-// crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id | --recover> <log-file>
+// crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id | approval:<run-id> | --recover> <log-file>
 // Runs (or resumes) one durable run of crash-main, logging every action start to <log-file>, and prints
 // the outputs as one line when it completes.
 var (storeSpec, runId, logPath) = (args[0], args[1], args[2]);
@@ -29,6 +29,22 @@ if (runId == "--recover")
 {
     // As a host does at start: resume every run of the workflow that needs an owner.
     Console.WriteLine($"RECOVERED {await new CrashMainWorkflow(actions, options).RecoverAsync()}");
+    return 0;
+}
+
+if (runId.StartsWith("approval:", StringComparison.Ordinal))
+{
+    // The waiting workflow: prints WAITING when the run leaves to wait (for its signal or its sleep).
+    try
+    {
+        var approval = await new CrashApprovalWorkflow(actions, options).RunDurableAsync(new CrashApprovalWorkflow.Inputs { Seed = "seed" }, runId["approval:".Length..]);
+        Console.WriteLine($"OUTPUT {approval.Result}");
+    }
+    catch (WorkflowRunWaitingException waiting)
+    {
+        Console.WriteLine($"WAITING {waiting.WaitingFor}");
+    }
+
     return 0;
 }
 

@@ -15,7 +15,7 @@ namespace Workflows.Durability.Tests;
 /// SIGKILL at random points, 25 times, restarting each time. The run must complete once, each step be recorded
 /// once, the outputs equal an uninterrupted run's, and no step recorded before a kill start again after it.
 /// </summary>
-public sealed class CrashTests : IDisposable
+public sealed partial class CrashTests : IDisposable
 {
     private const int Kills = 25;
     private static readonly TimeSpan s_guard = TimeSpan.FromMinutes(3);

@@ -113,6 +113,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         Assert.True(await upgraded.RequestAsync("old", RunControl.Pause));
         Assert.Equal(RunControl.Pause, (await upgraded.GetRunAsync("old"))!.Requested);
         Assert.Equal("orders", (await SqliteWorkflowStore.OpenReadOnly(DatabasePath).GetRunAsync("old"))!.WorkflowName);
+        Assert.Equal(SignalDelivery.Stored, await upgraded.SendSignalAsync(new NewSignal("old", "go", "s1", null, DateTimeOffset.UtcNow)));
     }
 
     [Fact]

@@ -11,6 +11,8 @@ namespace Workflows.Durability.Tests;
 /// Nothing of a waiting run stays in the process: 10,000 runs that wait for a signal cost rows in the store, while
 /// the process's managed memory after a full collection stays where it was.
 /// </summary>
+/// <remarks>Alone in its collection, run with no other test: the figure is the whole process's managed memory.</remarks>
+[Collection(nameof(WaitingCostTests))]
 public sealed class WaitingCostTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 10_000;
@@ -69,4 +71,10 @@ public sealed class WaitingCostTests(ITestOutputHelper output) : IDisposable
         {
         }
     }
+}
+
+/// <summary>Runs <see cref="WaitingCostTests"/> while no other test runs.</summary>
+[CollectionDefinition(nameof(WaitingCostTests), DisableParallelization = true)]
+public sealed class WaitingCostCollection
+{
 }
