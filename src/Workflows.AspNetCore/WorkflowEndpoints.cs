@@ -61,14 +61,12 @@ internal static partial class WorkflowEndpoints
             steer.MapPost("/workflows/" + name + "/runs", (bool? wait, HttpContext context) => StartAsync(board, context, prefix, name, wait == true))
                 .WithName("Start-" + name).WithSummary($"Starts a run of '{name}'.")
                 .WithMetadata(new WorkflowEndpointMetadata(registration))
-                .Accepts<JsonElement>("application/json")
                 .Produces<RunCreated>(StatusCodes.Status201Created)
                 .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         }
 
         steer.MapPost("/workflows/{name}/runs", (string name, bool? wait, HttpContext context) => StartAsync(board, context, prefix, name, wait == true))
             .WithName("StartRun").WithSummary("Starts a run of a workflow with its inputs as a JSON object.")
-            .Accepts<JsonElement>("application/json")
             .Produces<RunCreated>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 

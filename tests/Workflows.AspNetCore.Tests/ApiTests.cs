@@ -215,7 +215,7 @@ public sealed class ApiTests : IAsyncLifetime
         // The running process notices the pause at its next lease renewal; then the held step may finish.
         await _app.WaitForRunAsync(runId, r => r.GetProperty("events").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "pausing"), "the pause noticed");
         gate.Release();
-        var paused = await _app.WaitForRunAsync(runId, r => TestApp.Status(r) == "paused" && TestApp.StepStatus(r, "label") == "succeeded", "paused");
+        var paused = await _app.WaitForRunAsync(runId, r => TestApp.Status(r) == "paused" && TestApp.StepStatus(r, "label") == "succeeded" && r.GetProperty("runningSteps").GetArrayLength() == 0, "paused");
         Assert.True(TestApp.StepStatus(paused, "send") == "waiting", paused.ToString());
         Assert.Equal("a resume", paused.GetProperty("waitingFor").GetString());
         Assert.False(_app.Actions.Calls.ContainsKey("send"));

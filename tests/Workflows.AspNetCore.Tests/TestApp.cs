@@ -43,7 +43,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The address of the Kestrel server (only with <c>kestrel: true</c>).</summary>
     public string? Address { get; private set; }
 
-    public static async Task<TestApp> StartAsync(Action<WorkflowApiOptions>? configure = null, bool withAuth = false, bool kestrel = false)
+    public static async Task<TestApp> StartAsync(Action<WorkflowApiOptions>? configure = null, bool withAuth = false, bool kestrel = false, Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? group = null)
     {
         var app = new TestApp();
         Directory.CreateDirectory(app._directory);
@@ -65,7 +65,7 @@ public sealed class TestApp : IAsyncDisposable
             Store = store,
             Secrets = new Secrets(),
             // Short leases: a pause or cancel is noticed at the next renewal (a third of this).
-            LeaseDuration = TimeSpan.FromMilliseconds(900),
+            LeaseDuration = TimeSpan.FromSeconds(3),
         });
         builder.Services.AddOpenApi(options => options.AddWorkflowSchemas());
         if (withAuth)
@@ -80,11 +80,12 @@ public sealed class TestApp : IAsyncDisposable
 
         var web = builder.Build();
         web.MapOpenApi();
-        web.MapWorkflows(configure: options =>
+        var api = web.MapWorkflows(configure: options =>
         {
             options.PollInterval = TimeSpan.FromMilliseconds(50);
             configure?.Invoke(options);
         });
+        group?.Invoke(api);
         await web.StartAsync();
         app.App = web;
         if (kestrel)
