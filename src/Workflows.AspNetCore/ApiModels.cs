@@ -29,7 +29,7 @@ public sealed record WorkflowDetail(
 /// <summary>An input or output.</summary>
 /// <param name="Name">Its name in the workflow file.</param>
 /// <param name="Type">Its C# type.</param>
-/// <param name="JsonType">The JSON type a value must have: string, integer, number, boolean, array, object.</param>
+/// <param name="JsonType">The JSON type a value must have: string, integer, number, boolean, array, or any (a type of the app's own: record, enum).</param>
 /// <param name="Required">True for an input that must be given.</param>
 /// <param name="Default">Its default as written in the workflow file.</param>
 /// <param name="Description">Its <c>description:</c>.</param>

@@ -24,7 +24,10 @@ internal static class InputSchema
         "DateTime", "DateTimeOffset", "DateOnly", "TimeOnly", "TimeSpan", "Guid", "Uri",
     };
 
-    /// <summary>string, integer, number, boolean, array or object.</summary>
+    /// <summary>
+    /// string, integer, number, boolean, array, or any: a type of the app's own (a record, an enum) whose JSON shape
+    /// depends on its converters, so that only the generated reader can tell a value's fit.
+    /// </summary>
     public static string JsonType(string type)
     {
         var bare = Bare(type, out _);
@@ -53,7 +56,7 @@ internal static class InputSchema
             return "array";
         }
 
-        return "object";
+        return "any";
     }
 
     /// <summary>The item type of an array or list type; null for other types.</summary>
@@ -137,7 +140,7 @@ internal static class InputSchema
                 "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
                 "string" => kind == JsonValueKind.String,
                 "array" => kind == JsonValueKind.Array,
-                _ => kind == JsonValueKind.Object,
+                _ => true,
             };
             if (!fits)
             {
@@ -160,7 +163,7 @@ internal static class InputSchema
 
     private static string Excerpt(string text) => text.Length <= 100 ? text : string.Concat(text.AsSpan(0, 100), "...");
 
-    private static string Article(string type) => type is "integer" or "array" or "object" ? "an" : "a";
+    private static string Article(string type) => type is "integer" or "array" ? "an" : "a";
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -95,7 +95,7 @@ public static class WorkflowOpenApiOptionsExtensions
     private static OpenApiSchema Value(string type, string? description, string? defaultValue)
     {
         var schema = new OpenApiSchema { Type = Kind(InputSchema.JsonType(type)), Description = description, Format = Format(type) };
-        if (InputSchema.IsNullable(type))
+        if (InputSchema.IsNullable(type) && schema.Type is not null)
         {
             schema.Type |= JsonSchemaType.Null;
         }
@@ -107,7 +107,7 @@ public static class WorkflowOpenApiOptionsExtensions
 
         if (defaultValue is not null)
         {
-            schema.Default = schema.Type.Value.HasFlag(JsonSchemaType.String) ? System.Text.Json.Nodes.JsonValue.Create(defaultValue) : Parse(defaultValue);
+            schema.Default = schema.Type is { } kind && kind.HasFlag(JsonSchemaType.String) ? System.Text.Json.Nodes.JsonValue.Create(defaultValue) : Parse(defaultValue);
         }
 
         schema.Extensions = new Dictionary<string, IOpenApiExtension> { ["x-csharp-type"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(type)) };
@@ -126,14 +126,14 @@ public static class WorkflowOpenApiOptionsExtensions
         }
     }
 
-    private static JsonSchemaType Kind(string jsonType) => jsonType switch
+    private static JsonSchemaType? Kind(string jsonType) => jsonType switch
     {
         "string" => JsonSchemaType.String,
         "integer" => JsonSchemaType.Integer,
         "number" => JsonSchemaType.Number,
         "boolean" => JsonSchemaType.Boolean,
         "array" => JsonSchemaType.Array,
-        _ => JsonSchemaType.Object,
+        _ => null, // the app's own type: its shape is its converters' (x-csharp-type names it)
     };
 
     private static string? Format(string type) => type.TrimEnd('?') switch

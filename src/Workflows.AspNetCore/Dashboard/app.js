@@ -140,8 +140,8 @@
         control = el("input", { type: "checkbox", id, name: input.name, checked: input.default === "true" });
       } else if (input.jsonType === "integer" || input.jsonType === "number") {
         control = el("input", { type: "number", id, name: input.name, step: input.jsonType === "integer" ? "1" : "any", value: input.default ?? "" });
-      } else if (input.jsonType === "array" || input.jsonType === "object") {
-        control = el("textarea", { id, name: input.name, placeholder: input.jsonType === "array" ? "[ ... ] as JSON" : "{ ... } as JSON" }, input.default ?? "");
+      } else if (input.jsonType === "array") {
+        control = el("textarea", { id, name: input.name, placeholder: "[ ... ] as JSON" }, input.default ?? "");
       } else {
         control = el("input", { type: "text", id, name: input.name, value: input.default ?? "", required: input.required });
       }
@@ -166,8 +166,11 @@
         const text = control.value.trim();
         if (text === "" && !input.required) continue;
         if (input.jsonType === "integer" || input.jsonType === "number") inputs[input.name] = text === "" ? text : Number(text);
-        else if (input.jsonType === "array" || input.jsonType === "object") {
+        else if (input.jsonType === "array") {
           try { inputs[input.name] = JSON.parse(text); } catch { problemText.textContent = "Not valid JSON."; return; }
+        } else if (input.jsonType === "any") {
+          // The app's own type (a record as JSON, an enum by name): JSON when it is, else the text.
+          try { inputs[input.name] = JSON.parse(text); } catch { inputs[input.name] = text; }
         } else inputs[input.name] = text;
       }
       start.disabled = true;
