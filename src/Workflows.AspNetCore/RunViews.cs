@@ -67,9 +67,14 @@ internal static class RunViews
         foreach (var pair in folded)
         {
             // A step running again after a retry is live here, not what the store recorded of its failed attempt.
-            if (!(steps.TryGetValue(pair.Key, out var live) && live.Status is "running" or "retrying" && run.Status == RunStatus.Running))
+            if (!steps.TryGetValue(pair.Key, out var live))
             {
                 steps[pair.Key] = pair.Value;
+            }
+            else if (!(live.Status is "running" or "retrying" && run.Status == RunStatus.Running))
+            {
+                // The store's outcome, with the start this process saw (a record is written when the step ends).
+                steps[pair.Key] = pair.Value with { StartedAt = live.StartedAt is { } started && started < pair.Value.StartedAt ? started : pair.Value.StartedAt };
             }
         }
 
