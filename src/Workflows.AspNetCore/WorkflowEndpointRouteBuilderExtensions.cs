@@ -34,14 +34,7 @@ public static class WorkflowEndpointRouteBuilderExtensions
         configure?.Invoke(settings);
         prefix = Normalize(prefix);
 
-        // The host's catalog when AddWorkflows() registered one with the same workflows, else one of these.
-        var catalog = endpoints.ServiceProvider.GetService(typeof(WorkflowCatalog)) as WorkflowCatalog;
-        var given = new WorkflowCatalog(registrations);
-        if (catalog is null || catalog.Registrations.Count != given.Registrations.Count)
-        {
-            catalog = given;
-        }
-
+        var catalog = new WorkflowCatalog(registrations);
         var board = new RunBoard(catalog, settings, endpoints.ServiceProvider);
         var group = WorkflowEndpoints.Map(endpoints, board, prefix);
         if (settings.DashboardPath is { } dashboard)
