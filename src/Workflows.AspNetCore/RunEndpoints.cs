@@ -69,7 +69,7 @@ internal static class RunEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, "The query is not valid.", title: "Invalid query");
+            return Problems.Validation(errors, "Invalid query", "The query is not valid.");
         }
 
         var runs = await RunViews.ListAsync(board, string.IsNullOrEmpty(workflow) ? null : workflow, string.IsNullOrEmpty(status) ? null : status, limit ?? 50,

@@ -13,6 +13,8 @@ namespace Workflows.AspNetCore;
 [JsonSerializable(typeof(RunView))]
 [JsonSerializable(typeof(EventView))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
 public sealed partial class WorkflowApiJsonContext : JsonSerializerContext
 {
 }

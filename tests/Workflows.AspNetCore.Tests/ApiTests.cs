@@ -292,4 +292,18 @@ public sealed class ApiTests : IAsyncLifetime
         var twice = await ProblemAsync(await _app.Client.PostAsync($"/workflows-api/runs/{runId}/retry", null), HttpStatusCode.Conflict);
         Assert.Contains("only failed runs can be retried", twice.GetProperty("detail").GetString());
     }
+
+    [Fact]
+    public async Task Answers_and_problem_documents_need_no_json_metadata_from_the_app()
+    {
+        await using var app = await TestApp.StartAsync(noAppJsonMetadata: true);
+        await ProblemAsync(await app.Client.GetAsync("/workflows-api/runs/nope"), HttpStatusCode.NotFound);
+        var invalid = await ProblemAsync(await app.PostJsonAsync("/workflows-api/workflows/greet/runs", """{"times":"x"}"""), HttpStatusCode.BadRequest);
+        Assert.True(invalid.GetProperty("errors").TryGetProperty("times", out _));
+        await ProblemAsync(await app.Client.GetAsync("/workflows-api/runs?status=nope"), HttpStatusCode.BadRequest);
+        using var created = await app.PostJsonAsync("/workflows-api/workflows/greet/runs?wait=true", """{"name":"aot"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Hello aot x1", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outputs").GetProperty("message").GetString());
+        Assert.Equal(1, (await app.GetJsonAsync("/workflows-api/runs")).GetArrayLength());
+    }
 }

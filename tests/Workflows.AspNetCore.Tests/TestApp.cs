@@ -43,7 +43,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The address of the Kestrel server (only with <c>kestrel: true</c>).</summary>
     public string? Address { get; private set; }
 
-    public static async Task<TestApp> StartAsync(Action<WorkflowApiOptions>? configure = null, bool withAuth = false, bool kestrel = false, Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? group = null)
+    public static async Task<TestApp> StartAsync(Action<WorkflowApiOptions>? configure = null, bool withAuth = false, bool kestrel = false, Action<Microsoft.AspNetCore.Routing.RouteGroupBuilder>? group = null, bool noAppJsonMetadata = false)
     {
         var app = new TestApp();
         Directory.CreateDirectory(app._directory);
@@ -67,7 +67,15 @@ public sealed class TestApp : IAsyncDisposable
             // Short leases: a pause or cancel is noticed at the next renewal (a third of this).
             LeaseDuration = TimeSpan.FromSeconds(3),
         });
-        builder.Services.AddOpenApi(options => options.AddWorkflowSchemas());
+        if (noAppJsonMetadata)
+        {
+            // As under NativeAOT: the app's JSON options know no type (no reflection), so the API must bring its own.
+            builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Clear());
+        }
+        else
+        {
+            builder.Services.AddOpenApi(options => options.AddWorkflowSchemas());
+        }
         if (withAuth)
         {
             builder.Services.AddAuthentication(HeaderAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
@@ -79,7 +87,10 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         var web = builder.Build();
-        web.MapOpenApi();
+        if (!noAppJsonMetadata)
+        {
+            web.MapOpenApi();
+        }
         var api = web.MapWorkflows(configure: options =>
         {
             options.PollInterval = TimeSpan.FromMilliseconds(50);
