@@ -15,7 +15,8 @@ namespace Workflows.AspNetCore;
 /// <summary>The routes of runs: list, show, steer (pause, resume, cancel, retry), and the live event stream.</summary>
 internal static class RunEndpoints
 {
-    private static readonly string[] s_statuses = { "pending", "running", "paused", "succeeded", "failed", "cancelled" };
+    // Every status the store knows, so that a status added there can be filtered on at once.
+    private static readonly string[] s_statuses = Array.ConvertAll(Enum.GetValues<RunStatus>(), RunViews.Status);
 
     public static void Map(RouteGroupBuilder read, RouteGroupBuilder steer, RunBoard board, string prefix)
     {
