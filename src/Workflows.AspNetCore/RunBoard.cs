@@ -89,7 +89,19 @@ internal sealed partial class RunBoard
             return;
         }
 
-        var run = _runs.GetOrAdd(runId, id => new TrackedRun(id, registration, durable: true, null, Time));
+        if (!_runs.TryGetValue(runId, out var run))
+        {
+            run = new TrackedRun(runId, registration, durable: true, null, Time);
+            if (_runs.TryAdd(runId, run))
+            {
+                _order.Enqueue(runId);
+            }
+            else
+            {
+                run = _runs[runId];
+            }
+        }
+
         if (run.Execution is { IsCompleted: false })
         {
             return; // still unwinding here; it picks the run up when it is claimable
@@ -200,7 +212,8 @@ internal sealed partial class RunBoard
         var excess = _runs.Count - Math.Max(1, Settings.MaxRememberedRuns);
         for (var i = 0; i < excess && _order.TryPeek(out var oldest); i++)
         {
-            if (!_runs.TryGetValue(oldest, out var run) || !run.IsFinal)
+            // A durable run is the store's once this process stopped executing it; one in memory only once it ended.
+            if (_runs.TryGetValue(oldest, out var run) && !(run.IsFinal || (run.Durable && run.Execution is { IsCompleted: true })))
             {
                 break;
             }

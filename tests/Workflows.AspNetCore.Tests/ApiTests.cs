@@ -306,4 +306,21 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal("Hello aot x1", (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("outputs").GetProperty("message").GetString());
         Assert.Equal(1, (await app.GetJsonAsync("/workflows-api/runs")).GetArrayLength());
     }
+
+    [Fact]
+    public async Task Runs_in_memory_past_MaxRememberedRuns_are_forgotten_oldest_first_and_durable_ones_stay_in_the_store()
+    {
+        await using var app = await TestApp.StartAsync(options => options.MaxRememberedRuns = 1);
+        var first = await app.StartRunAsync("greet", """{"name":"one"}""");
+        await app.WaitForRunAsync(first, r => TestApp.Status(r) == "succeeded", "succeeded");
+        var durable = await app.StartRunAsync("ship", """{"order":"kept"}""");
+        await app.WaitForRunAsync(durable, r => TestApp.Status(r) == "succeeded", "succeeded");
+        var second = await app.StartRunAsync("greet", """{"name":"two"}""");
+        await app.WaitForRunAsync(second, r => TestApp.Status(r) == "succeeded", "succeeded");
+
+        await ProblemAsync(await app.Client.GetAsync("/workflows-api/runs/" + first), HttpStatusCode.NotFound);
+        Assert.Equal("succeeded", TestApp.Status(await app.GetJsonAsync("/workflows-api/runs/" + durable)));
+        var ids = (await app.GetJsonAsync("/workflows-api/runs")).EnumerateArray().Select(r => r.GetProperty("runId").GetString()).ToArray();
+        Assert.Equal(new[] { second, durable }, ids);
+    }
 }
