@@ -12,6 +12,12 @@ using Workflows.Samples.Etl;
 // Runs of the durable ETL workflow are kept in workflows.db (SQLite; --store or WORKFLOWS_STORE to choose the file).
 var work = Environment.GetEnvironmentVariable("WORKFLOWS_SAMPLE_WORK") ?? Path.Combine(Path.GetTempPath(), "workflows-sample");
 
+// serve --urls http://127.0.0.1:5000: the schedules plus the HTTP API and the dashboard (WebServer.cs).
+if (WebServer.Wanted(args))
+{
+    return await WebServer.RunAsync(args, work);
+}
+
 return await WorkflowRegistrations.RunCommandLineAsync(args, options =>
 {
     options.Description = "The Workflows sample: an ETL pipeline (durable, scheduled nightly), a deployment and an expense approval (waits for a signal).";

@@ -143,11 +143,13 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         RegisterSurfaces(context, compositeSurfaces);
 
         // One list of every workflow's registration per project, for hosts: no assembly scanning.
-        // With Workflows.Hosting referenced it also gets AddWorkflows(); with Workflows.CommandLine, RunCommandLineAsync.
+        // With Workflows.Hosting referenced it also gets AddWorkflows(); with Workflows.CommandLine, RunCommandLineAsync;
+        // with Workflows.AspNetCore, MapWorkflows().
         var support = context.CompilationProvider
             .Select(static (compilation, _) => new HostingSupport(
                 compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.WorkflowServiceCollectionExtensions") is not null,
-                compilation.GetTypeByMetadataName("Workflows.CommandLine.WorkflowCommandLine") is not null));
+                compilation.GetTypeByMetadataName("Workflows.CommandLine.WorkflowCommandLine") is not null,
+                compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.WorkflowEndpointRouteBuilderExtensions") is not null));
         // A workflow with errors is left out of the list, but still makes the list exist, so that the app's
         // AddWorkflows() or WorkflowRegistrations.All keep compiling while the file is being fixed.
         var anySurface = simpleSurfaces.Collect().Combine(compositeSurfaces.Collect())

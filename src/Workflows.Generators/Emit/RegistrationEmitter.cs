@@ -255,6 +255,11 @@ internal static class RegistrationEmitter
             EmitAddWorkflows(w, defaultNamespace);
         }
 
+        if (support.AspNetCore)
+        {
+            WebEmitter.EmitMapWorkflows(w, defaultNamespace, Version);
+        }
+
         return w.ToString();
     }
 
@@ -329,4 +334,4 @@ internal static class RegistrationEmitter
 }
 
 /// <summary>What the compilation references, so the registrations can offer more: a service container, the command line.</summary>
-internal readonly record struct HostingSupport(bool DependencyInjection, bool CommandLine);
+internal readonly record struct HostingSupport(bool DependencyInjection, bool CommandLine, bool AspNetCore = false);
