@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Workflows.Durability;
+using Workflows.Hosting;
 
 namespace Workflows.AspNetCore;
 
@@ -37,6 +39,74 @@ internal static class RunEndpoints
                 .WithName(verb + "Run").WithSummary(Summary(verb))
                 .Produces<RunView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         }
+
+        steer.MapPost("/runs/{id}/signals/{name}", (string id, string name, string? signalId, HttpContext context) => SignalAsync(board, context, prefix, id, name, signalId))
+            .WithName("SignalRun").WithSummary("Delivers a signal (its payload as the JSON body) to a durable run; ?signalId= makes a resend idempotent.")
+            .Produces<RunView>(StatusCodes.Status202Accepted).Produces<RunView>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>
+    /// A signal: checked against the signal step of the run's workflow (the name, and the payload against its type) when
+    /// this app has the workflow; stored once per signal id; 202 when it was sent (a run it woke continues here when
+    /// the API continues runs in process), 200 when that signal id was sent before.
+    /// </summary>
+    private static async Task<IResult> SignalAsync(RunBoard board, HttpContext context, string prefix, string id, string name, string? signalId)
+    {
+        var cancellationToken = context.RequestAborted;
+        var baseUrl = context.Request.PathBase + prefix;
+        if (board.Runs is not { } runs || await runs.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } details)
+        {
+            return UnknownRun(id);
+        }
+
+        var (body, tooLarge) = await WorkflowEndpoints.ReadBodyAsync(context, board.Settings.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (tooLarge)
+        {
+            return Problems.TooLarge(board.Settings.MaxRequestBodyBytes);
+        }
+
+        var payload = body.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(body);
+        WorkflowRegistration? registration = null;
+        if (board.Catalog.TryGet(details.Run.WorkflowName, out var found))
+        {
+            registration = found;
+            var signals = found.Descriptor.Signals;
+            var signal = signals.FirstOrDefault(s => s.Name == name);
+            if (signal is null)
+            {
+                return Problems.NotFound(signals.Count == 0
+                    ? $"Workflow '{WorkflowEndpoints.Excerpt(details.Run.WorkflowName)}' waits for no signal."
+                    : $"Workflow '{WorkflowEndpoints.Excerpt(details.Run.WorkflowName)}' has no signal '{WorkflowEndpoints.Excerpt(name)}'; its signals: {string.Join(", ", signals.Select(s => s.Name))}.");
+            }
+
+            if (signal.CheckPayload(payload) is { } problem)
+            {
+                return Problems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["payload"] = [Runtime.SecretRedactor.Redact(problem)] }, "Invalid signal payload", $"Signal '{name}' was not sent: its payload does not fit.");
+            }
+        }
+
+        bool sent;
+        try
+        {
+            sent = await runs.SignalAsync(id, name, payload, signalId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowSignalRefusedException refused)
+        {
+            return Problems.Conflict(Runtime.SecretRedactor.Redact(refused.Message));
+        }
+        catch (ArgumentException invalid)
+        {
+            return Problems.BadRequest(Runtime.SecretRedactor.Redact(invalid.Message));
+        }
+
+        if (sent && registration is not null)
+        {
+            board.Continue(registration, id);
+        }
+
+        var view = await RunViews.GetAsync(board, id, baseUrl, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(view, WorkflowApiJsonContext.Default.RunView!, statusCode: sent ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
     }
 
     private enum Verb
@@ -49,10 +119,10 @@ internal static class RunEndpoints
 
     private static string Summary(Verb verb) => verb switch
     {
-        Verb.Pause => "Pauses a durable run: running steps finish, no new step starts.",
+        Verb.Pause => "Pauses a durable run: a running run stops at its next step boundary (running steps finish), a pending or waiting one at once.",
         Verb.Resume => "Resumes a paused durable run.",
         Verb.Cancel => "Cancels a run that has not ended.",
-        _ => "Retries a failed durable run from its failed steps.",
+        _ => "Retries a failed or cancelled durable run from the steps that did not complete.",
     };
 
     private static async Task<IResult> ListAsync(RunBoard board, HttpContext context, string prefix, string? workflow, string? status, int? limit)
@@ -144,10 +214,10 @@ internal static class RunEndpoints
 
     private static string Rule(Verb verb) => verb switch
     {
-        Verb.Pause => "only running or pending runs can be paused.",
+        Verb.Pause => "only running, pending or waiting runs can be paused.",
         Verb.Resume => "only paused runs can be resumed.",
         Verb.Cancel => "only a run that has not ended can be cancelled.",
-        _ => "only failed runs can be retried.",
+        _ => "only failed or cancelled runs can be retried.",
     };
 
     private static async Task<IResult> Accepted(RunBoard board, string id, string baseUrl, CancellationToken cancellationToken)

@@ -232,7 +232,7 @@ internal static partial class WorkflowEndpoints
     }
 
     /// <summary>The body, read up to <paramref name="max"/> bytes; a larger one is refused before it is read whole.</summary>
-    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, long max)
+    internal static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, long max)
     {
         if (context.Request.ContentLength > max)
         {

@@ -67,7 +67,7 @@ public sealed class ApiTests : IAsyncLifetime
     public async Task An_unknown_workflow_is_404_naming_the_known_ones()
     {
         var problem = await ProblemAsync(await _app.Client.GetAsync("/workflows-api/workflows/nope"), HttpStatusCode.NotFound);
-        Assert.Contains("No workflow 'nope'. Known: greet, ship.", problem.GetProperty("detail").GetString());
+        Assert.Contains("No workflow 'nope'. Known: approve, greet, ship.", problem.GetProperty("detail").GetString());
         await ProblemAsync(await _app.PostJsonAsync("/workflows-api/workflows/nope/runs", "{}"), HttpStatusCode.NotFound);
     }
 
@@ -236,6 +236,38 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signal_is_checked_against_its_step_delivered_once_and_the_run_finishes_with_its_payload()
+    {
+        var shipping = _app.Actions.Hold("ship"); // the run cannot finish before the resend below
+        var runId = await _app.StartRunAsync("approve", "{}");
+        var url = $"/workflows-api/runs/{runId}/signals/";
+
+        var unknown = await ProblemAsync(await _app.Client.PostAsync(url + "nope", JsonContent("{}")), HttpStatusCode.NotFound);
+        Assert.Contains("has no signal 'nope'; its signals: manager-approval", unknown.GetProperty("detail").GetString());
+        var wrong = await ProblemAsync(await _app.Client.PostAsync(url + "manager-approval", JsonContent("""{"Approved":"yes","By":"ann"}""")), HttpStatusCode.BadRequest);
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("payload", out _), wrong.ToString());
+
+        using (var sent = await _app.Client.PostAsync(url + "manager-approval?signalId=s-1", JsonContent("""{"Approved":true,"By":"ann"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+
+        using (var again = await _app.Client.PostAsync(url + "manager-approval?signalId=s-1", JsonContent("""{"Approved":false,"By":"bob"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode); // the same signal id: stored once, nothing changes
+        }
+
+        shipping.Release();
+
+        var done = await _app.WaitForRunAsync(runId, r => TestApp.Status(r) == "succeeded", "succeeded");
+        Assert.Equal("ann", done.GetProperty("outputs").GetProperty("by").GetString());
+        var finished = await ProblemAsync(await _app.Client.PostAsync(url + "manager-approval", JsonContent("""{"Approved":true,"By":"cy"}""")), HttpStatusCode.Conflict);
+        Assert.Contains("has finished", finished.GetProperty("detail").GetString());
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
     public async Task A_durable_run_can_be_cancelled()
     {
         var gate = _app.Actions.Hold("pack");
@@ -248,7 +280,7 @@ public sealed class ApiTests : IAsyncLifetime
 
         var cancelled = await _app.WaitForRunAsync(runId, r => TestApp.Status(r) == "cancelled", "cancelled");
         Assert.True(cancelled.GetProperty("durable").GetBoolean());
-        await ProblemAsync(await _app.Client.PostAsync($"/workflows-api/runs/{runId}/retry", null), HttpStatusCode.Conflict);
+        await ProblemAsync(await _app.Client.PostAsync($"/workflows-api/runs/{runId}/cancel", null), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -290,7 +322,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(1, _app.Actions.Calls["pack"]);
         Assert.Equal(2, _app.Actions.Calls["send"]);
         var twice = await ProblemAsync(await _app.Client.PostAsync($"/workflows-api/runs/{runId}/retry", null), HttpStatusCode.Conflict);
-        Assert.Contains("only failed runs can be retried", twice.GetProperty("detail").GetString());
+        Assert.Contains("only failed or cancelled runs can be retried", twice.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -6,8 +6,12 @@ using System.Threading.Tasks;
 
 namespace Workflows.AspNetCore.Tests;
 
+/// <summary>The payload of approve.workflow.yaml's signal.</summary>
+public sealed record Approval(bool Approved, string By);
+
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(decimal))]
+[JsonSerializable(typeof(Approval))]
 public sealed partial class WebJson : JsonSerializerContext
 {
 }

@@ -151,8 +151,10 @@ public sealed class RunRecorder
     }
 
     /// <summary>Step <paramref name="step"/> (its index in the file) calls its action.</summary>
+    /// <exception cref="Durability.WorkflowRunPausedException">The durable run was paused: the step does not start (and is not reported as started).</exception>
     public void Started(int step)
     {
+        Durable?.ThrowIfPaused();
         var id = _descriptor.Steps[step].Id;
         var activity = WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default);
         activity?.SetTag("workflow.name", _descriptor.Name);
