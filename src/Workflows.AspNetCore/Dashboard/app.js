@@ -88,7 +88,7 @@
     const workflow = el("select", { id: "filter-workflow", "aria-label": "Workflow" }, el("option", { value: "" }, "all workflows"),
       workflows.map(w => el("option", { value: w.name }, w.name)));
     const status = el("select", { id: "filter-status", "aria-label": "Status" }, el("option", { value: "" }, "any status"),
-      ["pending", "running", "paused", "succeeded", "failed", "cancelled"].map(s => el("option", { value: s }, s)));
+      ["pending", "running", "paused", "waiting", "succeeded", "failed", "cancelled"].map(s => el("option", { value: s }, s)));
     workflow.value = params.get("workflow") || "";
     status.value = params.get("status") || "";
     const body = el("tbody");
