@@ -160,6 +160,37 @@ public sealed class VersioningDiagnosticTests
         Assert.Contains("keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
+    private static readonly string s_withSignal = Orders + """
+
+          - id: approval
+            signal: manager-approval
+            type: TestApp.Order
+        """;
+
+    [Theory]
+    [InlineData("type: TestApp.Order", "type: string", "WF0702", 16, 11, "now returns 'string', not 'global::TestApp.Order'")]
+    [InlineData("signal: manager-approval", "signal: boss-approval", "WF0703", 15, 13, "now calls 'signal boss-approval', not 'signal manager-approval'")]
+    public void A_signal_renamed_or_its_payload_changed_is_reported_at_the_step(string find, string replace, string id, int line, int column, string message)
+    {
+        var shipped = Accept(Actions, (OrdersPath, s_withSignal));
+        Assert.Contains("orders | step | approval | signal manager-approval -> global::TestApp.Order", shipped, StringComparison.Ordinal);
+
+        var result = Build(Actions, shipped, (OrdersPath, Change(s_withSignal, find, replace)));
+
+        var diagnostic = Single(result, id, line, column);
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_signal_step_removed_is_reported_at_the_workflow()
+    {
+        var shipped = Accept(Actions, (OrdersPath, s_withSignal));
+
+        var diagnostic = Single(Build(Actions, shipped, (OrdersPath, Orders)), "WF0701", 1, 7);
+
+        Assert.Contains("no longer has step 'approval' (signal manager-approval -> global::TestApp.Order)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_deleted_workflow_file_is_reported_at_its_line_of_the_shipped_file()
     {

@@ -74,8 +74,13 @@ internal static class VersionChecker
             var (oldAction, oldOutput) = Split(step.Signature);
             var (newAction, newOutput) = Split(signature);
             var written = document.Steps.FirstOrDefault(s => s.Id.Value == step.Id);
-            var span = written?.Target?.Span ?? written?.Id.Span ?? nameSpan;
-            result.Add(string.Equals(oldAction, newAction, StringComparison.Ordinal)
+            var sameAction = string.Equals(oldAction, newAction, StringComparison.Ordinal);
+
+            // At what changed: the action (or, for a signal step, its name or its payload's type: the step's output).
+            var span = written?.Target?.Span
+                ?? (sameAction ? written?.SignalType?.Span : written?.Signal?.Span)
+                ?? written?.Signal?.Span ?? written?.Id.Span ?? nameSpan;
+            result.Add(sameAction
                 ? DiagnosticInfo.Create(DiagnosticDescriptors.ShippedStepOutputChanged, span, workflow.Name, step.Id, oldOutput, newOutput)
                 : DiagnosticInfo.Create(DiagnosticDescriptors.ShippedStepActionChanged, span, workflow.Name, step.Id, oldAction, newAction));
         }
