@@ -338,21 +338,41 @@ public sealed class DurableRun : IAsyncDisposable
     {
         outputJson = Runtime.SecretRedactor.RedactJson(outputJson);
         var now = _options.TimeProvider.GetUtcNow();
-        var pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now));
-        bool write;
+        var record = new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, now, now);
+        PendingRecord? pending = null;
         lock (_pending)
         {
-            _pending.Add(pending);
-            write = !_writing;
+            if (_writing)
+            {
+                pending = new PendingRecord(record);
+                _pending.Add(pending);
+            }
+
             _writing = true;
         }
 
-        if (write)
+        if (pending is not null)
         {
-            await WritePendingAsync().ConfigureAwait(false);
+            await pending.Done.Task.ConfigureAwait(false);
+            return;
         }
 
-        await pending.Done.Task.ConfigureAwait(false);
+        // Nothing in flight: this step is written alone, at once, through a one-record list of this run's (one
+        // write at a time per run), so a lone checkpoint allocates no batch. Steps that complete meanwhile wait
+        // and are written together afterwards.
+        try
+        {
+            _lone[0] = record;
+            if (!await _store.RecordStepsAsync(RunId, _options.Owner, _lone, CancellationToken.None).ConfigureAwait(false))
+            {
+                await RecordRefusedAsync(new[] { new PendingRecord(record) }).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _lone[0] = null!;
+            await WritePendingAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -363,6 +383,7 @@ public sealed class DurableRun : IAsyncDisposable
     public ValueTask CompensatedAsync(string stepId) => _store.MarkCompensatedAsync(RunId, stepId, CancellationToken.None);
 
     private readonly List<PendingRecord> _pending = new();
+    private readonly StepRecord[] _lone = new StepRecord[1];
     private bool _writing;
 
     private sealed class PendingRecord(StepRecord record)

@@ -57,7 +57,9 @@ public sealed class RunRecorder
         _observer = options.Observer is { } observer ? new IsolatedObserver(observer, Report) : null;
         _progress = options.Progress is { } progress ? new IsolatedProgress(progress, Report) : null;
         _logger = IsLogging(options.Logger) ? new IsolatedLogger(options.Logger!, Report) : null;
-        _runActivity = WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal);
+        _runActivity = WorkflowTelemetry.ActivitySource.HasListeners()
+            ? WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal)
+            : null;
         _runActivity?.SetTag("workflow.name", descriptor.Name);
         _observer?.WorkflowStarted(descriptor.Name);
         if (_logger is not null)
@@ -151,7 +153,10 @@ public sealed class RunRecorder
     public void Started(int step)
     {
         var id = _descriptor.Steps[step].Id;
-        var activity = WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default);
+        // The activity's name is built only when someone listens: every durable or observed step passes here.
+        var activity = WorkflowTelemetry.ActivitySource.HasListeners()
+            ? WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default)
+            : null;
         activity?.SetTag("workflow.name", _descriptor.Name);
         activity?.SetTag("workflow.step", id);
         lock (_gate)
@@ -283,9 +288,13 @@ public sealed class RunRecorder
             _runActivity.Stop();
         }
 
-        var tags = new KeyValuePair<string, object?>[] { new("workflow.name", _descriptor.Name), new("workflow.outcome", outcome) };
-        WorkflowTelemetry.Runs.Add(1, tags);
-        WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        if (WorkflowTelemetry.Runs.Enabled || WorkflowTelemetry.RunDuration.Enabled)
+        {
+            var name = new KeyValuePair<string, object?>("workflow.name", _descriptor.Name);
+            var result = new KeyValuePair<string, object?>("workflow.outcome", outcome);
+            WorkflowTelemetry.Runs.Add(1, name, result);
+            WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, name, result);
+        }
         if (_logger is not null)
         {
             if (status == WorkflowRunStatus.Succeeded)
@@ -409,12 +418,16 @@ public sealed class RunRecorder
             activity.Stop();
         }
 
-        var tags = new KeyValuePair<string, object?>[]
+        // Tags as arguments, not an array: nothing is allocated when no meter listener is enabled.
+        if (WorkflowTelemetry.Steps.Enabled || WorkflowTelemetry.StepDuration.Enabled)
         {
-            new("workflow.name", _descriptor.Name), new("workflow.step", _descriptor.Steps[step].Id), new("workflow.outcome", outcome),
-        };
-        WorkflowTelemetry.Steps.Add(1, tags);
-        WorkflowTelemetry.StepDuration.Record(duration.TotalSeconds, tags);
+            var name = new KeyValuePair<string, object?>("workflow.name", _descriptor.Name);
+            var id = new KeyValuePair<string, object?>("workflow.step", _descriptor.Steps[step].Id);
+            var result = new KeyValuePair<string, object?>("workflow.outcome", outcome);
+            WorkflowTelemetry.Steps.Add(1, name, id, result);
+            WorkflowTelemetry.StepDuration.Record(duration.TotalSeconds, name, id, result);
+        }
+
         return duration;
     }
 
