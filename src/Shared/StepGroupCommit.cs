@@ -80,6 +80,11 @@ internal abstract class StepGroupCommit : IDisposable
             return new ValueTask<bool>(waiting.Task);
         }
 
+        if (BeforeLoneWrite is { } hold)
+        {
+            return HeldThenWriteAsync(hold, runId, owner, steps, cancellationToken);
+        }
+
         // Nothing in flight: this call writes, alone (the common case of a lone run pays no hand-over).
         ValueTask<bool> write;
         try
@@ -99,6 +104,25 @@ internal abstract class StepGroupCommit : IDisposable
         }
 
         return AwaitThenDoneAsync(write);
+    }
+
+    /// <summary>
+    /// Tests only: awaited by a call that is about to write alone, so that the calls made meanwhile queue for a
+    /// batch (a gate, where timing cannot be relied on).
+    /// </summary>
+    internal Func<ValueTask>? BeforeLoneWrite { get; set; }
+
+    private async ValueTask<bool> HeldThenWriteAsync(Func<ValueTask> hold, string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hold().ConfigureAwait(false);
+            return await WriteOneAsync(runId, owner, steps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            WriteDone();
+        }
     }
 
     private async ValueTask<bool> AwaitThenDoneAsync(ValueTask<bool> write)

@@ -175,6 +175,9 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IDisposable
         return writer.RecordAsync(runId, owner, steps, cancellationToken);
     }
 
+    /// <summary>The group commit of step records (tests hold its writes with a gate).</summary>
+    internal StepGroupCommit StepCommits => writer;
+
     /// <summary>Closes the connection the store writes runs on (once the write in flight, if any, ends).</summary>
     public void Dispose() => writer.Dispose();
 
