@@ -6,7 +6,7 @@ namespace Workflows.Benchmarks;
 
 /// <summary>
 /// <c>-- breakdown</c>: the bytes each store operation of a durable run allocates on SQLite, one at a time (exact:
-/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> around 200 calls after a warm-up), to see where a run's start and
+/// <see cref="GC.GetTotalAllocatedBytes(bool)"/> around 2000 calls after a warm-up), to see where a run's start and
 /// end and a checkpoint spend them. Not a BenchmarkDotNet benchmark: a diagnostic.
 /// </summary>
 internal static class AllocationBreakdown
@@ -15,7 +15,7 @@ internal static class AllocationBreakdown
     {
         using var stores = DurableStores.Create();
         var store = stores.Sqlite;
-        const int Calls = 200;
+        const int Calls = 2000;
         var owner = "bench-owner";
         var now = DateTimeOffset.UtcNow;
         var lease = now.AddMinutes(10);
@@ -46,6 +46,8 @@ internal static class AllocationBreakdown
                 events[i] = new RunEvent(ids[i], 0, now, "succeeded", null, null);
             }
 
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = Environment.CpuUsage.TotalTime;
             var start = Measure();
             for (var i = 0; i < Calls; i++)
             {
@@ -53,12 +55,16 @@ internal static class AllocationBreakdown
             }
 
             var afterStart = Measure();
+            var startTime = clock.Elapsed;
+            var cpuAfterStart = Environment.CpuUsage.TotalTime;
             for (var i = 0; i < Calls; i++)
             {
                 await store.RecordStepsAsync(ids[i], owner, steps[i]);
             }
 
             var afterRecord = Measure();
+            var recordTime = clock.Elapsed - startTime;
+            var recordCpu = Environment.CpuUsage.TotalTime - cpuAfterStart;
             for (var i = 0; i < Calls; i++)
             {
                 await store.CompleteRunAsync(ids[i], owner, RunStatus.Succeeded, null, null);
@@ -74,7 +80,7 @@ internal static class AllocationBreakdown
             if (round == 1)
             {
                 Console.WriteLine($"StartRunAsync     {(afterStart - start) / Calls,8} B");
-                Console.WriteLine($"RecordStepsAsync  {(afterRecord - afterStart) / Calls,8} B");
+                Console.WriteLine($"RecordStepsAsync  {(afterRecord - afterStart) / Calls,8} B, {recordTime.TotalMicroseconds / Calls:F1} µs wall, {recordCpu.TotalMicroseconds / Calls:F1} µs CPU (process) per call");
                 Console.WriteLine($"CompleteRunAsync  {(afterComplete - afterRecord) / Calls,8} B");
                 Console.WriteLine($"AppendEventAsync  {(afterEvent - afterComplete) / Calls,8} B");
             }
