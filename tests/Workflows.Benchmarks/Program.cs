@@ -14,6 +14,13 @@ public static class Program
             return;
         }
 
+        // dotnet run -c Release --project tests/Workflows.Benchmarks -- diamond-cpu   (wall and CPU time per diamond run)
+        if (args is ["diamond-cpu"])
+        {
+            DiamondCpu.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
