@@ -41,6 +41,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     private readonly string steps;
     private readonly string events;
     private readonly object initializeGate = new();
+    private readonly StepCommit stepCommit;
     private Task? initializing;
 
     /// <summary>A store on a data source the caller owns (and disposes).</summary>
@@ -80,6 +81,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         runs = quoted + ".runs";
         steps = quoted + ".steps";
         events = quoted + ".events";
+        stepCommit = new StepCommit(this);
     }
 
     /// <summary>The schema of the store's tables.</summary>
@@ -156,12 +158,27 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    /// <remarks>All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.</remarks>
-    public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.
+    /// Calls made while another is being written share the next transaction, and so its commit (group commit), each
+    /// keeping its own result.
+    /// </remarks>
+    public ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         StoreConventions.CheckStepsBelongTo(runId, steps);
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<bool>(cancellationToken);
+        }
+
+        return stepCommit.RecordAsync(runId, owner, steps, cancellationToken);
+    }
+
+    /// <summary>One call's steps in a transaction of their own (the group commit's write when nothing else waits).</summary>
+    private async ValueTask<bool> WriteStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
+    {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -28,7 +29,7 @@ namespace Workflows.Sqlite;
 /// commits (never half of one), which durable runs tolerate by running those steps again.
 /// </para>
 /// </remarks>
-public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore
+public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore, IDisposable
 {
     private const int SchemaVersion = 3;
 
@@ -42,6 +43,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     private readonly bool readOnly;
     private string connectionString;
     private readonly object initializeGate = new();
+    private readonly SqliteWriter writer;
+
+    /// <summary>The pooled SQLite connections whose settings (busy timeout, synchronous) are made.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> configured = new();
+    private static readonly object s_configuredMark = new();
     private Task? initializing;
 
     /// <summary>A store in the SQLite file at <paramref name="path"/>, created (with its directory's file) when missing.</summary>
@@ -58,6 +64,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         this.connectionString = connectionString;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         this.readOnly = readOnly;
+        writer = new SqliteWriter(OpenAsync, Now);
     }
 
     /// <summary>
@@ -113,30 +120,18 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        long now = Now();
-        bool created;
-        await using (var insert = Command(connection, transaction,
-            "INSERT INTO runs (" + RunColumns + ") VALUES ($id, $workflow, $hash, $status, $inputs, NULL, NULL, $created, $now, NULL, $owner, $lease, NULL) " +
-            "ON CONFLICT (run_id) DO NOTHING"))
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // A new run is known without reading it back; only an existing one is read.
+        if (await writer.TryStartRunAsync(run, owner, leaseUntil, cancellationToken).ConfigureAwait(false) is { } created)
         {
-            insert.Parameters.AddWithValue("$id", run.RunId);
-            insert.Parameters.AddWithValue("$workflow", run.WorkflowName);
-            insert.Parameters.AddWithValue("$hash", run.DefinitionHash);
-            insert.Parameters.AddWithValue("$status", StatusText(RunStatus.Running));
-            insert.Parameters.AddWithValue("$inputs", (object?)run.InputsJson ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$created", run.CreatedAt.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$now", now);
-            insert.Parameters.AddWithValue("$owner", owner);
-            insert.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
-            created = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            return new StartResult(created, Created: true);
         }
 
-        var record = await ReadRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false)
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var record = await ReadRunAsync(connection, null, run.RunId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The run '{run.RunId}' vanished while it was being started.");
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new StartResult(record, created);
+        return new StartResult(record, Created: false);
     }
 
     /// <inheritdoc />
@@ -175,58 +170,29 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     }
 
     /// <inheritdoc />
-    /// <remarks>All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.</remarks>
-    public async ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// All or nothing: when one of <paramref name="steps"/> already has a final record, none is written, and the result is false.
+    /// Written on the store's own connection with prepared statements; calls made while another is being written
+    /// share the next transaction (group commit), each keeping its own result.
+    /// </remarks>
+    public ValueTask<bool> RecordStepsAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         StoreConventions.CheckStepsBelongTo(runId, steps);
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        long now = Now();
-        if (!await TouchOwnedRunAsync(connection, transaction, runId, owner, now, cancellationToken).ConfigureAwait(false))
+        if (cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return ValueTask.FromCanceled<bool>(cancellationToken);
         }
 
-        await using var insert = Command(connection, transaction,
-            "INSERT INTO steps (" + StepColumns + ", recorded) VALUES ($run, $step, $item, $signature, $attempts, $status, $output, $error, $started, $completed, " +
-            "(SELECT IFNULL(MAX(recorded), 0) + 1 FROM steps WHERE run_id = $run)) " +
-            "ON CONFLICT (run_id, step_id, item_index) DO UPDATE SET signature = excluded.signature, attempts = excluded.attempts, status = excluded.status, " +
-            "output = excluded.output, error = excluded.error, started_at = excluded.started_at, completed_at = excluded.completed_at " +
-            "WHERE steps.status NOT IN ('succeeded', 'compensated')");
-        var run = insert.Parameters.Add("$run", SqliteType.Text);
-        var stepId = insert.Parameters.Add("$step", SqliteType.Text);
-        var item = insert.Parameters.Add("$item", SqliteType.Integer);
-        var signature = insert.Parameters.Add("$signature", SqliteType.Text);
-        var attempts = insert.Parameters.Add("$attempts", SqliteType.Integer);
-        var status = insert.Parameters.Add("$status", SqliteType.Text);
-        var output = insert.Parameters.Add("$output", SqliteType.Text);
-        var error = insert.Parameters.Add("$error", SqliteType.Text);
-        var started = insert.Parameters.Add("$started", SqliteType.Integer);
-        var completed = insert.Parameters.Add("$completed", SqliteType.Integer);
-        foreach (var step in steps)
-        {
-            run.Value = runId;
-            stepId.Value = step.StepId;
-            item.Value = step.ItemIndex;
-            signature.Value = step.Signature;
-            attempts.Value = step.Attempts;
-            status.Value = StatusText(step.Status);
-            output.Value = (object?)step.OutputJson ?? DBNull.Value;
-            error.Value = (object?)step.Error ?? DBNull.Value;
-            started.Value = step.StartedAt.ToUnixTimeMilliseconds();
-            completed.Value = step.CompletedAt.ToUnixTimeMilliseconds();
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                // Already recorded: the transaction rolls back when disposed, nothing changes.
-                return false;
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return writer.RecordAsync(runId, owner, steps, cancellationToken);
     }
+
+    /// <summary>The group commit of step records (tests hold its writes with a gate).</summary>
+    internal StepGroupCommit StepCommits => writer;
+
+    /// <summary>Closes the connection the store writes runs on (once the write in flight, if any, ends).</summary>
+    public void Dispose() => writer.Dispose();
 
     /// <inheritdoc />
     public async ValueTask<bool> CompleteRunAsync(string runId, string owner, RunStatus status, string? outputsJson, string? errorMessage, CancellationToken cancellationToken = default)
@@ -238,19 +204,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run completes as Succeeded, Failed or Cancelled.");
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        long now = Now();
-        await using var command = Command(connection, null,
-            "UPDATE runs SET status = $status, outputs = $outputs, error = $error, completed_at = $now, updated_at = $now, owner = NULL, lease_until = NULL, control = NULL " +
-            "WHERE run_id = $id AND status = $running AND owner = $owner AND lease_until > $now");
-        command.Parameters.AddWithValue("$status", StatusText(status));
-        command.Parameters.AddWithValue("$outputs", (object?)outputsJson ?? DBNull.Value);
-        command.Parameters.AddWithValue("$error", (object?)errorMessage ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", now);
-        command.Parameters.AddWithValue("$id", runId);
-        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
-        command.Parameters.AddWithValue("$owner", owner);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        cancellationToken.ThrowIfCancellationRequested();
+        return await writer.CompleteRunAsync(runId, owner, StatusText(status), outputsJson, errorMessage, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -530,15 +485,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     public async ValueTask AppendEventAsync(RunEvent runEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runEvent);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null,
-            "INSERT INTO events (run_id, at, kind, step_id, detail) VALUES ($run, $at, $kind, $step, $detail)");
-        command.Parameters.AddWithValue("$run", runEvent.RunId);
-        command.Parameters.AddWithValue("$at", runEvent.At.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$kind", runEvent.Kind);
-        command.Parameters.AddWithValue("$step", (object?)runEvent.StepId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$detail", (object?)runEvent.Detail ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await writer.AppendEventAsync(runEvent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -635,8 +583,19 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var pragmas = Command(connection, null, readOnly ? "PRAGMA busy_timeout = 30000; PRAGMA query_only = ON;" : "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
-            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (readOnly)
+            {
+                await using var readOnlyPragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA query_only = ON;");
+                await readOnlyPragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (!configured.TryGetValue(connection.Handle!, out _))
+            {
+                // Once per SQLite connection: a pooled one keeps its settings when it comes back.
+                await using var pragmas = Command(connection, null, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
+                await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                configured.AddOrUpdate(connection.Handle!, s_configuredMark);
+            }
+
             return connection;
         }
         catch

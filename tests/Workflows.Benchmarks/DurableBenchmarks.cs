@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Text.Json.Serialization;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
@@ -30,17 +29,20 @@ public static class DurableBenchActions
 /// runs in memory (no store). Per step = (10-step − 1-step) / 9; the 1-step run shows the run's own start and
 /// completion (start, claim check, outcome, event).
 /// </summary>
+/// <remarks>
+/// PostgreSQL: <c>WORKFLOWS_POSTGRES</c>, else a private server started like the tests' (<see cref="Durability.Tests.PostgreSqlServer"/>,
+/// linked), but flushing every commit to disk as a production server does.
+/// </remarks>
 [MemoryDiagnoser]
-[Config(typeof(RunTimeConfig))]
+[Config(typeof(DurableConfig))]
 public class DurableBenchmarks
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("wf-bench-").FullName;
+    private DurableStores _stores = null!;
     private DurableChainWorkflow _inMemory = null!;
     private DurableChainWorkflow _sqlite = null!;
     private DurableSingleWorkflow _sqliteSingle = null!;
     private DurableChainWorkflow _postgres = null!;
     private DurableSingleWorkflow _postgresSingle = null!;
-    private PostgreSql.PostgreSqlWorkflowStore _postgresStore = null!;
     private DurableWideWorkflow _sqliteWide = null!;
     private DurableWideWorkflow _postgresWide = null!;
     private long _id;
@@ -48,21 +50,20 @@ public class DurableBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var sqlite = new WorkflowOptions { Store = new Sqlite.SqliteWorkflowStore(Path.Combine(_directory, "bench.db")) };
+        _stores = DurableStores.Create();
+        var sqlite = new WorkflowOptions { Store = _stores.Sqlite };
         _inMemory = new DurableChainWorkflow();
         _sqlite = new DurableChainWorkflow(sqlite);
         _sqliteSingle = new DurableSingleWorkflow(sqlite);
         _sqliteWide = new DurableWideWorkflow(sqlite);
-        var connection = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres";
-        _postgresStore = new PostgreSql.PostgreSqlWorkflowStore(connection, "wf_bench_" + Environment.ProcessId);
-        var postgres = new WorkflowOptions { Store = _postgresStore };
+        var postgres = new WorkflowOptions { Store = _stores.Postgres };
         _postgres = new DurableChainWorkflow(postgres);
         _postgresSingle = new DurableSingleWorkflow(postgres);
         _postgresWide = new DurableWideWorkflow(postgres);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _postgresStore.Dispose();
+    public void Cleanup() => _stores.Dispose();
 
     private string NextId() => "bench-" + ++_id;
 

@@ -5,5 +5,22 @@ namespace Workflows.Benchmarks;
 public static class Program
 {
     // dotnet run -c Release --project tests/Workflows.Benchmarks -- --filter '*'
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // dotnet run -c Release --project tests/Workflows.Benchmarks -- breakdown   (bytes per store operation)
+    public static void Main(string[] args)
+    {
+        if (args is ["breakdown"])
+        {
+            AllocationBreakdown.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
+        // dotnet run -c Release --project tests/Workflows.Benchmarks -- diamond-cpu   (wall and CPU time per diamond run)
+        if (args is ["diamond-cpu"])
+        {
+            DiamondCpu.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

@@ -43,6 +43,13 @@ public static class PostgreSqlServer
 
     private static string? Configured => Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } value ? value : null;
 
+    /// <summary>
+    /// True for a private server that flushes every commit to disk (PostgreSQL's default), as a production server
+    /// does; false (the default) for the tests' fast one (<c>fsync=off</c>). Set before the server starts: the
+    /// benchmarks, which link this file, measure real commits.
+    /// </summary>
+    public static bool FlushCommits { get; set; }
+
     /// <summary>The connection string (superuser, database <c>postgres</c>); starts the private server on first use.</summary>
     public static Task<string> ConnectionStringAsync() => s_connectionString.Value;
 
@@ -79,7 +86,7 @@ public static class PostgreSqlServer
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
-            var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+            var options = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync={(FlushCommits ? "on" : "off")} -c max_connections=200";
             try
             {
                 await server.RunAsync("pg_ctl", ["start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(folder, "server.log"), "-o", options]);

@@ -64,6 +64,30 @@ public sealed class DurableDiagnosticTests
     }
 
     [Fact]
+    public void A_synchronous_workflow_with_json_context_keeps_the_synchronous_unobserved_run()
+    {
+        // json_context makes a workflow durable when a store is set; without one, nothing must await (issue 22, §2).
+        var result = Build(("flows/sync.workflow.yaml", """
+            name: sync-json
+            json_context: TestApp.ShopJson
+            steps:
+              - id: one
+                action: build
+              - id: two
+                action: deploy.test
+                depends_on: one
+            """));
+
+        Assert.Empty(result.AnalyzerExceptions);
+        Assert.Empty(result.WorkflowDiagnostics);
+        var source = result.GeneratedSource("TestApp.SyncJsonWorkflow.g.cs")!;
+        Assert.Contains("? RunUnobservedAsync(cancellationToken)", source);
+        Assert.Contains("private global::System.Threading.Tasks.ValueTask RunUnobservedAsync(global::System.Threading.CancellationToken cancellationToken)", source);
+        Assert.Contains("private async global::System.Threading.Tasks.ValueTask RunCoreAsync(", source); // the recorded run still checkpoints
+        Assert.Empty(result.CompilerErrors);
+    }
+
+    [Fact]
     public void WF0501_durable_without_json_context()
     {
         var result = Build(("flows/orders.workflow.yaml", """

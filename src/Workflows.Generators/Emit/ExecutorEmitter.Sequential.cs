@@ -39,16 +39,22 @@ internal static partial class ExecutorEmitter
             w.Line();
             w.Line("/// <summary>The run as <see cref=\"RunCoreAsync\"/> does it, for a run nobody observes: nothing is recorded.</summary>");
             w.Open($"private {Returns(spec)} RunUnobservedAsync({InputsParameter(spec)}{CancellationToken} cancellationToken)");
-            EmitSequentialCore(w, spec, plan, awaits, recorder: null);
+            EmitSequentialCore(w, spec, plan, awaits: false, recorder: null);
         }
     }
 
     /// <summary>True when every step is a plain synchronous call and the run has nothing else to await.</summary>
-    private static bool IsSynchronousRun(WorkflowSpec spec)
-        => !(spec.Steps.Any(s => s.MayAwait) || spec.HasCleanup || spec.Durable is not null);
+    private static bool IsSynchronousRun(WorkflowSpec spec) => HasOnlySynchronousSteps(spec) && spec.Durable is null;
 
-    /// <summary>An all-synchronous run (so one that runs in order) without a timeout gets a second copy of its steps that records nothing.</summary>
-    private static bool HasUnobservedRun(WorkflowSpec spec) => IsSynchronousRun(spec) && spec.Timeout is null;
+    /// <summary>True when every step is a plain synchronous call and there is no cleanup: only checkpoints could await.</summary>
+    private static bool HasOnlySynchronousSteps(WorkflowSpec spec) => !(spec.Steps.Any(s => s.MayAwait) || spec.HasCleanup);
+
+    /// <summary>
+    /// A run of synchronous steps without a timeout gets a second copy of its steps that records nothing, and so
+    /// awaits nothing. A durable workflow's too: its checkpoints go through the recorder, which an unobserved run
+    /// without a store does not have, so <c>json_context</c> costs a run without a store nothing.
+    /// </summary>
+    private static bool HasUnobservedRun(WorkflowSpec spec) => HasOnlySynchronousSteps(spec) && spec.Timeout is null;
 
     /// <summary>The body of a sequential run; with a null <paramref name="recorder"/>, one that records nothing.</summary>
     private static void EmitSequentialCore(SourceWriter w, WorkflowSpec spec, RunPlan plan, bool awaits, string? recorder)

@@ -356,8 +356,8 @@ public sealed partial class DurableRun : IAsyncDisposable
     {
         outputJson = Runtime.SecretRedactor.RedactJson(outputJson);
         var now = _options.TimeProvider.GetUtcNow();
-        bool write;
-        PendingRecord pending;
+        PendingRecord? pending = null;
+        StepRecord record;
         lock (_pending)
         {
             var started = _started.TryGetValue(stepId, out var running) ? running.At : now;
@@ -366,18 +366,49 @@ public sealed partial class DurableRun : IAsyncDisposable
                 _started.Remove(stepId);
             }
 
-            pending = new PendingRecord(new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, started, now));
-            _pending.Add(pending);
-            write = !_writing;
+            record = new StepRecord(RunId, stepId, item, signature, attempts, StepStatus.Succeeded, outputJson, null, started, now);
+            if (_writing)
+            {
+                pending = new PendingRecord(record);
+                _pending.Add(pending);
+            }
+
             _writing = true;
         }
 
-        if (write)
+        if (pending is not null)
         {
-            await WritePendingAsync().ConfigureAwait(false);
+            await pending.Done.Task.ConfigureAwait(false);
+            return;
         }
 
-        await pending.Done.Task.ConfigureAwait(false);
+        // Nothing in flight: this step is written alone, at once, through a one-record list of this run's (one
+        // write at a time per run), so a lone checkpoint allocates no batch. Steps that complete meanwhile wait
+        // and are written together afterwards.
+        try
+        {
+            _lone[0] = record;
+            bool recorded;
+            try
+            {
+                recorded = await _store.RecordStepsAsync(RunId, _options.Owner, _lone, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The store's own failure (a full disk, a lost connection) is told apart from the step's.
+                throw new WorkflowStoreException(RunId, stepId, exception);
+            }
+
+            if (!recorded)
+            {
+                await RecordRefusedAsync(new[] { new PendingRecord(record) }).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _lone[0] = null!;
+            await WritePendingAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -388,6 +419,7 @@ public sealed partial class DurableRun : IAsyncDisposable
     public ValueTask CompensatedAsync(string stepId) => _store.MarkCompensatedAsync(RunId, stepId, CancellationToken.None);
 
     private readonly List<PendingRecord> _pending = new();
+    private readonly StepRecord[] _lone = new StepRecord[1];
     private bool _writing;
 
     // Steps that started and have not ended (guarded by _pending's lock): their start time goes into their record, and

@@ -32,6 +32,7 @@ public sealed class RunRecorder
     private readonly Activity?[] _stepActivities;
     private readonly long[] _stepStarted;
     private readonly long _started;
+    private readonly DateTimeOffset _startedAt;
     private int _finishedSteps;
     private int _runningSteps;
     private long _finishedStepTicks;
@@ -54,13 +55,16 @@ public sealed class RunRecorder
             steps[i] = new StepReport(descriptor.Steps[i].Id);
         }
 
-        Report = new WorkflowRunReport(descriptor.Name, steps, _time.GetUtcNow());
+        _startedAt = _time.GetUtcNow();
+        Report = new WorkflowRunReport(descriptor.Name, steps, _startedAt);
 
         // The app's listeners run inside the run: what they throw is reported, never thrown into a step.
         _observer = options.Observer is { } observer ? new IsolatedObserver(observer, Report) : null;
         _progress = options.Progress is { } progress ? new IsolatedProgress(progress, Report) : null;
         _logger = IsLogging(options.Logger) ? new IsolatedLogger(options.Logger!, Report) : null;
-        _runActivity = WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal);
+        _runActivity = WorkflowTelemetry.ActivitySource.HasListeners()
+            ? WorkflowTelemetry.ActivitySource.StartActivity("workflow " + descriptor.Name, ActivityKind.Internal)
+            : null;
         _runActivity?.SetTag("workflow.name", descriptor.Name);
         _observer?.WorkflowStarted(descriptor.Name);
         if (_logger is not null)
@@ -156,16 +160,20 @@ public sealed class RunRecorder
     {
         Durable?.ThrowIfPaused();
         var id = _descriptor.Steps[step].Id;
-        var activity = WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default);
+        // The activity's name is built only when someone listens: every durable or observed step passes here.
+        var activity = WorkflowTelemetry.ActivitySource.HasListeners()
+            ? WorkflowTelemetry.ActivitySource.StartActivity("step " + id, ActivityKind.Internal, _runActivity?.Context ?? default)
+            : null;
         activity?.SetTag("workflow.name", _descriptor.Name);
         activity?.SetTag("workflow.step", id);
+        var now = _time.GetTimestamp();
         lock (_gate)
         {
             var report = Report.Steps[step];
             report.Status = StepStatus.Running;
-            report.StartedAt = _time.GetUtcNow();
+            report.StartedAt = At(now);
             _stepActivities[step] = activity;
-            _stepStarted[step] = _time.GetTimestamp();
+            _stepStarted[step] = now;
             _runningSteps++;
             _maxRunning = Math.Max(_maxRunning, _runningSteps);
         }
@@ -296,9 +304,13 @@ public sealed class RunRecorder
             _runActivity.Stop();
         }
 
-        var tags = new KeyValuePair<string, object?>[] { new("workflow.name", _descriptor.Name), new("workflow.outcome", outcome) };
-        WorkflowTelemetry.Runs.Add(1, tags);
-        WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, tags);
+        if (WorkflowTelemetry.Runs.Enabled || WorkflowTelemetry.RunDuration.Enabled)
+        {
+            var name = new KeyValuePair<string, object?>("workflow.name", _descriptor.Name);
+            var result = new KeyValuePair<string, object?>("workflow.outcome", outcome);
+            WorkflowTelemetry.Runs.Add(1, name, result);
+            WorkflowTelemetry.RunDuration.Record(duration.TotalSeconds, name, result);
+        }
         if (_logger is not null)
         {
             if (status == WorkflowRunStatus.Succeeded)
@@ -396,14 +408,15 @@ public sealed class RunRecorder
     {
         Activity? activity;
         TimeSpan duration;
+        var now = _time.GetTimestamp();
         lock (_gate)
         {
             var report = Report.Steps[step];
             report.Status = status;
             report.Attempts = attempts;
             report.Exception = exception;
-            report.CompletedAt = _time.GetUtcNow();
-            duration = _stepStarted[step] == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_stepStarted[step]);
+            report.CompletedAt = At(now);
+            duration = _stepStarted[step] == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_stepStarted[step], now);
             activity = _stepActivities[step];
             _stepActivities[step] = null;
             _runningSteps = Math.Max(0, _runningSteps - 1);
@@ -429,14 +442,24 @@ public sealed class RunRecorder
             activity.Stop();
         }
 
-        var tags = new KeyValuePair<string, object?>[]
+        // Tags as arguments, not an array: nothing is allocated when no meter listener is enabled.
+        if (WorkflowTelemetry.Steps.Enabled || WorkflowTelemetry.StepDuration.Enabled)
         {
-            new("workflow.name", _descriptor.Name), new("workflow.step", _descriptor.Steps[step].Id), new("workflow.outcome", outcome),
-        };
-        WorkflowTelemetry.Steps.Add(1, tags);
-        WorkflowTelemetry.StepDuration.Record(duration.TotalSeconds, tags);
+            var name = new KeyValuePair<string, object?>("workflow.name", _descriptor.Name);
+            var id = new KeyValuePair<string, object?>("workflow.step", _descriptor.Steps[step].Id);
+            var result = new KeyValuePair<string, object?>("workflow.outcome", outcome);
+            WorkflowTelemetry.Steps.Add(1, name, id, result);
+            WorkflowTelemetry.StepDuration.Record(duration.TotalSeconds, name, id, result);
+        }
+
         return duration;
     }
+
+    /// <summary>
+    /// The wall-clock time of a timestamp: the run's start plus the monotonic time since. One clock read per step
+    /// event instead of two (a clock read costs more than the rest of a step's bookkeeping on a virtual machine).
+    /// </summary>
+    private DateTimeOffset At(long timestamp) => _startedAt + _time.GetElapsedTime(_started, timestamp);
 
     private void ReportProgress()
     {
