@@ -54,7 +54,8 @@ internal static partial class ExecutorEmitter
     /// awaits nothing. A durable workflow's too: its checkpoints go through the recorder, which an unobserved run
     /// without a store does not have, so <c>json_context</c> costs a run without a store nothing.
     /// </summary>
-    private static bool HasUnobservedRun(WorkflowSpec spec) => HasOnlySynchronousSteps(spec) && spec.Timeout is null;
+    /// <remarks>Only a run emitted in order has it: a durable one with parallel batches keeps the concurrent shape.</remarks>
+    private static bool HasUnobservedRun(WorkflowSpec spec) => spec.RunsInOrder && HasOnlySynchronousSteps(spec) && spec.Timeout is null;
 
     /// <summary>The body of a sequential run; with a null <paramref name="recorder"/>, one that records nothing.</summary>
     private static void EmitSequentialCore(SourceWriter w, WorkflowSpec spec, RunPlan plan, bool awaits, string? recorder)
