@@ -42,6 +42,26 @@ public abstract partial class StoreConformanceTests
     }
 
     [StoreFact]
+    public async Task Failed_and_skipped_steps_are_recorded_with_their_error_or_reason()
+    {
+        var actions = new SteeringActions();
+        foreach (var step in new[] { "one", "two", "three" })
+        {
+            actions.Free[step] = true;
+        }
+
+        await new SkipsWorkflow(actions, new WorkflowOptions { Store = Store }).RunDurableAsync(new SkipsWorkflow.Inputs(), "k1");
+
+        var steps = (await Store.GetStepsAsync("k1")).ToDictionary(s => s.StepId);
+        Assert.Equal(StepStatus.Failed, steps["one"].Status);
+        Assert.Contains("step one failed on purpose", steps["one"].Error);
+        Assert.Equal(StepStatus.Skipped, steps["two"].Status);
+        Assert.Equal("skipped: step 'one', which it needs, failed", steps["two"].Error);
+        Assert.Equal(StepStatus.Skipped, steps["three"].Status);
+        Assert.Equal("skipped: its if: condition was false", steps["three"].Error);
+    }
+
+    [StoreFact]
     public async Task Without_history_a_run_that_is_not_durable_leaves_nothing()
     {
         await new PlainWorkflow(FreeActions(), new WorkflowOptions { Store = Store }).RunAsync(new PlainWorkflow.Inputs());

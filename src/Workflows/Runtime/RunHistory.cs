@@ -35,7 +35,7 @@ internal static class RunHistory
                 }
 
                 steps.Add(new StepRecord(runId, step.Id, -1, descriptor.Steps[i].Action, step.Attempts, step.Status, null,
-                    step.Exception is null ? null : SecretRedactor.Redact(step.Exception.Message),
+                    step.Status == StepStatus.Skipped ? RunRecorder.SkipReason(descriptor, report, i) : step.Exception is null ? null : SecretRedactor.Redact(step.Exception.Message),
                     step.StartedAt ?? step.CompletedAt ?? now, step.CompletedAt ?? now));
             }
 

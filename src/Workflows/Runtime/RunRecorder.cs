@@ -225,7 +225,7 @@ public sealed class RunRecorder
             _finishedSteps++;
         }
 
-        Durable?.StepEnded(step, StepStatus.Skipped, 0, null);
+        Durable?.StepEnded(step, StepStatus.Skipped, 0, Durable is null ? null : SkipReason(_descriptor, Report, step));
 
         _observer?.StepSkipped(_descriptor.Name, _descriptor.Steps[step].Id);
         if (_logger is not null)
@@ -234,6 +234,26 @@ public sealed class RunRecorder
         }
 
         ReportProgress();
+    }
+
+    /// <summary>
+    /// Why step <paramref name="step"/> was skipped, for the run's history: a step it needs that did not succeed, else
+    /// its <c>if:</c> condition (the only other reason a step is skipped).
+    /// </summary>
+    internal static string SkipReason(WorkflowDescriptor descriptor, WorkflowRunReport report, int step)
+    {
+        foreach (var needed in descriptor.Steps[step].DependsOn)
+        {
+            for (var i = 0; i < report.Steps.Count; i++)
+            {
+                if (report.Steps[i].Id == needed && report.Steps[i].Status is not StepStatus.Succeeded)
+                {
+                    return $"skipped: step '{needed}', which it needs, {report.Steps[i].Status.ToString().ToLowerInvariant()}";
+                }
+            }
+        }
+
+        return "skipped: its if: condition was false";
     }
 
     /// <summary>An attempt failed and Polly will retry it after <paramref name="delay"/>.</summary>
