@@ -64,7 +64,10 @@ public sealed record RunSummary(string RunId, string Workflow, string Status, bo
 /// <param name="Percent">0 to 100.</param>
 public sealed record RunProgress(int Done, int Total, double Percent);
 
-/// <summary>One run, as <c>GET /runs/{id}</c> and the event stream show it.</summary>
+/// <summary>
+/// One run, as <c>GET /runs/{id}</c> and the event stream show it. <c>Signals</c>: the signals a waiting run waits
+/// for (send one with <c>POST /runs/{id}/signals/{name}</c>); null otherwise.
+/// </summary>
 public sealed record RunView(
     string RunId,
     string Workflow,
@@ -80,7 +83,8 @@ public sealed record RunView(
     JsonElement? Outputs,
     string? Error,
     string? WaitingFor,
-    IReadOnlyList<EventView> Events);
+    IReadOnlyList<EventView> Events,
+    IReadOnlyList<string>? Signals = null);
 
 /// <summary>A step of a run.</summary>
 /// <param name="Id">The step's id.</param>

@@ -164,6 +164,10 @@ internal sealed partial class RunBoard
         {
             run.Ended("paused", null, null);
         }
+        catch (WorkflowRunWaitingException)
+        {
+            run.Ended("waiting", null, null); // not a failure: the run left to wait; a signal or its timer continues it
+        }
         catch (OperationCanceledException) when (run.Durable && _stopping.IsCancellationRequested)
         {
             run.Ended("pending", null, null); // released for the next start of the app

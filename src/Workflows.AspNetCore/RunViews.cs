@@ -25,7 +25,13 @@ internal static class RunViews
             return tracked is null ? null : FromTracked(board, tracked);
         }
 
-        return FromStore(board, stored, tracked);
+        var view = FromStore(board, stored, tracked);
+        if (stored.Run.Status == RunStatus.Waiting && board.Runs is { } store && await store.GetWaitAsync(runId, cancellationToken).ConfigureAwait(false) is { } wait)
+        {
+            view = view with { WaitingFor = wait.Describe(), Signals = wait.SignalNames };
+        }
+
+        return view;
     }
 
     private static RunView FromTracked(RunBoard board, TrackedRun run)

@@ -136,7 +136,7 @@ internal sealed class TrackedRun
             Status = status;
             OutputsJson = SecretRedactor.RedactJson(outputsJson);
             Error = error is null ? null : SecretRedactor.Redact(error);
-            CompletedAt = status is "paused" or "pending" ? null : _time.GetUtcNow();
+            CompletedAt = status is "paused" or "pending" or "waiting" ? null : _time.GetUtcNow();
         }
 
         Touch(status, null, error is null ? null : SecretRedactor.Redact(error));

@@ -82,13 +82,25 @@ public sealed class BrowserTests
         Assert.Equal(3, await page.Locator("#dag g.node.s-succeeded").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_screenshots, "5-run-resumed.png"), FullPage = true });
 
-        // The runs list shows both, and filters them.
+        // A run waiting for a signal: the run page offers it, sends the payload typed there, and the run finishes with it.
+        await page.GotoAsync(app.Address + "/workflows#/workflows/approve");
+        await page.ClickAsync("#start");
+        await page.WaitForFunctionAsync("() => location.hash.startsWith('#/runs/') && document.getElementById('run-status') !== null");
+        await page.Locator("#run-status [data-status=waiting]").WaitForAsync();
+        Assert.Equal("manager-approval", await page.InputValueAsync("#signal-name"));
+        await page.FillAsync("#signal-payload", "{\"Approved\": true, \"By\": \"ann\"}");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_screenshots, "6-run-waiting.png"), FullPage = true });
+        await page.ClickAsync("#send-signal");
+        await page.Locator("#run-status [data-status=succeeded]").WaitForAsync();
+        Assert.Contains("ann", await page.InnerTextAsync("#outputs"));
+
+        // The runs list shows them, and filters them.
         await page.GotoAsync(app.Address + "/workflows#/runs");
         await page.Locator("#runs tr[data-run]").Nth(1).WaitForAsync();
         await page.SelectOptionAsync("#filter-workflow", "ship");
         await page.Locator("#runs tr[data-run=\"" + runId + "\"]").WaitForAsync();
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#runs tr[data-run]').length === 1");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_screenshots, "6-runs.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(s_screenshots, "7-runs.png"), FullPage = true });
         Assert.Empty(errors);
     }
 }

@@ -258,6 +258,28 @@
     for (const verb of ["pause", "resume", "cancel", "retry"]) {
       buttons[verb] = el("button", { type: "button", id: verb, onclick: () => steer(verb) }, verb[0].toUpperCase() + verb.slice(1));
     }
+    // A waiting run's signals: pick one, write its payload (an approval, a rejection...), send it.
+    const signalPanel = el("div", { id: "signal" });
+    async function sendSignal(name, text) {
+      message.replaceChildren();
+      let payload;
+      try { payload = text.trim() ? JSON.parse(text) : undefined; }
+      catch (error) { message.append(notice("The payload is not JSON: " + error.message, true)); return; }
+      try { render(await postJson("/runs/" + encodeURIComponent(id) + "/signals/" + encodeURIComponent(name), payload)); message.append(notice("signal " + name + ": sent")); }
+      catch (error) { message.append(notice(error.message + (error.errors ? " " + Object.values(error.errors).flat().join(" ") : ""), true)); }
+      finally { follow(); }
+    }
+    function renderSignals() {
+      const names = run.signals || [];
+      const key = names.join(",");
+      if (signalPanel.dataset.for === key) return; // keep what the user is typing
+      signalPanel.dataset.for = key;
+      if (!names.length) { signalPanel.replaceChildren(); return; }
+      const select = el("select", { id: "signal-name" }, ...names.map(n => el("option", { value: n }, n)));
+      const payload = el("textarea", { id: "signal-payload", rows: 3, cols: 50, placeholder: '{"Approved": true}' });
+      const send = el("button", { type: "button", class: "primary", id: "send-signal", onclick: () => sendSignal(select.value, payload.value) }, "Send signal");
+      signalPanel.replaceChildren(el("h2", {}, "Waiting for a signal"), el("p", {}, select), el("p", {}, payload), el("p", {}, send));
+    }
     const graph = el("div");
     const lines = el("div");
     const table = el("tbody");
@@ -281,11 +303,12 @@
           run.runningSteps.length ? " · running: " + run.runningSteps.join(", ") : "", run.waitingFor ? " · waiting for " + run.waitingFor : ""),
         run.error ? el("p", { class: "error", id: "run-error" }, run.error) : "",
         run.outputs ? el("pre", { id: "outputs" }, JSON.stringify(run.outputs, null, 2)) : "");
-      const active = ["running", "pending"].includes(run.status);
+      const active = ["running", "pending", "waiting"].includes(run.status);
       buttons.pause.disabled = !run.durable || !active;
       buttons.resume.disabled = run.status !== "paused";
       buttons.cancel.disabled = !(active || run.status === "paused");
-      buttons.retry.disabled = run.status !== "failed" || !run.durable;
+      buttons.retry.disabled = !["failed", "cancelled"].includes(run.status) || !run.durable;
+      renderSignals();
       graph.replaceChildren(dag(steps, statuses));
       lines.replaceChildren(timeline(run));
       table.replaceChildren(...run.steps.map(s => el("tr", { "data-step": s.id },
@@ -303,7 +326,7 @@
       source.onerror = () => { if (source.readyState === EventSource.CLOSED) source = null; };
     }
     onCleanup(() => source && source.close());
-    show(title, header, el("div", { class: "actions" }, Object.values(buttons)), message,
+    show(title, header, el("div", { class: "actions" }, Object.values(buttons)), message, signalPanel,
       el("h2", {}, "Graph"), graph, el("h2", {}, "Timeline"), lines,
       el("h2", {}, "Steps"), el("table", { id: "steps" }, el("thead", {}, el("tr", {}, ["Step", "Status", "Attempts", "Started", "Took", "Error"].map(h => el("th", {}, h)))), table),
       el("h2", {}, "History"), el("table", { id: "events" }, el("thead", {}, el("tr", {}, ["At", "Event", "Step", "Detail"].map(h => el("th", {}, h)))), events));
