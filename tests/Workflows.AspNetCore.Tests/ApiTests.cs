@@ -212,7 +212,7 @@ public sealed class ApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, pause.StatusCode);
         }
 
-        // The running process notices the pause at its next lease renewal; then the held step may finish.
+        // The running process notices the pause within its control interval (1 s); then the held step may finish.
         await _app.WaitForRunAsync(runId, r => r.GetProperty("events").EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "pausing"), "the pause noticed");
         gate.Release();
         var paused = await _app.WaitForRunAsync(runId, r => TestApp.Status(r) == "paused" && TestApp.StepStatus(r, "label") == "succeeded" && r.GetProperty("runningSteps").GetArrayLength() == 0, "paused");

@@ -64,7 +64,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             Store = store,
             Secrets = new Secrets(),
-            // Short leases: a pause or cancel is noticed at the next renewal (a third of this).
+            // Short leases: a lost owner is noticed quickly (a pause or cancel is read every ControlInterval, 1 s).
             LeaseDuration = TimeSpan.FromSeconds(3),
         });
         if (noAppJsonMetadata)
