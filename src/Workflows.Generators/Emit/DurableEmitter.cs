@@ -128,6 +128,28 @@ internal static class DurableEmitter
 
         w.Line();
         w.Line("/// <summary>");
+        w.Line("/// Enqueues a durable run: records it pending in <see cref=\"global::Workflows.WorkflowOptions.Store\"/> and returns its id");
+        w.Line("/// at once, without running it; a host (or <see cref=\"RecoverAsync\"/>) sharing the store runs it. The id is an");
+        w.Line("/// idempotency key: enqueuing an id that exists returns it and changes nothing. <see cref=\"WaitAsync\"/> waits for it.");
+        w.Line("/// </summary>");
+        w.Open($"public global::System.Threading.Tasks.ValueTask<string> StartAsync({inputsParameter}string? runId = null, {CancellationToken} cancellationToken = default)");
+        if (spec.Inputs.Count > 0)
+        {
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
+        }
+
+        w.Line($"return {Durability}.DurableRun.EnqueueAsync(_options, Descriptor, DefinitionHash, runId ?? global::System.Guid.NewGuid().ToString(\"N\"), SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Waits, from any process sharing the store, for run <paramref name=\"runId\"/> of this workflow to finish; its outputs.</summary>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowRunFinishedException\">The run failed or was cancelled.</exception>");
+        w.Line($"/// <exception cref=\"{Durability}.WorkflowRunNotFoundException\">There is no such run of this workflow.</exception>");
+        w.Open($"public async {returns} WaitAsync(string runId, {CancellationToken} cancellationToken = default)");
+        w.Line($"var finished = await {Durability}.DurableRun.WaitAsync(_options, Descriptor, runId, cancellationToken).ConfigureAwait(false);");
+        w.Line(outputs is null ? "_ = finished;" : "return DeserializeOutputs(finished.OutputsJson!);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>");
         w.Line("/// Resumes this workflow's durable runs that need an owner: left running by a process that died (lease");
         w.Line("/// expired), resumed after a pause, or retried. Runs them one after another; returns how many completed.");
         w.Line("/// </summary>");

@@ -128,6 +128,64 @@ public sealed partial class DurableRun : IAsyncDisposable
     }
 
     /// <summary>
+    /// Records run <paramref name="runId"/> as pending (for a host or <c>RecoverAsync</c> to run) and returns its id;
+    /// an existing run with this id is left as it is (run ids are idempotency keys).
+    /// </summary>
+    public static async ValueTask<string> EnqueueAsync(WorkflowOptions options, WorkflowDescriptor descriptor, string definitionHash, string runId, string? inputsJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' enqueues durable runs only with a store: set WorkflowOptions.Store.");
+        var now = options.TimeProvider.GetUtcNow();
+        var start = await store.StartRunAsync(new NewRun(runId, descriptor.Name, definitionHash, inputsJson, now), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (start.Run.WorkflowName != descriptor.Name)
+        {
+            throw new InvalidOperationException($"Run id '{runId}' belongs to workflow '{start.Run.WorkflowName}', not '{descriptor.Name}'. Run ids are unique across workflows.");
+        }
+
+        if (start.Created)
+        {
+            // Started as this process's, released at once: a claimer (a host's claim loop) picks it up.
+            await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false);
+            await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return runId;
+    }
+
+    /// <summary>
+    /// Waits for run <paramref name="runId"/> of the workflow to finish, reading its record every
+    /// <see cref="WorkflowOptions.ControlInterval"/>: the record when it succeeded.
+    /// </summary>
+    /// <exception cref="WorkflowRunFinishedException">The run failed or was cancelled.</exception>
+    /// <exception cref="WorkflowRunNotFoundException">There is no such run of this workflow.</exception>
+    public static async ValueTask<RunRecord> WaitAsync(WorkflowOptions options, WorkflowDescriptor descriptor, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' waits for durable runs only with a store: set WorkflowOptions.Store.");
+        var interval = options.ControlInterval > TimeSpan.Zero ? options.ControlInterval : TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (run is null || run.WorkflowName != descriptor.Name)
+            {
+                throw new WorkflowRunNotFoundException(runId, descriptor.Name);
+            }
+
+            switch (run.Status)
+            {
+                case RunStatus.Succeeded:
+                    return run;
+                case RunStatus.Failed or RunStatus.Cancelled:
+                    throw new WorkflowRunFinishedException(run);
+            }
+
+            await Task.Delay(interval, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Like <see cref="BeginAsync"/> for a run that must exist already (continuing it by its id): its stored inputs are used.
     /// </summary>
     /// <exception cref="WorkflowRunNotFoundException">There is no run <paramref name="runId"/> of this workflow.</exception>
