@@ -21,6 +21,13 @@ public static class Program
             return;
         }
 
+        // dotnet run -c Release --project tests/Workflows.Benchmarks -- checkpoint-floor   (SQLite's own commit, the floor of a checkpoint)
+        if (args is ["checkpoint-floor"])
+        {
+            CheckpointFloor.Run();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
