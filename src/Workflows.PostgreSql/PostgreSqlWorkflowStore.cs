@@ -26,7 +26,7 @@ namespace Workflows.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private const string RunColumns =
         "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
@@ -96,6 +96,11 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        if (run.IsQueued)
+        {
+            return await StartQueuedRunAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
             $"INSERT INTO {runs} ({RunColumns}) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8, NULL) " +
@@ -307,7 +312,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    /// <remarks>The oldest runs are claimed first. A lease that ends exactly at <paramref name="now"/> has expired.</remarks>
+    /// <remarks>Higher priorities are claimed first, then the oldest runs. A lease that ends exactly at <paramref name="now"/> has expired.</remarks>
     public async ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
@@ -317,45 +322,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
             return Array.Empty<RunRecord>();
         }
 
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"WITH candidates AS (SELECT run_id FROM {runs} " +
-            "WHERE (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
-            (workflowName is null ? "" : "AND workflow = $7 ") +
-            "ORDER BY created_at, run_id LIMIT $4 FOR UPDATE SKIP LOCKED) " +
-            $"UPDATE {runs} AS r SET status = $2, owner = $5, lease_until = $6, updated_at = now() " +
-            "FROM candidates WHERE r.run_id = candidates.run_id " +
-            "RETURNING r.run_id, r.workflow, r.definition_hash, r.status, r.inputs, r.outputs, r.error, r.created_at, r.updated_at, r.completed_at, r.owner, r.lease_until, r.control",
-            connection, transaction);
-        Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
-        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
-        Add(command, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        Add(command, max, NpgsqlDbType.Integer);
-        Add(command, owner, NpgsqlDbType.Text);
-        Add(command, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        if (workflowName is not null)
-        {
-            Add(command, workflowName, NpgsqlDbType.Text);
-        }
-
-        var claimed = new List<RunRecord>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                claimed.Add(ReadRun(reader));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        claimed.Sort(static (a, b) =>
-        {
-            int byTime = a.CreatedAt.CompareTo(b.CreatedAt);
-            return byTime != 0 ? byTime : string.CompareOrdinal(a.RunId, b.RunId);
-        });
-        return claimed;
+        return await ClaimAsync(owner, now, leaseUntil, max, workflowName, runId: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -363,22 +330,8 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // One row: the update locks it, and a concurrent claimer re-checks the condition after the lock.
-        await using var command = new NpgsqlCommand(
-            $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now() " +
-            "WHERE run_id = $6 AND (status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = 'waiting' AND wake_at <= $3)) " +
-            "RETURNING " + RunColumns,
-            connection);
-        Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
-        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
-        Add(command, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        Add(command, owner, NpgsqlDbType.Text);
-        Add(command, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-        Add(command, runId, NpgsqlDbType.Text);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+        var claimed = await ClaimAsync(owner, now, leaseUntil, 1, workflowName: null, runId, cancellationToken).ConfigureAwait(false);
+        return claimed.Count == 1 ? claimed[0] : null;
     }
 
     /// <inheritdoc />
@@ -402,6 +355,8 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var command = dataSource.CreateCommand(
             $"UPDATE {runs} SET status = $1, updated_at = now(), completed_at = {completedAt}" +
+            // A finished run gave its slot back: retried, it queues for admission again.
+            ", admitted_at = CASE WHEN status IN ('succeeded', 'failed', 'cancelled') THEN NULL ELSE admitted_at END" +
             (release ? ", owner = NULL, lease_until = NULL, control = NULL" : "") +
             " WHERE run_id = $2 AND status = ANY($3)");
         Add(command, StatusText(status), NpgsqlDbType.Text);
@@ -724,6 +679,9 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
 
         // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (PostgreSqlWorkflowStore.Signals.cs).
         SignalSchemaSql,
+
+        // 4: admission: limits across runs, concurrency keys and priorities (PostgreSqlWorkflowStore.Admission.cs).
+        AdmissionSchemaSql,
     };
 
     private static bool IsFinal(RunStatus status) => StoreConventions.IsFinal(status);

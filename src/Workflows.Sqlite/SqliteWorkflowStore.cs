@@ -31,7 +31,7 @@ namespace Workflows.Sqlite;
 /// </remarks>
 public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSignalStore, IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private const string RunColumns =
         "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
@@ -121,6 +121,11 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         cancellationToken.ThrowIfCancellationRequested();
+
+        if (run.IsQueued)
+        {
+            return await StartQueuedRunAsync(run, cancellationToken).ConfigureAwait(false);
+        }
 
         // A new run is known without reading it back; only an existing one is read.
         if (await writer.TryStartRunAsync(run, owner, leaseUntil, cancellationToken).ConfigureAwait(false) is { } created)
@@ -264,7 +269,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     }
 
     /// <inheritdoc />
-    /// <remarks>The oldest runs are claimed first. A lease that ends exactly at <paramref name="now"/> has expired.</remarks>
+    /// <remarks>Higher priorities are claimed first, then the oldest runs. A lease that ends exactly at <paramref name="now"/> has expired.</remarks>
     public async ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
@@ -274,43 +279,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
             return Array.Empty<RunRecord>();
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = Command(connection, transaction,
-            "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id IN (SELECT run_id FROM runs WHERE (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
-            (workflowName is null ? "" : "AND workflow = $workflow ") +
-            "ORDER BY created_at, run_id LIMIT $max) " +
-            "RETURNING " + RunColumns);
-        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
-        command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
-        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$updated", Now());
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$max", max);
-        if (workflowName is not null)
-        {
-            command.Parameters.AddWithValue("$workflow", workflowName);
-        }
-
-        var claimed = new List<RunRecord>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                claimed.Add(ReadRun(reader));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        claimed.Sort(static (a, b) =>
-        {
-            int byTime = a.CreatedAt.CompareTo(b.CreatedAt);
-            return byTime != 0 ? byTime : string.CompareOrdinal(a.RunId, b.RunId);
-        });
-        return claimed;
+        return await ClaimAsync(owner, now, leaseUntil, max, workflowName, runId: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -318,31 +287,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = Command(connection, transaction,
-            "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated " +
-            "WHERE run_id = $id AND (status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now)) " +
-            "RETURNING " + RunColumns);
-        command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
-        command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
-        command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));
-        command.Parameters.AddWithValue("$owner", owner);
-        command.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$updated", Now());
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$id", runId);
-        RunRecord? claimed = null;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                claimed = ReadRun(reader);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return claimed;
+        var claimed = await ClaimAsync(owner, now, leaseUntil, 1, workflowName: null, runId, cancellationToken).ConfigureAwait(false);
+        return claimed.Count == 1 ? claimed[0] : null;
     }
 
     /// <inheritdoc />
@@ -369,6 +315,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         string completedAt = IsFinal(status) ? "$now" : status == RunStatus.Pending ? "NULL" : "completed_at";
         command.CommandText =
             "UPDATE runs SET status = $status, updated_at = $now, completed_at = " + completedAt +
+            // A finished run gave its slot back: retried, it queues for admission again.
+            ", admitted_at = CASE WHEN status IN ('succeeded', 'failed', 'cancelled') THEN NULL ELSE admitted_at END" +
             (release ? ", owner = NULL, lease_until = NULL, control = NULL" : "") +
             " WHERE run_id = $id AND status IN (" + string.Join(", ", parameters) + ")";
         command.Parameters.AddWithValue("$status", StatusText(status));
@@ -704,6 +652,9 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
 
         // 3: waiting runs: signals, each step's wait, and what a waiting run waits for (SqliteWorkflowStore.Signals.cs).
         SignalSchema,
+
+        // 4: admission: limits across runs, concurrency keys and priorities (SqliteWorkflowStore.Admission.cs).
+        AdmissionSchema,
     };
 
     /// <summary>Version 1 of the schema; <see cref="Migrations"/> bring it to <see cref="SchemaVersion"/>.</summary>

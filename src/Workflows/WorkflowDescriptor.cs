@@ -43,4 +43,7 @@ public sealed class WorkflowDescriptor
 
     /// <summary>The signals the workflow's <c>signal:</c> steps wait for; empty when it has none.</summary>
     public IReadOnlyList<WorkflowSignalDescriptor> Signals { get; init; } = Array.Empty<WorkflowSignalDescriptor>();
+
+    /// <summary>The workflow's limits across runs (<c>concurrency:</c>, <c>rate:</c>); null when it has none.</summary>
+    public Durability.RunLimits? Limits { get; init; }
 }

@@ -295,15 +295,22 @@ public sealed partial class CrashTests : IDisposable
     /// <summary>The steps recorded as completed, by the name their action logs (s05, list, fan#3, pack, ...).</summary>
     private static async Task<HashSet<string>> CompletedAsync(IWorkflowStore store, string runId)
     {
+        // Only succeeded records: a step killed while it ran is recorded running (its start), and runs again.
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in await store.GetStepsAsync(runId))
         {
-            names.Add(step.ItemIndex >= 0 ? $"{step.StepId}#{step.ItemIndex}" : step.StepId);
+            if (step.Status == StepStatus.Succeeded)
+            {
+                names.Add(step.ItemIndex >= 0 ? $"{step.StepId}#{step.ItemIndex}" : step.StepId);
+            }
         }
 
         foreach (var step in await store.GetStepsAsync(runId + "/ship"))
         {
-            names.Add(step.StepId);
+            if (step.Status == StepStatus.Succeeded)
+            {
+                names.Add(step.StepId);
+            }
         }
 
         return names;

@@ -42,7 +42,7 @@ public sealed class SqliteStoreTests : StoreConformanceTests
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT MAX(version) FROM schema_version";
-        Assert.Equal(3L, (long?)await command.ExecuteScalarAsync());
+        Assert.Equal(4L, (long?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
         var tables = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync())

@@ -70,7 +70,7 @@ public sealed partial class DurableRun : IAsyncDisposable
     /// <exception cref="WorkflowRunInProgressException">A live process owns the run.</exception>
     /// <exception cref="WorkflowRunPausedException">The run is paused.</exception>
     /// <exception cref="WorkflowDefinitionChangedException">Steps completed earlier no longer match the definition.</exception>
-    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginAsync(
+    public static ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginAsync(
         WorkflowOptions options,
         WorkflowDescriptor descriptor,
         string definitionHash,
@@ -78,12 +78,27 @@ public sealed partial class DurableRun : IAsyncDisposable
         string runId,
         string? inputsJson,
         CancellationToken cancellationToken)
+        => BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, admission: null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="BeginAsync(WorkflowOptions, WorkflowDescriptor, string, IReadOnlyList{string}, string, string?, CancellationToken)"/>
+    /// for a workflow with limits across runs or a priority: a new run is queued and starts when its limits admit it.
+    /// </summary>
+    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        string definitionHash,
+        IReadOnlyList<string> stepSignatures,
+        string runId,
+        string? inputsJson,
+        RunAdmission? admission,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' runs durably only with a store: set WorkflowOptions.Store.");
         var now = options.TimeProvider.GetUtcNow();
-        var start = await store.StartRunAsync(new NewRun(runId, descriptor.Name, definitionHash, inputsJson, now), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var start = await store.StartRunAsync(NewRunOf(descriptor, definitionHash, runId, inputsJson, now, admission), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         var run = start.Run;
         if (run.WorkflowName != descriptor.Name)
         {
@@ -91,6 +106,15 @@ public sealed partial class DurableRun : IAsyncDisposable
         }
 
         var completed = new Dictionary<(string, int), StepRecord>();
+        if (run.Status == RunStatus.Pending)
+        {
+            // Pending: queued (created pending, or enqueued earlier) or released; claimed when its limits admit it
+            // (at once without limits), then continued like any run this process claimed.
+            run = await AwaitAdmissionAsync(store, options, run, cancellationToken).ConfigureAwait(false);
+            start = start with { Run = run, Created = false };
+            now = options.TimeProvider.GetUtcNow();
+        }
+
         if (!start.Created)
         {
             switch (run.Status)
@@ -131,13 +155,17 @@ public sealed partial class DurableRun : IAsyncDisposable
     /// Records run <paramref name="runId"/> as pending (for a host or <c>RecoverAsync</c> to run) and returns its id;
     /// an existing run with this id is left as it is (run ids are idempotency keys).
     /// </summary>
-    public static async ValueTask<string> EnqueueAsync(WorkflowOptions options, WorkflowDescriptor descriptor, string definitionHash, string runId, string? inputsJson, CancellationToken cancellationToken)
+    public static ValueTask<string> EnqueueAsync(WorkflowOptions options, WorkflowDescriptor descriptor, string definitionHash, string runId, string? inputsJson, CancellationToken cancellationToken)
+        => EnqueueAsync(options, descriptor, definitionHash, runId, inputsJson, admission: null, cancellationToken);
+
+    /// <summary>Like <see cref="EnqueueAsync(WorkflowOptions, WorkflowDescriptor, string, string, string?, CancellationToken)"/> with the run's concurrency key and priority.</summary>
+    public static async ValueTask<string> EnqueueAsync(WorkflowOptions options, WorkflowDescriptor descriptor, string definitionHash, string runId, string? inputsJson, RunAdmission? admission, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var store = options.Store ?? throw new InvalidOperationException($"Workflow '{descriptor.Name}' enqueues durable runs only with a store: set WorkflowOptions.Store.");
         var now = options.TimeProvider.GetUtcNow();
-        var start = await store.StartRunAsync(new NewRun(runId, descriptor.Name, definitionHash, inputsJson, now), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var start = await store.StartRunAsync(NewRunOf(descriptor, definitionHash, runId, inputsJson, now, admission), options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (start.Run.WorkflowName != descriptor.Name)
         {
             throw new InvalidOperationException($"Run id '{runId}' belongs to workflow '{start.Run.WorkflowName}', not '{descriptor.Name}'. Run ids are unique across workflows.");
@@ -145,8 +173,13 @@ public sealed partial class DurableRun : IAsyncDisposable
 
         if (start.Created)
         {
-            // Started as this process's, released at once: a claimer (a host's claim loop) picks it up.
-            await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false);
+            // Started as this process's, released at once: a claimer (a host's claim loop) picks it up. A queued run
+            // (limits or a priority) is created pending already.
+            if (start.Run.Status == RunStatus.Running)
+            {
+                await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -186,7 +219,7 @@ public sealed partial class DurableRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Like <see cref="BeginAsync"/> for a run that must exist already (continuing it by its id): its stored inputs are used.
+    /// Like <see cref="BeginAsync(WorkflowOptions, WorkflowDescriptor, string, IReadOnlyList{string}, string, string?, RunAdmission?, CancellationToken)"/> for a run that must exist already (continuing it by its id): its stored inputs are used.
     /// </summary>
     /// <exception cref="WorkflowRunNotFoundException">There is no run <paramref name="runId"/> of this workflow.</exception>
     public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> ContinueAsync(
@@ -210,11 +243,11 @@ public sealed partial class DurableRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Like <see cref="BeginAsync"/> for a run of a called workflow: when another process is running it (it was
+    /// Like <see cref="BeginAsync(WorkflowOptions, WorkflowDescriptor, string, IReadOnlyList{string}, string, string?, RunAdmission?, CancellationToken)"/> for a run of a called workflow: when another process is running it (it was
     /// resumed on its own), waits for it to finish or to be released, instead of failing the caller's step; when it
     /// failed before (the caller was retried), retries it from its failed steps.
     /// </summary>
-    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginOrWaitAsync(
+    public static ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginOrWaitAsync(
         WorkflowOptions options,
         WorkflowDescriptor descriptor,
         string definitionHash,
@@ -222,12 +255,24 @@ public sealed partial class DurableRun : IAsyncDisposable
         string runId,
         string? inputsJson,
         CancellationToken cancellationToken)
+        => BeginOrWaitAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, admission: null, cancellationToken);
+
+    /// <summary>Like <see cref="BeginOrWaitAsync(WorkflowOptions, WorkflowDescriptor, string, IReadOnlyList{string}, string, string?, CancellationToken)"/> with the run's concurrency key and priority.</summary>
+    public static async ValueTask<(DurableRun? Run, RunRecord? Finished)> BeginOrWaitAsync(
+        WorkflowOptions options,
+        WorkflowDescriptor descriptor,
+        string definitionHash,
+        IReadOnlyList<string> stepSignatures,
+        string runId,
+        string? inputsJson,
+        RunAdmission? admission,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                var begun = await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, cancellationToken).ConfigureAwait(false);
+                var begun = await BeginAsync(options, descriptor, definitionHash, stepSignatures, runId, inputsJson, admission, cancellationToken).ConfigureAwait(false);
                 if (begun.Finished is { Status: RunStatus.Failed }
                     && await new WorkflowRuns(options.Store!, options.TimeProvider).RetryAsync(runId, cancellationToken).ConfigureAwait(false))
                 {

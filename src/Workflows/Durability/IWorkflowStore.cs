@@ -19,7 +19,8 @@ public interface IWorkflowStore
     /// <summary>
     /// Creates the run, owned by <paramref name="owner"/> until <paramref name="leaseUntil"/>, unless a run with
     /// the same id exists: then returns that run untouched (<see cref="StartResult.Created"/> false). Run ids
-    /// are idempotency keys.
+    /// are idempotency keys. A queued run (<see cref="NewRun.IsQueued"/>: it has limits across runs or a priority) is
+    /// created <see cref="RunStatus.Pending"/> without an owner instead, for a claim to admit within its limits.
     /// </summary>
     ValueTask<StartResult> StartRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
@@ -69,14 +70,19 @@ public interface IWorkflowStore
     /// Claims up to <paramref name="max"/> runs that need an owner: <see cref="RunStatus.Running"/> runs whose lease
     /// expired before <paramref name="now"/> (their owner died) and <see cref="RunStatus.Pending"/> runs (resumed or
     /// retried). Claimed runs are <see cref="RunStatus.Running"/>, owned by <paramref name="owner"/> until
-    /// <paramref name="leaseUntil"/>. Two concurrent callers never claim the same run.
+    /// <paramref name="leaseUntil"/>. Two concurrent callers never claim the same run. Higher priorities are claimed
+    /// first, then older runs. A pending run that was never admitted and has limits (<see cref="NewRun.Limits"/>) is
+    /// claimed only within them: fewer than <see cref="RunLimits.Concurrency"/> admitted, unfinished runs of its
+    /// workflow and concurrency key, and fewer than <see cref="RunLimits.RateCount"/> admissions of its workflow in the
+    /// last <see cref="RunLimits.RatePeriod"/>, however many processes claim at once.
     /// </summary>
     ValueTask<IReadOnlyList<RunRecord>> ClaimRunsAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Claims one run like <see cref="ClaimRunsAsync"/> does (when it is <see cref="RunStatus.Pending"/>, or
     /// <see cref="RunStatus.Running"/> with a lease expired before <paramref name="now"/>): for resuming a run by
-    /// its id. Null when the run cannot be claimed (finished, paused, or owned by a live process).
+    /// its id. Null when the run cannot be claimed (finished, paused, owned by a live process, or queued behind its
+    /// limits: it is admitted only when its turn comes, as <see cref="ClaimRunsAsync"/> would admit it).
     /// </summary>
     ValueTask<RunRecord?> TryClaimRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
@@ -125,7 +131,23 @@ public interface IWorkflowStore
 /// <param name="DefinitionHash">A hash of the workflow's definition, to detect changes on resume.</param>
 /// <param name="InputsJson">The run's inputs as JSON; null when the workflow has none.</param>
 /// <param name="CreatedAt">When the run was started.</param>
-public sealed record NewRun(string RunId, string WorkflowName, string DefinitionHash, string? InputsJson, DateTimeOffset CreatedAt);
+public sealed record NewRun(string RunId, string WorkflowName, string DefinitionHash, string? InputsJson, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The workflow's limits across runs; null when it has none. A run with limits is created
+    /// <see cref="RunStatus.Pending"/> and queued: it is admitted (claimed) only within its limits.
+    /// </summary>
+    public RunLimits? Limits { get; init; }
+
+    /// <summary>The run's concurrency group within the workflow (<see cref="RunLimits.Concurrency"/>); empty for the whole workflow.</summary>
+    public string ConcurrencyKey { get; init; } = string.Empty;
+
+    /// <summary>Higher runs are admitted and claimed first; 0 by default.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>True when the run is created pending and queued for admission instead of running at once.</summary>
+    public bool IsQueued => Limits is not null || Priority != 0 || ConcurrencyKey.Length != 0;
+}
 
 /// <summary>The outcome of <see cref="IWorkflowStore.StartRunAsync"/>.</summary>
 /// <param name="Run">The run: new, or the one that already had this id.</param>

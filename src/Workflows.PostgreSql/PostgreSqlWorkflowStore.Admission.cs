@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using NpgsqlTypes;
+using Workflows.Durability;
+
+namespace Workflows.PostgreSql;
+
+/// <summary>
+/// Claims and admission: runs with limits across runs (<c>concurrency:</c>, <c>rate:</c>) or a priority are created
+/// pending and admitted by a claim only within their limits. Claims in one schema take a transaction-scoped
+/// advisory lock, so workers on many machines admit one after another and never past a limit; claiming the runs
+/// that need no admission still skips rows other claimers hold (<c>FOR UPDATE SKIP LOCKED</c>).
+/// </summary>
+public sealed partial class PostgreSqlWorkflowStore
+{
+    // Every claim statement takes the same parameters: $1 pending, $2 running, $3 waiting, $4 paused, $5 now,
+    // $6 max, $7 the workflow (null for all), $8 the run id (null for any).
+    private const string Claimable =
+        "(status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $5)) OR (status = $3 AND wake_at <= $5))";
+
+    private const string Queued = "(status = $1 AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL))";
+
+    private const string ClaimFilter = "($7::text IS NULL OR workflow = $7) AND ($8::text IS NULL OR run_id = $8)";
+
+    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = new NpgsqlCommand(
+            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11) " +
+            $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
+        {
+            Add(insert, run.RunId, NpgsqlDbType.Text);
+            Add(insert, run.WorkflowName, NpgsqlDbType.Text);
+            Add(insert, run.DefinitionHash, NpgsqlDbType.Text);
+            Add(insert, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
+            Add(insert, run.InputsJson, NpgsqlDbType.Text);
+            Add(insert, run.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            Add(insert, run.ConcurrencyKey, NpgsqlDbType.Text);
+            Add(insert, run.Limits?.Concurrency, NpgsqlDbType.Integer);
+            Add(insert, run.Limits?.RateCount, NpgsqlDbType.Integer);
+            Add(insert, run.Limits?.RatePeriod is { } period ? (long)period.TotalMilliseconds : null, NpgsqlDbType.Bigint);
+            Add(insert, run.Priority, NpgsqlDbType.Integer);
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return new StartResult(ReadRun(reader), Created: true);
+            }
+        }
+
+        var existing = await ReadRunAsync(connection, run.RunId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The run '{run.RunId}' vanished while it was being started.");
+        return new StartResult(existing, Created: false);
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> runs (of <paramref name="workflowName"/>, or only <paramref name="runId"/>):
+    /// the claimable runs that need no admission and the queued runs their limits admit, highest priority first.
+    /// </summary>
+    private async ValueTask<List<RunRecord>> ClaimAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, string? workflowName, string? runId, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
+        {
+            Add(lockCommand, "workflows-store-admission:" + schemaName, NpgsqlDbType.Text);
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var candidates = new List<ClaimCandidate>();
+        var rates = new Dictionary<string, (int Count, long PeriodMs)>(StringComparer.Ordinal);
+        await using (var ready = ClaimCommand(connection, transaction, now, max, workflowName, runId,
+            $"SELECT run_id, workflow, priority, created_at FROM {runs} WHERE {Claimable} AND NOT {Queued} AND {ClaimFilter} " +
+            "ORDER BY priority DESC, created_at, run_id LIMIT $6 FOR UPDATE SKIP LOCKED"))
+        {
+            await using var reader = await ready.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add(new ClaimCandidate(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), Queued: false));
+            }
+        }
+
+        // Each concurrency group's queued runs in order, kept while they fit its free slots (its limit less its
+        // admitted, unfinished runs). A run claimed by its id is admitted only if its group's order admits it now:
+        // the window needs the whole group, so the id is filtered after it.
+        await using (var queued = ClaimCommand(connection, transaction, now, max, workflowName, runId,
+            "SELECT q.run_id, q.workflow, q.priority, q.created_at, q.rate_limit, q.rate_period_ms FROM (" +
+            "SELECT run_id, workflow, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, created_at, " +
+            "row_number() OVER (PARTITION BY workflow, concurrency_key ORDER BY priority DESC, created_at, run_id) AS place " +
+            $"FROM {runs} WHERE {Queued} AND ($7::text IS NULL OR workflow = $7)) AS q " +
+            $"WHERE (q.concurrency_limit IS NULL OR q.place <= q.concurrency_limit - (SELECT count(*) FROM {runs} AS o " +
+            "WHERE o.workflow = q.workflow AND o.concurrency_key = q.concurrency_key AND o.admitted_at IS NOT NULL " +
+            "AND o.status IN ($1, $2, $3, $4))) AND ($8::text IS NULL OR q.run_id = $8) " +
+            "ORDER BY q.priority DESC, q.created_at, q.run_id LIMIT $6"))
+        {
+            await using var reader = await queued.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var workflow = reader.GetString(1);
+                candidates.Add(new ClaimCandidate(reader.GetString(0), workflow, reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3), Queued: true));
+                if (!reader.IsDBNull(4))
+                {
+                    rates[workflow] = (reader.GetInt32(4), reader.GetInt64(5));
+                }
+            }
+        }
+
+        var rateLeft = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (workflow, rate) in rates)
+        {
+            await using var recent = new NpgsqlCommand($"SELECT count(*) FROM {runs} WHERE workflow = $1 AND admitted_at > $2", connection, transaction);
+            Add(recent, workflow, NpgsqlDbType.Text);
+            Add(recent, (now - TimeSpan.FromMilliseconds(rate.PeriodMs)).ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            rateLeft[workflow] = rate.Count - (int)(long)(await recent.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var chosen = RunAdmissions.Choose(candidates, rateLeft, max);
+        var claimed = new List<RunRecord>(chosen.Count);
+        if (chosen.Count > 0)
+        {
+            await using var claim = new NpgsqlCommand(
+                $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now(), admitted_at = COALESCE(admitted_at, $3) " +
+                "WHERE run_id = ANY($1) AND (status = $6 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = $7 AND wake_at <= $3)) " +
+                "RETURNING " + RunColumns, connection, transaction);
+            Add(claim, System.Linq.Enumerable.ToArray(chosen), NpgsqlDbType.Array | NpgsqlDbType.Text);
+            Add(claim, StatusText(RunStatus.Running), NpgsqlDbType.Text);
+            Add(claim, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            Add(claim, owner, NpgsqlDbType.Text);
+            Add(claim, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            Add(claim, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
+            Add(claim, StatusText(RunStatus.Waiting), NpgsqlDbType.Text);
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(ReadRun(reader));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < chosen.Count; i++)
+        {
+            order[chosen[i]] = i;
+        }
+
+        claimed.Sort((a, b) => order[a.RunId].CompareTo(order[b.RunId]));
+        return claimed;
+    }
+
+    private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int max, string? workflowName, string? runId, string sql)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Running), NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Waiting), NpgsqlDbType.Text);
+        Add(command, StatusText(RunStatus.Paused), NpgsqlDbType.Text);
+        Add(command, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+        Add(command, max, NpgsqlDbType.Integer);
+        Add(command, workflowName, NpgsqlDbType.Text);
+        Add(command, runId, NpgsqlDbType.Text);
+        return command;
+    }
+
+    /// <summary>Schema version 4: what admission needs on each run.</summary>
+    private string AdmissionSchemaSql => $"""
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS concurrency_key text NOT NULL DEFAULT '';
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS concurrency_limit integer NULL;
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS rate_limit integer NULL;
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS rate_period_ms bigint NULL;
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS priority integer NOT NULL DEFAULT 0;
+        ALTER TABLE {runs} ADD COLUMN IF NOT EXISTS admitted_at timestamptz NULL;
+        CREATE INDEX IF NOT EXISTS runs_slots ON {runs} (workflow, concurrency_key, status);
+        CREATE INDEX IF NOT EXISTS runs_admitted ON {runs} (workflow, admitted_at)
+        """;
+}
