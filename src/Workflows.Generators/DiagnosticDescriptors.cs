@@ -290,6 +290,27 @@ internal static class DiagnosticDescriptors
         "WF0806",
         "A key a waiting step cannot have",
         "Step '{0}' cannot use '{1}': {2}.");
+
+    // Limits across runs: concurrency, rate, priority (Binding/WorkflowBinder.Limits.cs).
+    public static readonly DiagnosticDescriptor LimitsWithoutDurability = Error(
+        "WF1001",
+        "Limits across runs in a workflow that is not durable",
+        "Workflow '{0}' has '{1}', which the run store enforces across processes, so it applies only to durable runs. Add 'durable: true' (with a 'json_context') to the workflow, or remove '{1}'.");
+
+    public static readonly DiagnosticDescriptor AdmissionReadsMoreThanInputs = Error(
+        "WF1002",
+        "A concurrency key or priority reads more than the inputs",
+        "The workflow's '{0}' {1}: it is computed from the inputs when a run is enqueued, before any step runs, and stored with the run. Read only inputs.<name> (and literals).");
+
+    public static readonly DiagnosticDescriptor ConcurrencyKeyNotScalar = Error(
+        "WF1003",
+        "A concurrency key is not a scalar",
+        "The concurrency 'key' is a '{0}'; a key must be a string, number, bool, char or enum (runs with equal keys share the limit). Read a scalar input, or build a text: '${{{{ inputs.region }}}}-${{{{ inputs.tier }}}}'.");
+
+    public static readonly DiagnosticDescriptor PriorityNotInteger = Error(
+        "WF1004",
+        "A priority is not an int",
+        "The workflow's 'priority' is {0}; it must be an int (higher runs first): a whole number such as 5, or an expression of type int such as '${{{{ inputs.priority }}}}'.");
     // Versioning of durable workflows against Workflows.Shipped.txt (Versioning/VersionChecker.cs).
     private const string KeepOrVersion = " Keep the old step, or keep the old definition in a file of its own (same name, 'version: 1') and give this one 'version: 2'; once no run is in flight, accept the change with 'dotnet build -p:WorkflowsAcceptVersions=true'.";
 
@@ -354,6 +375,7 @@ internal static class DiagnosticDescriptors
         UnknownSignalType, SignalTypeNotInJsonContext, WaitWithoutDurability, DuplicateSignal, InvalidSignalName, WaitStepKey,
         ShippedStepRemoved, ShippedStepOutputChanged, ShippedStepActionChanged, ShippedInputTypeChanged, ShippedInputRemoved,
         ShippedInputNowRequired, ShippedWorkflowRemoved, ShippedFileMalformed, DuplicateWorkflowVersion,
+        LimitsWithoutDurability, AdmissionReadsMoreThanInputs, ConcurrencyKeyNotScalar, PriorityNotInteger,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = CreateIndex();

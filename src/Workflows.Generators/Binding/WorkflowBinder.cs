@@ -134,6 +134,7 @@ internal sealed partial class WorkflowBinder
         CheckWaits();
         SecurityChecker.Check(_document, name => _catalog.Find(name) is { Count: 1 } found && found[0].OutputTypeName is not null, Report);
         var outputs = BindOutputs(expressions, out var outputMembers);
+        var limits = BindLimits(expressions);
         var onFailure = BindOnFailure(types, inputs, inputTypeNames, references, hosts);
 
         // Checked even when some steps or outputs failed to bind: json_context problems are independent of theirs.
@@ -165,7 +166,8 @@ internal sealed partial class WorkflowBinder
             Durable: durable,
             Schedules: _document.Schedules.Select(s => new ScheduleSpec(s.Cron, s.TimeZone, s.AllowOverlap, s.CatchUpLatest)).ToEquatableArray(),
             Definition: _document.SourceText,
-            DefinitionJson: _document.SourceJson);
+            DefinitionJson: _document.SourceJson,
+            Limits: limits);
         return new BindingResult(workflow, diagnostics, Signature(workflow, inputTypeNames, outputMembers));
     }
 

@@ -37,6 +37,7 @@ internal static class DurableEmitter
         w.Line($"/// <summary>Source-generated JSON metadata only: <c>{Xml(durable.JsonContext)}</c>, then the runtime's built-in types.</summary>");
         w.Line($"private static readonly global::System.Text.Json.JsonSerializerOptions s_json = {Json}.CreateOptions({durable.JsonContext}.Default);");
         EmitSignals(w, spec);
+        EmitAdmissionOf(w, spec);
 
         // Inputs and outputs as JSON objects, property by property (the JSON generator cannot see these records).
         w.Line();
@@ -114,7 +115,7 @@ internal static class DurableEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
-        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken).ConfigureAwait(false);");
+        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), {AdmissionArgument(spec)}cancellationToken).ConfigureAwait(false);");
         w.Open("if (finished is not null)");
         w.Open($"if (finished.Status == {Durability}.RunStatus.Succeeded)");
         w.Line(finishedResult);
@@ -138,7 +139,7 @@ internal static class DurableEmitter
             w.Line("global::System.ArgumentNullException.ThrowIfNull(inputs);");
         }
 
-        w.Line($"return {Durability}.DurableRun.EnqueueAsync(_options, Descriptor, DefinitionHash, runId ?? global::System.Guid.NewGuid().ToString(\"N\"), SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken);");
+        w.Line($"return {Durability}.DurableRun.EnqueueAsync(_options, Descriptor, DefinitionHash, runId ?? global::System.Guid.NewGuid().ToString(\"N\"), SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), {AdmissionArgument(spec)}cancellationToken);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Waits, from any process sharing the store, for run <paramref name=\"runId\"/> of this workflow to finish; its outputs.</summary>");
@@ -221,7 +222,7 @@ internal static class DurableEmitter
         w.Line("/// <summary>A durable run of this workflow as a step of a durable caller: its id derives from the caller's.</summary>");
         w.Open($"private async {returns} RunDurableAsStepAsync({inputsParameter}{Durability}.DurableRun caller, global::Workflows.Runtime.RunRecorder callerRecorder, int callerStep, int callerItem, {CancellationToken} cancellationToken)");
         w.Line("var runId = caller.ChildRunId(callerRecorder.StepIdOf(callerStep), callerItem);");
-        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginOrWaitAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), cancellationToken).ConfigureAwait(false);");
+        w.Line($"var (durable, finished) = await {Durability}.DurableRun.BeginOrWaitAsync(_options, Descriptor, DefinitionHash, s_stepSignatures, runId, SerializeInputs({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), {AdmissionArgument(spec)}cancellationToken).ConfigureAwait(false);");
         w.Open("if (finished is not null)");
         w.Open($"if (finished.Status == {Durability}.RunStatus.Succeeded)");
         w.Line(finishedResult);
@@ -378,7 +379,6 @@ internal static class DurableEmitter
     /// <summary>The descriptor's signals: names, payload types, and a check of a payload's JSON (for the command line).</summary>
     public static void EmitSignalDescriptors(SourceWriter w, WorkflowSpec spec)
     {
-        w.Line("{");
         w.Line("    Signals = new global::Workflows.WorkflowSignalDescriptor[]");
         w.Line("    {");
         foreach (var step in spec.Steps)
@@ -392,7 +392,35 @@ internal static class DurableEmitter
         }
 
         w.Line("    },");
-        w.Line("};");
+    }
+
+    /// <summary>The descriptor's limits across runs (<c>concurrency:</c>, <c>rate:</c>), which the store enforces.</summary>
+    public static void EmitLimits(SourceWriter w, LimitsSpec limits)
+    {
+        var concurrency = limits.Concurrency is { } limit ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null";
+        var rate = limits.RateCount is { } count
+            ? $", rateCount: {count.ToString(System.Globalization.CultureInfo.InvariantCulture)}, ratePeriod: global::System.TimeSpan.FromTicks({limits.RatePeriodTicks!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
+            : string.Empty;
+        w.Line($"    Limits = new {Durability}.RunLimits(concurrency: {concurrency}{rate}),");
+    }
+
+    /// <summary>
+    /// Where a new run queues (its concurrency key and priority, from its inputs), for workflows with limits or a
+    /// priority; an empty string otherwise, for the calls that start runs.
+    /// </summary>
+    private static string AdmissionArgument(WorkflowSpec spec)
+        => spec.Limits is null ? string.Empty : $"AdmissionOf({(spec.Inputs.Count > 0 ? "inputs" : string.Empty)}), ";
+
+    private static void EmitAdmissionOf(SourceWriter w, WorkflowSpec spec)
+    {
+        if (spec.Limits is not { } limits)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line("/// <summary>Where a new run queues for admission: its concurrency key and priority, computed from its inputs.</summary>");
+        w.Line($"private static {Durability}.RunAdmission AdmissionOf({(spec.Inputs.Count > 0 ? "Inputs inputs" : string.Empty)}) => new {Durability}.RunAdmission({limits.KeyCode}, {limits.PriorityCode});");
     }
 
     public static bool HasSignals(WorkflowSpec spec) => spec.Durable is not null && spec.Steps.Any(s => s.Wait is { IsSignal: true });

@@ -119,10 +119,22 @@ internal static partial class ExecutorEmitter
             w.Line("        new string[] { " + string.Join(", ", batch.Select(i => Literal(spec.Steps[i].Id))) + " },");
         }
 
-        if (DurableEmitter.HasSignals(spec))
+        var limits = spec.Durable is not null && spec.Limits is { HasLimits: true } ? spec.Limits : null;
+        if (DurableEmitter.HasSignals(spec) || limits is not null)
         {
             w.Line("    })");
-            DurableEmitter.EmitSignalDescriptors(w, spec);
+            w.Line("{");
+            if (DurableEmitter.HasSignals(spec))
+            {
+                DurableEmitter.EmitSignalDescriptors(w, spec);
+            }
+
+            if (limits is not null)
+            {
+                DurableEmitter.EmitLimits(w, limits);
+            }
+
+            w.Line("};");
         }
         else
         {

@@ -23,7 +23,10 @@ internal sealed record WorkflowDocument(
     EquatableArray<ScheduleDocument> Schedules = default,
     string? SourceText = null,
     string? SourceJson = null,
-    LocatedString? Version = null)
+    LocatedString? Version = null,
+    ConcurrencyDocument? Concurrency = null,
+    RateDocument? Rate = null,
+    ArgumentValue? Priority = null)
 {
     /// <summary>True when the file says <c>durable: true</c>.</summary>
     public bool RequiresDurable => Durable is { Value: "true" };
@@ -89,6 +92,12 @@ internal sealed record CompensationDocument(LocatedString? Action, EquatableArra
 
 /// <summary>A duration as written (<c>10s</c>) and its value.</summary>
 internal sealed record DurationValue(long Ticks, string Text, SourceSpan Span);
+
+/// <summary>The workflow's <c>concurrency:</c>: at most <paramref name="Limit"/> runs at once (null when it was invalid), per <paramref name="Key"/> if any.</summary>
+internal sealed record ConcurrencyDocument(int? Limit, ArgumentValue? Key, SourceSpan Span);
+
+/// <summary>The workflow's <c>rate:</c>, such as <c>100/min</c>: at most <paramref name="Count"/> runs admitted per period.</summary>
+internal sealed record RateDocument(int Count, long PeriodTicks, string Text, SourceSpan Span);
 
 /// <summary>A step's <c>retry:</c> block; durations and counts are already checked.</summary>
 internal sealed record RetryDocument(

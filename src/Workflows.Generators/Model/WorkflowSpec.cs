@@ -23,7 +23,8 @@ internal sealed record WorkflowSpec(
     DurableSpec? Durable = null,
     EquatableArray<ScheduleSpec> Schedules = default,
     string? Definition = null,
-    string? DefinitionJson = null)
+    string? DefinitionJson = null,
+    LimitsSpec? Limits = null)
 {
     /// <summary>True when a failed run has cleanup to do: compensations or on_failure steps.</summary>
     public bool HasCleanup => OnFailure.Count > 0 || System.Linq.Enumerable.Any(Steps, s => s.Compensation is not null);
@@ -243,3 +244,12 @@ internal sealed record CompensationSpec(
     string MethodName,
     ActionReturnKind ReturnKind,
     EquatableArray<ArgumentSpec> Arguments);
+
+/// <summary>
+/// Limits across runs and the run's place in the queue: the descriptor's <c>RunLimits</c> (null members for none), and
+/// the C# that computes a run's concurrency key (a string) and priority (an int) from <c>inputs</c>.
+/// </summary>
+internal sealed record LimitsSpec(int? Concurrency, int? RateCount, long? RatePeriodTicks, string KeyCode, string PriorityCode)
+{
+    public bool HasLimits => Concurrency is not null || RateCount is not null;
+}

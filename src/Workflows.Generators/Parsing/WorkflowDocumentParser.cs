@@ -70,6 +70,9 @@ internal sealed partial class WorkflowDocumentParser
         LocatedString? durable = null;
         LocatedString? jsonContext = null;
         LocatedString? version = null;
+        ConcurrencyDocument? concurrency = null;
+        RateDocument? rate = null;
+        ArgumentValue? priority = null;
         var schedules = EquatableArray<ScheduleDocument>.Empty;
         var sawSteps = false;
 
@@ -139,6 +142,15 @@ internal sealed partial class WorkflowDocumentParser
                 case WorkflowSchema.Version:
                     version = ParseVersion(value);
                     break;
+                case WorkflowSchema.Concurrency:
+                    concurrency = ParseConcurrency(value);
+                    break;
+                case WorkflowSchema.Rate:
+                    rate = ParseRate(value);
+                    break;
+                case WorkflowSchema.Priority:
+                    priority = ParsePriority(value);
+                    break;
             }
         }
 
@@ -161,6 +173,9 @@ internal sealed partial class WorkflowDocumentParser
             SourceText = text,
             SourceJson = YamlJsonWriter.Write(root),
             Version = version,
+            Concurrency = concurrency,
+            Rate = rate,
+            Priority = priority,
         };
     }
 

@@ -16,6 +16,14 @@ internal static class WorkflowSchema
     public const string JsonContext = "json_context";
     public const string Version = "version";
     public const string On = "on";
+    public const string Concurrency = "concurrency";
+    public const string Rate = "rate";
+    public const string Priority = "priority";
+
+    public const string ConcurrencyLimit = "limit";
+    public const string ConcurrencyKey = "key";
+
+    public static readonly string[] ConcurrencyKeys = { ConcurrencyLimit, ConcurrencyKey };
 
     public const string OnSchedule = "schedule";
     public const string OnManual = "manual";
@@ -72,7 +80,7 @@ internal static class WorkflowSchema
     public const string OnErrorFail = "fail";
     public const string OnErrorContinue = "continue";
 
-    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, On, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Version, Steps, OnFailure };
+    public static readonly string[] WorkflowKeys = { Name, Namespace, Description, On, Inputs, Outputs, Timeout, MaxParallel, Durable, JsonContext, Version, Concurrency, Rate, Priority, Steps, OnFailure };
 
     public static readonly string[] CompensateKeys = { CompensateAction, CompensateWith };
 
