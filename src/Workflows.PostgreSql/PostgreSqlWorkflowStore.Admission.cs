@@ -17,20 +17,22 @@ namespace Workflows.PostgreSql;
 public sealed partial class PostgreSqlWorkflowStore
 {
     // Every claim statement takes the same parameters: $1 pending, $2 running, $3 waiting, $4 paused, $5 now,
-    // $6 max, $7 the workflow (null for all), $8 the run id (null for any).
+    // $6 max, $7 the workflow (null for all), $8 the run id (null for any), $9 the claiming owner. A pending run may be
+    // reserved by the process that started it and waits for its turn (an owner with a lease): only that process
+    // claims it until the lease ends.
     private const string Claimable =
-        "(status = $1 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $5)) OR (status = $3 AND wake_at <= $5))";
+        "((status = $1 AND (owner IS NULL OR owner = $9 OR lease_until <= $5)) OR (status = $2 AND (lease_until IS NULL OR lease_until <= $5)) OR (status = $3 AND wake_at <= $5))";
 
     private const string Queued = "(status = $1 AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL))";
 
     private const string ClaimFilter = "($7::text IS NULL OR workflow = $7) AND ($8::text IS NULL OR run_id = $8)";
 
-    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, CancellationToken cancellationToken)
+    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11) " +
+            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, owner, lease_until) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11, $12, $13) " +
             $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
         {
             Add(insert, run.RunId, NpgsqlDbType.Text);
@@ -44,6 +46,8 @@ public sealed partial class PostgreSqlWorkflowStore
             Add(insert, run.Limits?.RateCount, NpgsqlDbType.Integer);
             Add(insert, run.Limits?.RatePeriod is { } period ? (long)period.TotalMilliseconds : null, NpgsqlDbType.Bigint);
             Add(insert, run.Priority, NpgsqlDbType.Integer);
+            Add(insert, owner, NpgsqlDbType.Text);
+            Add(insert, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -73,7 +77,7 @@ public sealed partial class PostgreSqlWorkflowStore
 
         var candidates = new List<ClaimCandidate>();
         var rates = new Dictionary<string, (int Count, long PeriodMs)>(StringComparer.Ordinal);
-        await using (var ready = ClaimCommand(connection, transaction, now, max, workflowName, runId,
+        await using (var ready = ClaimCommand(connection, transaction, owner, now, max, workflowName, runId,
             $"SELECT run_id, workflow, priority, created_at FROM {runs} WHERE {Claimable} AND NOT {Queued} AND {ClaimFilter} " +
             "ORDER BY priority DESC, created_at, run_id LIMIT $6 FOR UPDATE SKIP LOCKED"))
         {
@@ -87,14 +91,14 @@ public sealed partial class PostgreSqlWorkflowStore
         // Each concurrency group's queued runs in order, kept while they fit its free slots (its limit less its
         // admitted, unfinished runs). A run claimed by its id is admitted only if its group's order admits it now:
         // the window needs the whole group, so the id is filtered after it.
-        await using (var queued = ClaimCommand(connection, transaction, now, max, workflowName, runId,
+        await using (var queued = ClaimCommand(connection, transaction, owner, now, max, workflowName, runId,
             "SELECT q.run_id, q.workflow, q.priority, q.created_at, q.rate_limit, q.rate_period_ms FROM (" +
-            "SELECT run_id, workflow, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, created_at, " +
+            "SELECT run_id, workflow, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, created_at, owner, lease_until, " +
             "row_number() OVER (PARTITION BY workflow, concurrency_key ORDER BY priority DESC, created_at, run_id) AS place " +
             $"FROM {runs} WHERE {Queued} AND ($7::text IS NULL OR workflow = $7)) AS q " +
             $"WHERE (q.concurrency_limit IS NULL OR q.place <= q.concurrency_limit - (SELECT count(*) FROM {runs} AS o " +
             "WHERE o.workflow = q.workflow AND o.concurrency_key = q.concurrency_key AND o.admitted_at IS NOT NULL " +
-            "AND o.status IN ($1, $2, $3, $4))) AND ($8::text IS NULL OR q.run_id = $8) " +
+            "AND o.status IN ($1, $2, $3, $4))) AND (q.owner IS NULL OR q.owner = $9 OR q.lease_until <= $5) AND ($8::text IS NULL OR q.run_id = $8) " +
             "ORDER BY q.priority DESC, q.created_at, q.run_id LIMIT $6"))
         {
             await using var reader = await queued.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -124,7 +128,7 @@ public sealed partial class PostgreSqlWorkflowStore
         {
             await using var claim = new NpgsqlCommand(
                 $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now(), admitted_at = COALESCE(admitted_at, $3) " +
-                "WHERE run_id = ANY($1) AND (status = $6 OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = $7 AND wake_at <= $3)) " +
+                "WHERE run_id = ANY($1) AND ((status = $6 AND (owner IS NULL OR owner = $4 OR lease_until <= $3)) OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = $7 AND wake_at <= $3)) " +
                 "RETURNING " + RunColumns, connection, transaction);
             Add(claim, System.Linq.Enumerable.ToArray(chosen), NpgsqlDbType.Array | NpgsqlDbType.Text);
             Add(claim, StatusText(RunStatus.Running), NpgsqlDbType.Text);
@@ -151,7 +155,7 @@ public sealed partial class PostgreSqlWorkflowStore
         return claimed;
     }
 
-    private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int max, string? workflowName, string? runId, string sql)
+    private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, string owner, DateTimeOffset now, int max, string? workflowName, string? runId, string sql)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);
         Add(command, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
@@ -162,6 +166,7 @@ public sealed partial class PostgreSqlWorkflowStore
         Add(command, max, NpgsqlDbType.Integer);
         Add(command, workflowName, NpgsqlDbType.Text);
         Add(command, runId, NpgsqlDbType.Text);
+        Add(command, owner, NpgsqlDbType.Text);
         return command;
     }
 

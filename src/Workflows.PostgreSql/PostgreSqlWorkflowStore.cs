@@ -98,7 +98,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         if (run.IsQueued)
         {
-            return await StartQueuedRunAsync(run, cancellationToken).ConfigureAwait(false);
+            return await StartQueuedRunAsync(run, owner, leaseUntil, cancellationToken).ConfigureAwait(false);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

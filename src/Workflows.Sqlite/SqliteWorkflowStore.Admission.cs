@@ -17,8 +17,10 @@ namespace Workflows.Sqlite;
 public sealed partial class SqliteWorkflowStore
 {
     /// <summary>A run that may be claimed now (the store's clock passed as <c>$now</c>).</summary>
+    /// A pending run may be reserved by the process that started it and waits for its turn (an owner with a lease):
+    /// only that process claims it until the lease ends.
     private const string Claimable =
-        "(status = $pending OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now))";
+        "((status = $pending AND (owner IS NULL OR owner = $owner OR lease_until <= $now)) OR (status = $running AND (lease_until IS NULL OR lease_until <= $now)) OR (status = $waiting AND wake_at <= $now))";
 
     /// <summary>A pending run still to be admitted within its limits.</summary>
     private const string Queued = "(status = $pending AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL))";
@@ -29,20 +31,20 @@ public sealed partial class SqliteWorkflowStore
     /// </summary>
     private static string FittingQueued(string workflowFilter, string idFilter) =>
         "SELECT q.run_id, q.workflow, q.priority, q.created_at, q.rate_limit, q.rate_period_ms FROM (" +
-        "SELECT run_id, workflow, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, created_at, " +
+        "SELECT run_id, workflow, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, created_at, owner, lease_until, " +
         "row_number() OVER (PARTITION BY workflow, concurrency_key ORDER BY priority DESC, created_at, run_id) AS place " +
         "FROM runs WHERE " + Queued + " " + workflowFilter + ") AS q " +
         "WHERE (q.concurrency_limit IS NULL OR q.place <= q.concurrency_limit - (SELECT count(*) FROM runs AS o " +
         "WHERE o.workflow = q.workflow AND o.concurrency_key = q.concurrency_key AND o.admitted_at IS NOT NULL " +
-        "AND o.status IN ($pending, $running, $waiting, $paused))) " + idFilter + " " +
+        "AND o.status IN ($pending, $running, $waiting, $paused))) AND (q.owner IS NULL OR q.owner = $owner OR q.lease_until <= $now) " + idFilter + " " +
         "ORDER BY q.priority DESC, q.created_at, q.run_id LIMIT $max";
 
-    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, CancellationToken cancellationToken)
+    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var insert = Command(connection, null,
-            "INSERT INTO runs (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority) " +
-            "VALUES ($id, $workflow, $hash, $pending, $inputs, $created, $created, $key, $limit, $rate, $period, $priority) " +
+            "INSERT INTO runs (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, owner, lease_until, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority) " +
+            "VALUES ($id, $workflow, $hash, $pending, $inputs, $created, $created, $owner, $lease, $key, $limit, $rate, $period, $priority) " +
             "ON CONFLICT (run_id) DO NOTHING RETURNING " + RunColumns);
         insert.Parameters.AddWithValue("$id", run.RunId);
         insert.Parameters.AddWithValue("$workflow", run.WorkflowName);
@@ -50,6 +52,8 @@ public sealed partial class SqliteWorkflowStore
         insert.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
         insert.Parameters.AddWithValue("$inputs", (object?)run.InputsJson ?? DBNull.Value);
         insert.Parameters.AddWithValue("$created", run.CreatedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$owner", owner);
+        insert.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("$key", run.ConcurrencyKey);
         insert.Parameters.AddWithValue("$limit", (object?)run.Limits?.Concurrency ?? DBNull.Value);
         insert.Parameters.AddWithValue("$rate", (object?)run.Limits?.RateCount ?? DBNull.Value);
@@ -84,7 +88,7 @@ public sealed partial class SqliteWorkflowStore
             "SELECT run_id, workflow, priority, created_at FROM runs WHERE " + Claimable + " AND NOT " + Queued + " " + filter +
             "ORDER BY priority DESC, created_at, run_id LIMIT $max"))
         {
-            AddClaimParameters(ready, now, max, workflowName, runId);
+            AddClaimParameters(ready, owner, now, max, workflowName, runId);
             await using var reader = await ready.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -97,7 +101,7 @@ public sealed partial class SqliteWorkflowStore
         await using (var queued = Command(connection, transaction, FittingQueued(
             workflowName is null ? "" : "AND workflow = $workflow", runId is null ? "" : "AND q.run_id = $id")))
         {
-            AddClaimParameters(queued, now, max, workflowName, runId);
+            AddClaimParameters(queued, owner, now, max, workflowName, runId);
             await using var reader = await queued.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -126,8 +130,7 @@ public sealed partial class SqliteWorkflowStore
             await using var claim = Command(connection, transaction,
                 "UPDATE runs SET status = $running, owner = $owner, lease_until = $lease, updated_at = $updated, admitted_at = COALESCE(admitted_at, $now) " +
                 "WHERE run_id = $id AND " + Claimable + " RETURNING " + RunColumns);
-            AddClaimParameters(claim, now, max, null, id);
-            claim.Parameters.AddWithValue("$owner", owner);
+            AddClaimParameters(claim, owner, now, max, null, id);
             claim.Parameters.AddWithValue("$lease", leaseUntil.ToUnixTimeMilliseconds());
             claim.Parameters.AddWithValue("$updated", Now());
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -141,8 +144,9 @@ public sealed partial class SqliteWorkflowStore
         return claimed;
     }
 
-    private static void AddClaimParameters(SqliteCommand command, DateTimeOffset now, int max, string? workflowName, string? runId)
+    private static void AddClaimParameters(SqliteCommand command, string owner, DateTimeOffset now, int max, string? workflowName, string? runId)
     {
+        command.Parameters.AddWithValue("$owner", owner);
         command.Parameters.AddWithValue("$pending", StatusText(RunStatus.Pending));
         command.Parameters.AddWithValue("$running", StatusText(RunStatus.Running));
         command.Parameters.AddWithValue("$waiting", StatusText(RunStatus.Waiting));

@@ -124,7 +124,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
 
         if (run.IsQueued)
         {
-            return await StartQueuedRunAsync(run, cancellationToken).ConfigureAwait(false);
+            return await StartQueuedRunAsync(run, owner, leaseUntil, cancellationToken).ConfigureAwait(false);
         }
 
         // A new run is known without reading it back; only an existing one is read.

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Workflows.Testing;
 using Xunit;
 
 namespace Workflows.Durability.Tests;
@@ -17,7 +18,9 @@ public abstract partial class StoreConformanceTests
         var created = await Store.StartRunAsync(
             new NewRun(id, workflow, "hash-1", null, Now.AddMilliseconds(createdMs)) { Limits = limits, ConcurrencyKey = key, Priority = priority }, "api", Live);
         Assert.True(created.Created);
-        Assert.Equal((RunStatus.Pending, (string?)null), (created.Run.Status, created.Run.Owner)); // queued, never running
+        Assert.Equal((RunStatus.Pending, "api"), (created.Run.Status, created.Run.Owner)); // queued, reserved for its starter
+        Assert.True(await Store.SetStatusAsync(id, RunStatus.Pending, [RunStatus.Pending])); // released to every claimer, as StartAsync does
+        Assert.Null((await Store.GetRunAsync(id))!.Owner);
         return id;
     }
 
@@ -119,5 +122,64 @@ public abstract partial class StoreConformanceTests
 
         Assert.Equal(new[] { "urgent" }, await ClaimIdsAsync(max: 1));
         Assert.Equal(new[] { "old", "later" }, await ClaimIdsAsync());
+    }
+
+    [StoreFact]
+    public async Task A_queued_run_is_reserved_for_its_starter_until_its_lease_ends()
+    {
+        var created = await Store.StartRunAsync(new NewRun("mine", "limited", "hash-1", null, Now) { Limits = new RunLimits(1) }, "caller", Now.AddMinutes(1));
+        Assert.Equal((RunStatus.Pending, "caller"), (created.Run.Status, created.Run.Owner));
+
+        Assert.Empty(await ClaimIdsAsync(owner: "worker"));
+        Assert.Null(await Store.TryClaimRunAsync("mine", "worker", Now, Live));
+        Assert.Equal("caller", (await Store.TryClaimRunAsync("mine", "caller", Now, Live))!.Owner);
+
+        // A starter that died leaves its reservation to lapse: then any claimer admits the run.
+        await Store.StartRunAsync(new NewRun("orphan", "limited", "hash-1", null, Now) { Limits = new RunLimits(5) }, "gone", Now.AddMinutes(1));
+        Assert.Empty(await ClaimIdsAsync(owner: "worker"));
+        Assert.Equal(new[] { "orphan" }, await ClaimIdsAsync(owner: "worker", now: Now.AddMinutes(2)));
+    }
+
+    [StoreFact]
+    public async Task A_limited_workflow_runs_one_run_per_key_and_the_next_in_line_by_priority_starts_when_the_slot_frees()
+    {
+        var clock = new ManualTimeProvider(Now);
+        var actions = new SteeringActions();
+        var app = new LimitedWorkflow(actions, new WorkflowOptions { Store = Store, Owner = "app", TimeProvider = clock, ControlInterval = TimeSpan.FromSeconds(1) });
+
+        var first = app.RunDurableAsync(new LimitedWorkflow.Inputs { Customer = "acme", Tag = "a1" }, "a1").AsTask();
+        await actions.Entered("a1").WaitAsync(s_guard);
+        var timers = clock.Pending().Count;
+
+        // acme's slot is taken: a2 waits for its turn, pending and reserved for its caller; globex runs at once.
+        var second = app.RunDurableAsync(new LimitedWorkflow.Inputs { Customer = "acme", Tag = "a2" }, "a2").AsTask();
+        await clock.WaitForPendingAsync(timers + 1);
+        Assert.Equal((RunStatus.Pending, "app"), ((await Store.GetRunAsync("a2"))!.Status, (await Store.GetRunAsync("a2"))!.Owner));
+        actions.Release("g1");
+        Assert.Equal("done g1", (await app.RunDurableAsync(new LimitedWorkflow.Inputs { Customer = "globex", Tag = "g1" }, "g1").AsTask().WaitAsync(s_guard)).Done);
+        Assert.False(actions.Calls.ContainsKey("a2"));
+
+        // An urgent run of acme is enqueued behind a1; a1 ends: the urgent one is next in line, not a2.
+        Assert.Equal("a3", await new LimitedWorkflow(actions, new WorkflowOptions { Store = Store, Owner = "api" }).StartAsync(new LimitedWorkflow.Inputs { Customer = "acme", Tag = "a3", Priority = 5 }, "a3"));
+        actions.Release("a1");
+        Assert.Equal("done a1", (await first.WaitAsync(s_guard)).Done);
+        await clock.WaitForPendingAsync(1);
+        clock.Advance(TimeSpan.FromSeconds(1)); // a2's caller tries again
+        await clock.WaitForPendingAsync(1);     // ... and waits again: a3 goes first
+        Assert.Equal(RunStatus.Pending, (await Store.GetRunAsync("a2"))!.Status);
+
+        // A worker runs a3 (a2 is reserved for its caller); then a2's caller gets the slot.
+        var worker = new LimitedWorkflow(actions, new WorkflowOptions { Store = Store, Owner = "worker", TimeProvider = clock, ControlInterval = TimeSpan.FromSeconds(1) });
+        var recovering = worker.RecoverAsync().AsTask();
+        await actions.Entered("a3").WaitAsync(s_guard);
+        Assert.False(actions.Calls.ContainsKey("a2"));
+        actions.Release("a3");
+        Assert.Equal(1, await recovering.WaitAsync(s_guard));
+
+        actions.Release("a2");
+        await clock.WaitForPendingAsync(1);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("done a2", (await second.WaitAsync(s_guard)).Done);
+        Assert.Equal(1, actions.Calls["a2"]);
     }
 }

@@ -21,8 +21,8 @@ public sealed partial class DurableRun
 
     /// <summary>
     /// Waits for a queued run's turn: tries to claim it every <see cref="WorkflowOptions.ControlInterval"/> (a claim
-    /// admits it only within its limits, in order) until it is this process's, or until it is no longer pending (a
-    /// worker claimed it, or it was cancelled); then the run as it is.
+    /// admits it only within its limits, in order), keeping it reserved for this process, until it is this process's,
+    /// or until it is no longer pending (cancelled, or claimed after this process's reservation lapsed); then the run.
     /// </summary>
     private static async ValueTask<RunRecord> AwaitAdmissionAsync(IWorkflowStore store, WorkflowOptions options, RunRecord run, CancellationToken cancellationToken)
     {
@@ -39,6 +39,12 @@ public sealed partial class DurableRun
             if (run.Status != RunStatus.Pending)
             {
                 return run;
+            }
+
+            // Still waiting: keep it reserved for this process (no other claimer takes it while its caller waits).
+            if (run.Owner == options.Owner)
+            {
+                await store.RenewLeaseAsync(run.RunId, options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             }
 
             await Task.Delay(interval, options.TimeProvider, cancellationToken).ConfigureAwait(false);

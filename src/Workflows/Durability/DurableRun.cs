@@ -174,10 +174,14 @@ public sealed partial class DurableRun : IAsyncDisposable
         if (start.Created)
         {
             // Started as this process's, released at once: a claimer (a host's claim loop) picks it up. A queued run
-            // (limits or a priority) is created pending already.
+            // (limits or a priority) is created pending, reserved for this process: released the same way.
             if (start.Run.Status == RunStatus.Running)
             {
                 await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.SetStatusAsync(runId, RunStatus.Pending, new[] { RunStatus.Pending }, CancellationToken.None).ConfigureAwait(false);
             }
 
             await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);

@@ -20,7 +20,9 @@ public interface IWorkflowStore
     /// Creates the run, owned by <paramref name="owner"/> until <paramref name="leaseUntil"/>, unless a run with
     /// the same id exists: then returns that run untouched (<see cref="StartResult.Created"/> false). Run ids
     /// are idempotency keys. A queued run (<see cref="NewRun.IsQueued"/>: it has limits across runs or a priority) is
-    /// created <see cref="RunStatus.Pending"/> without an owner instead, for a claim to admit within its limits.
+    /// created <see cref="RunStatus.Pending"/> instead, for a claim to admit within its limits, and reserved for
+    /// <paramref name="owner"/> until <paramref name="leaseUntil"/>: until then only that owner claims it (the caller that
+    /// waits for its turn), and <see cref="SetStatusAsync"/> to pending releases it to every claimer.
     /// </summary>
     ValueTask<StartResult> StartRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
