@@ -8,19 +8,10 @@ namespace Workflows.Generators.Tests;
 /// <summary>WF10xx: limits across runs (concurrency:, rate:) and priority:, checked at build time, and the code they give.</summary>
 public sealed class LimitsDiagnosticTests
 {
-    // The JSON source generator does not run in these tests: the context's attributes are all the binder reads.
-    private const string Context = """
+    private static readonly string Context = $$"""
         namespace TestApp
         {
-            [System.Text.Json.Serialization.JsonSerializable(typeof(Color))]
-            [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
-            public sealed partial class LimitsJson : System.Text.Json.Serialization.JsonSerializerContext
-            {
-                public LimitsJson() : base(null) { }
-                public static LimitsJson Default { get; } = new();
-                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
-                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
-            }
+            {{TestSources.JsonContext("LimitsJson", "Color", "string[]")}}
         }
         """;
 

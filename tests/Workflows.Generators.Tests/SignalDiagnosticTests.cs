@@ -8,18 +8,10 @@ namespace Workflows.Generators.Tests;
 /// <summary>WF08xx: signal: and sleep: steps, checked at build time, and the typed send methods they give.</summary>
 public sealed class SignalDiagnosticTests
 {
-    // The JSON source generator does not run in these tests: the context's attributes are all the binder reads.
-    private const string Context = """
+    private static readonly string Context = $$"""
         namespace TestApp
         {
-            [System.Text.Json.Serialization.JsonSerializable(typeof(Order))]
-            public sealed partial class ShopJson : System.Text.Json.Serialization.JsonSerializerContext
-            {
-                public ShopJson() : base(null) { }
-                public static ShopJson Default { get; } = new();
-                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
-                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
-            }
+            {{TestSources.JsonContext("ShopJson", "Order")}}
         }
         """;
 

@@ -55,4 +55,22 @@ internal static class TestSources
             public Task NotifyAsync(string message, CancellationToken cancellationToken) => Task.CompletedTask;
         }
         """;
+
+    /// <summary>
+    /// A <c>JsonSerializerContext</c> stub in namespace <c>TestApp</c> listing <paramref name="types"/>: the JSON source
+    /// generator does not run in these tests, and the context's attributes are all the binder reads.
+    /// </summary>
+    public static string JsonContext(string name, params string[] types)
+    {
+        var attributes = string.Concat(System.Linq.Enumerable.Select(types, t => $"    [System.Text.Json.Serialization.JsonSerializable(typeof({t}))]\n"));
+        return $$"""
+            {{attributes}}    public sealed partial class {{name}} : System.Text.Json.Serialization.JsonSerializerContext
+                {
+                    public {{name}}() : base(null) { }
+                    public static {{name}} Default { get; } = new();
+                    protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+                    public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
+                }
+            """;
+    }
 }

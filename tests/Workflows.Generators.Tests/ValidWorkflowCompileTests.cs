@@ -12,17 +12,10 @@ namespace Workflows.Generators.Tests;
 /// </summary>
 public sealed class ValidWorkflowCompileTests
 {
-    private const string Context = """
+    private static readonly string Context = $$"""
         namespace TestApp
         {
-            [System.Text.Json.Serialization.JsonSerializable(typeof(Order))]
-            public sealed partial class ShopJson : System.Text.Json.Serialization.JsonSerializerContext
-            {
-                public ShopJson() : base(null) { }
-                public static ShopJson Default { get; } = new();
-                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
-                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
-            }
+            {{TestSources.JsonContext("ShopJson", "Order")}}
 
             public static class ContextActions
             {
