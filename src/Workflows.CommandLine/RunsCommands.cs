@@ -191,6 +191,9 @@ internal static class RunsCommands
         JsonOutput.WriteTime(w, "leaseUntil", run.LeaseUntil);
         w.WriteString("requested", run.Requested switch { RunControl.Pause => "pause", RunControl.Cancel => "cancel", _ => null });
         w.WriteString("definitionHash", run.DefinitionHash);
+        w.WriteNumber("priority", run.Priority);
+        w.WriteString("concurrencyKey", run.ConcurrencyKey);
+        w.WriteBoolean("queuedForSlot", run.QueuedForSlot);
         JsonOutput.WriteEmbedded(w, "inputs", run.InputsJson);
         JsonOutput.WriteEmbedded(w, "outputs", run.OutputsJson);
         WaitDisplay.WriteJson(w, wait);
@@ -252,6 +255,17 @@ internal static class RunsCommands
         if (wait is not null)
         {
             o.WriteLine($"waiting:    {Format.Terminal(wait.Describe())}");
+        }
+
+        if (run.QueuedForSlot)
+        {
+            // Why a pending run does not start: its workflow's limits across runs (concurrency:, rate:).
+            o.WriteLine($"queued:     for a slot within the workflow's limits{(run.ConcurrencyKey.Length > 0 ? $" (concurrency key {Format.Terminal(run.ConcurrencyKey)})" : string.Empty)}");
+        }
+
+        if (run.Priority != 0)
+        {
+            o.WriteLine($"priority:   {run.Priority}");
         }
 
         o.WriteLine($"created:    {Format.Time(run.CreatedAt)}");

@@ -29,7 +29,8 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
     private const int SchemaVersion = 4;
 
     private const string RunColumns =
-        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
+        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control, " +
+        "priority, concurrency_key, (status = 'pending' AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL)) AS queued";
 
     private const string StepColumns =
         "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
@@ -103,7 +104,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {runs} ({RunColumns}) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8, NULL) " +
+            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8, NULL) " +
             $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
         {
             Add(insert, run.RunId, NpgsqlDbType.Text);
@@ -554,6 +555,9 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11))
     {
         Requested = StoreConventions.ParseControl(reader.IsDBNull(12) ? null : reader.GetString(12)),
+        Priority = reader.GetInt32(13),
+        ConcurrencyKey = reader.GetString(14),
+        QueuedForSlot = reader.GetBoolean(15),
     };
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken)

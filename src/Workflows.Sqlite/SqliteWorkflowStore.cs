@@ -34,7 +34,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
     private const int SchemaVersion = 4;
 
     private const string RunColumns =
-        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control";
+        "run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control, " +
+        "priority, concurrency_key, (status = 'pending' AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL)) AS queued";
 
     private const string StepColumns =
         "run_id, step_id, item_index, signature, attempts, status, output, error, started_at, completed_at";
@@ -507,6 +508,9 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore, IWorkflowSigna
         reader.IsDBNull(11) ? null : Time(reader.GetInt64(11)))
     {
         Requested = StoreConventions.ParseControl(reader.IsDBNull(12) ? null : reader.GetString(12)),
+        Priority = reader.GetInt32(13),
+        ConcurrencyKey = reader.GetString(14),
+        QueuedForSlot = reader.GetInt64(15) != 0,
     };
 
     private async ValueTask<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -123,6 +123,23 @@ public sealed class RunsCommandTests : IDisposable
         Assert.Contains(document.RootElement.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "note");
     }
 
+    [Fact]
+    public async Task Status_says_why_a_pending_run_waits_for_a_slot()
+    {
+        await _cli.Store.StartRunAsync(
+            new NewRun("q1", "ledger", "hash", null, s_t0) { Limits = new RunLimits(1), ConcurrencyKey = "acme", Priority = 3 }, "other", s_t0.AddHours(1));
+
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "status", "q1"));
+        Assert.Contains("status:     pending", _cli.OutText);
+        Assert.Contains("queued:     for a slot within the workflow's limits (concurrency key acme)", _cli.OutText);
+        Assert.Contains("priority:   3", _cli.OutText);
+
+        Assert.Equal(0, await _cli.RunAsync(Workflows(), "status", "q1", "--json"));
+        using var document = JsonDocument.Parse(_cli.OutText);
+        var run = document.RootElement.GetProperty("run");
+        Assert.Equal((true, "acme", 3), (run.GetProperty("queuedForSlot").GetBoolean(), run.GetProperty("concurrencyKey").GetString(), run.GetProperty("priority").GetInt32()));
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("cancel")]

@@ -41,7 +41,10 @@ public abstract partial class StoreConformanceTests
         // Per key: acme's a3 (priority 7) then a0 (oldest); globex's only run. The others wait, pending.
         Assert.Equal(new[] { "a3", "a0", "b0" }, await ClaimIdsAsync());
         Assert.Empty(await ClaimIdsAsync());
-        Assert.Equal(RunStatus.Pending, (await Store.GetRunAsync("a1"))!.Status);
+        var waiting = (await Store.GetRunAsync("a1"))!;
+        Assert.Equal((RunStatus.Pending, true, "acme", 0), (waiting.Status, waiting.QueuedForSlot, waiting.ConcurrencyKey, waiting.Priority));
+        var admitted = (await Store.GetRunAsync("a3"))!;
+        Assert.Equal((RunStatus.Running, false, "acme", 7), (admitted.Status, admitted.QueuedForSlot, admitted.ConcurrencyKey, admitted.Priority));
 
         // a0 ends: its slot goes to the next in line (a1), not to a later run.
         Assert.True(await Store.CompleteRunAsync("a0", "worker", RunStatus.Succeeded, null, null));

@@ -173,6 +173,15 @@ public sealed record RunRecord(
 {
     /// <summary>What an operator asked of this running run, for its owner to apply; null when nothing.</summary>
     public RunControl? Requested { get; init; }
+
+    /// <summary>Higher runs are admitted and claimed first (<c>priority:</c>); 0 by default.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The run's concurrency group within its workflow (<c>concurrency: key</c>); empty for none.</summary>
+    public string ConcurrencyKey { get; init; } = string.Empty;
+
+    /// <summary>True for a pending run that waits for a slot within its workflow's limits (never admitted, or retried).</summary>
+    public bool QueuedForSlot { get; init; }
 }
 
 /// <summary>One recorded step (or one item of a <c>foreach</c> step).</summary>
