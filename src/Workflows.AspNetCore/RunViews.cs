@@ -30,6 +30,11 @@ internal static class RunViews
         {
             view = view with { WaitingFor = wait.Describe(), Signals = wait.SignalNames };
         }
+        else if (stored.Run.QueuedForSlot)
+        {
+            // A pending run held back by its workflow's limits across runs (concurrency:, rate:).
+            view = view with { WaitingFor = "a slot within the workflow's limits" + (stored.Run.ConcurrencyKey.Length > 0 ? $" (concurrency key '{stored.Run.ConcurrencyKey}')" : string.Empty) };
+        }
 
         return view;
     }

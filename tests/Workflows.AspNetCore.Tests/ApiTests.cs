@@ -265,6 +265,21 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("has finished", finished.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task A_run_held_back_by_its_limits_says_what_it_waits_for()
+    {
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<WorkflowOptions>(_app.App.Services).Store!;
+        await store.StartRunAsync(new Workflows.Durability.NewRun("held", "ship", "hash", "{\"order\":\"h-1\"}", DateTimeOffset.UtcNow)
+        {
+            Limits = new Workflows.Durability.RunLimits(1),
+            ConcurrencyKey = "acme",
+        }, "elsewhere", DateTimeOffset.UtcNow.AddHours(1));
+
+        var run = await _app.GetJsonAsync("/workflows-api/runs/held");
+        Assert.Equal("pending", run.GetProperty("status").GetString());
+        Assert.Equal("a slot within the workflow's limits (concurrency key 'acme')", run.GetProperty("waitingFor").GetString());
+    }
+
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
