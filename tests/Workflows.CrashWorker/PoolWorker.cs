@@ -13,7 +13,7 @@ namespace Workflows.CrashWorker;
 /// The worker-pool modes of the crash worker, for the multi-process tests and benchmarks:
 /// <c>--pool &lt;log-dir&gt;</c> is a host (a <see cref="WorkflowHostService"/>) that claims and runs enqueued runs
 /// until its standard input closes, then drains and exits; <c>--enqueue &lt;count&gt; &lt;prefix&gt;</c> enqueues runs of
-/// pool-io named prefix-0 .. prefix-(count-1).
+/// pool-io named prefix-0 .. prefix-(count-1), eight at a time (or, with <c>[spacing-ms]</c>, one at a time, a random pause apart).
 /// </summary>
 /// <remarks>
 /// Environment: <c>POOL_MAX</c> (MaxConcurrentRuns, default 16), <c>POOL_CLAIM_MS</c> (ClaimInterval, default 1000),
@@ -51,9 +51,23 @@ public static class PoolWorker
         return 0;
     }
 
-    public static async Task<int> EnqueueAsync(IWorkflowStore store, int count, string prefix)
+    public static async Task<int> EnqueueAsync(IWorkflowStore store, int count, string prefix, int spacingMs = 0)
     {
         var workflow = new PoolIoWorkflow(new PoolActions(StreamWriter.Null, Environment.ProcessId), new WorkflowOptions { Store = store });
+        if (spacingMs > 0)
+        {
+            // One at a time, a random pause between them: for the latency benchmark, each lands at a random point of the
+            // hosts' poll interval, with the pool idle.
+            for (var index = 0; index < count; index++)
+            {
+                await Task.Delay(Random.Shared.Next(spacingMs / 2, spacingMs));
+                await workflow.StartAsync($"{prefix}-{index}");
+            }
+
+            Console.WriteLine($"ENQUEUED {count}");
+            return 0;
+        }
+
         var next = -1;
         var enqueuers = new List<Task>();
         for (var i = 0; i < 8; i++)

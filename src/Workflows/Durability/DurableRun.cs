@@ -147,10 +147,10 @@ public sealed partial class DurableRun : IAsyncDisposable
         {
             // Started as this process's, released at once: a claimer (a host's claim loop) picks it up.
             await store.ReleaseRunAsync(runId, options.Owner, RunStatus.Pending, CancellationToken.None).ConfigureAwait(false);
-            await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);
 
-            // Idle hosts start it now rather than at their next poll.
+            // Idle hosts start it now rather than at their next poll (before the event: one commit sooner).
             await RunnableNotice.SendAsync(store, descriptor.Name).ConfigureAwait(false);
+            await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);
         }
 
         return runId;
