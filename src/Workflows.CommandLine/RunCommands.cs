@@ -31,9 +31,13 @@ internal static class RunCommands
             Description = "The durable run's id (an idempotency key); a new one by default. Durable workflows only.",
         };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print no progress." };
-        var command = new Command("run", "Run a workflow and print its outputs as JSON.") { name, inputs, inputFile, runId, quiet };
+        var detach = new Option<bool>("--detach")
+        {
+            Description = "Durable workflows: only enqueue the run (pending, with its inputs), print its id and exit; a 'serve' process (any host on the store) runs it. 'status <run-id> --wait' waits for it.",
+        };
+        var command = new Command("run", "Run a workflow and print its outputs as JSON.") { name, inputs, inputFile, runId, quiet, detach };
         command.SetAction((parse, cancellationToken) => context.GuardAsync(
-            () => RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(inputs) ?? Array.Empty<string>(), parse.GetValue(inputFile), parse.GetValue(runId), parse.GetValue(quiet), cancellationToken),
+            () => RunAsync(context, parse, parse.GetValue(name)!, parse.GetValue(inputs) ?? Array.Empty<string>(), parse.GetValue(inputFile), parse.GetValue(runId), parse.GetValue(quiet), parse.GetValue(detach), cancellationToken),
             cancellationToken));
         return command;
     }
@@ -64,7 +68,7 @@ internal static class RunCommands
             new Option<bool>("--quiet", "-q") { Description = "Print no progress." });
 
     private static async Task<int> RunAsync(
-        CliContext context, ParseResult parse, string name, string[] inputTexts, string? inputFile, string? runId, bool quiet, CancellationToken cancellationToken)
+        CliContext context, ParseResult parse, string name, string[] inputTexts, string? inputFile, string? runId, bool quiet, bool detach, CancellationToken cancellationToken)
     {
         var registration = context.Find(name);
         if (registration.InvokeAsync is null)
@@ -98,6 +102,16 @@ internal static class RunCommands
         if (runId is not null && string.IsNullOrWhiteSpace(runId))
         {
             throw new UsageException("--run-id is empty: give an id, or leave it out for a new one.");
+        }
+
+        if (detach)
+        {
+            if (!registration.IsDurable)
+            {
+                throw new UsageException($"Workflow '{name}' is not durable: --detach applies only to durable workflows (those with a json_context), which a 'serve' process can run from the store. Leave it out to run it here.");
+            }
+
+            return await DetachedRun.EnqueueAsync(context, parse, registration, values, runId ?? Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
         }
 
         RunIdAnnouncer? announcer = null;
@@ -233,7 +247,7 @@ internal static class RunCommands
     }
 
     /// <summary>Reports why a run did not succeed, with what to do next; returns the exit code.</summary>
-    private static async Task<int> FailedAsync(CliContext context, string workflowName, string? runId, Exception exception, CancellationToken cancellationToken)
+    internal static async Task<int> FailedAsync(CliContext context, string workflowName, string? runId, Exception exception, CancellationToken cancellationToken)
     {
         var error = context.Error;
         switch (exception)

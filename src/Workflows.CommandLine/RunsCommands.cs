@@ -80,7 +80,8 @@ internal static class RunsCommands
     {
         var runId = RunIdArgument();
         var json = new Option<bool>("--json") { Description = "Write JSON instead of text." };
-        var command = new Command("status", "Show one durable run: its record, steps and history.") { runId, json };
+        var waitForEnd = new Option<bool>("--wait") { Description = "Wait until the run ends (run by any process), then print its outputs as JSON (or its error); the exit code is its final status's: 0 succeeded, 1 failed or cancelled." };
+        var command = new Command("status", "Show one durable run: its record, steps and history.") { runId, json, waitForEnd };
         command.SetAction((parse, cancellationToken) => context.GuardAsync(async () =>
         {
             var id = parse.GetValue(runId)!;
@@ -92,6 +93,11 @@ internal static class RunsCommands
             var provider = context.BuildProvider(parse, null, durable: false, readOnly: true);
             await using (provider.ConfigureAwait(false))
             {
+                if (parse.GetValue(waitForEnd))
+                {
+                    return await DetachedRun.WaitAsync(context, provider.GetRequiredService<IWorkflowStore>(), parse, id, cancellationToken).ConfigureAwait(false);
+                }
+
                 var details = await new WorkflowRuns(provider.GetRequiredService<IWorkflowStore>(), context.Time).GetAsync(id, cancellationToken).ConfigureAwait(false);
                 if (details is null)
                 {

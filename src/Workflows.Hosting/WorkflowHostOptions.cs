@@ -40,4 +40,14 @@ public sealed class WorkflowHostOptions
     /// (runs are then only recovered at start).
     /// </summary>
     public TimeSpan? ClaimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many durable runs the host runs at once, across all its workflows: it claims runs only for free slots and
+    /// claims more as runs end, leaving the rest to other hosts on the store. 16 by default: durable runs mostly await
+    /// I/O (each run's own steps are bounded by its <c>max_parallel</c>), so more runs than cores keep a worker busy,
+    /// while a burst of enqueued runs is spread across the hosts instead of piling on the first one that polls, and
+    /// stays far below a connection pool's size (Npgsql: 100). Raise it for many slow I/O-bound runs; lower it for
+    /// CPU-bound steps.
+    /// </summary>
+    public int MaxConcurrentRuns { get; set; } = 16;
 }

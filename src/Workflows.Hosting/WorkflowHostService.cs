@@ -91,7 +91,8 @@ public sealed partial class WorkflowHostService : BackgroundService
         {
             foreach (var registration in _catalog.Registrations)
             {
-                if (registration.RecoverAsync is null || stoppingToken.IsCancellationRequested)
+                // The worker pool recovers its workflows at start itself, several runs at once.
+                if (registration.RecoverAsync is null || InPool(registration, workflowOptions) || stoppingToken.IsCancellationRequested)
                 {
                     continue;
                 }
@@ -332,6 +333,12 @@ public sealed partial class WorkflowHostService : BackgroundService
 
     private Task Fire(WorkflowRegistration registration, object instance, string runId, CancellationToken stoppingToken)
     {
+        if (!TryActivate(runId, out _))
+        {
+            Log.RunElsewhere(_logger, registration.Name, runId, "in progress");
+            return Task.CompletedTask;
+        }
+
         Log.Firing(_logger, registration.Name, runId);
         var run = Task.Run(() => RunAsync(registration, instance, runId, _abort.Token), CancellationToken.None);
         lock (_runningGate)
@@ -347,6 +354,8 @@ public sealed partial class WorkflowHostService : BackgroundService
                 {
                     self._running.Remove(finished);
                 }
+
+                self.Deactivate(runId);
             },
             this,
             CancellationToken.None,

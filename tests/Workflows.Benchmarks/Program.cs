@@ -28,6 +28,13 @@ public static class Program
             return;
         }
 
+        // dotnet run -c Release --project tests/Workflows.Benchmarks -- pool   (enqueue-to-first-step latency, runs/s with 1, 2, 4 worker processes on PostgreSQL)
+        if (args is ["pool", ..])
+        {
+            PoolBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

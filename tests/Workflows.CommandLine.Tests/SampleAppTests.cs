@@ -158,7 +158,7 @@ public sealed class SampleAppTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "runs.db"))); // describing needs no store
     }
 
-    private static string FindApp()
+    internal static string FindApp()
     {
         // AppContext.BaseDirectory is tests/Workflows.CommandLine.Tests/bin/<Configuration>/net10.0/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory);

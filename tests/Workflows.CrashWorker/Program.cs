@@ -10,10 +10,18 @@ using Workflows.Durability;
 // crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id | approval:<run-id> | --recover> <log-file>
 // Runs (or resumes) one durable run of crash-main, logging every action start to <log-file>, and prints
 // the outputs as one line when it completes.
+// crash-worker <store> --pool <log-dir> | --enqueue <count> <prefix> [spacing-ms]: the worker-pool modes (PoolWorker.cs).
 var (storeSpec, runId, logPath) = (args[0], args[1], args[2]);
 IWorkflowStore store = storeSpec.StartsWith("sqlite:", StringComparison.Ordinal)
     ? new Workflows.Sqlite.SqliteWorkflowStore(storeSpec["sqlite:".Length..])
     : CreatePostgres(storeSpec["postgres:".Length..]);
+switch (runId)
+{
+    case "--pool":
+        return await PoolWorker.ServeAsync(store, logPath);
+    case "--enqueue":
+        return await PoolWorker.EnqueueAsync(store, int.Parse(logPath, System.Globalization.CultureInfo.InvariantCulture), args[3], args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0);
+}
 
 using var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
 var actions = new CrashActions(log, Environment.ProcessId);

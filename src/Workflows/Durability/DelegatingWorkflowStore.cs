@@ -9,7 +9,7 @@ namespace Workflows.Durability;
 /// A store that passes every call to another: derive from it to add behaviour to a few operations (metrics, fault
 /// injection in tests, a cache) without writing the others, as <c>DelegatingHandler</c> does for HTTP.
 /// </summary>
-public abstract class DelegatingWorkflowStore : IWorkflowStore
+public abstract class DelegatingWorkflowStore : IWorkflowStore, IWorkflowWakeups
 {
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     protected DelegatingWorkflowStore(IWorkflowStore inner)
@@ -71,4 +71,24 @@ public abstract class DelegatingWorkflowStore : IWorkflowStore
 
     /// <inheritdoc />
     public virtual ValueTask<IReadOnlyList<RunEvent>> GetEventsAsync(string runId, CancellationToken cancellationToken = default) => Inner.GetEventsAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask NotifyRunnableAsync(string workflowName, CancellationToken cancellationToken = default)
+        => Inner is IWorkflowWakeups wakeups ? wakeups.NotifyRunnableAsync(workflowName, cancellationToken) : ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    /// <remarks>A store without wake-ups sends none: this waits for the token, and hosts poll.</remarks>
+    public virtual Task ListenAsync(Action<string> onRunnable, CancellationToken cancellationToken)
+        => Inner is IWorkflowWakeups wakeups ? wakeups.ListenAsync(onRunnable, cancellationToken) : WaitForCancellationAsync(cancellationToken);
+
+    private static async Task WaitForCancellationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 }

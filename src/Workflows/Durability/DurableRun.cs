@@ -184,6 +184,8 @@ public sealed partial class DurableRun : IAsyncDisposable
                 await store.SetStatusAsync(runId, RunStatus.Pending, new[] { RunStatus.Pending }, CancellationToken.None).ConfigureAwait(false);
             }
 
+            // Idle hosts start it now rather than at their next poll (before the event: one commit sooner).
+            await RunnableNotice.SendAsync(store, descriptor.Name).ConfigureAwait(false);
             await store.AppendEventAsync(new RunEvent(runId, 0, now, "enqueued", null, "by " + options.Owner), CancellationToken.None).ConfigureAwait(false);
         }
 

@@ -52,6 +52,7 @@ public sealed class WorkflowRuns
     {
         if (await ChangeAsync(runId, RunStatus.Pending, RunTransitions.From(RunStatus.Pending, RunActor.Operator).Except(Retryable), "resumed", cancellationToken).ConfigureAwait(false))
         {
+            await RunnableNotice.SendAsync(_store, string.Empty).ConfigureAwait(false);
             return true;
         }
 
@@ -80,7 +81,13 @@ public sealed class WorkflowRuns
         }
 
         await _store.DeleteFailedStepsAsync(runId, cancellationToken).ConfigureAwait(false);
-        return await ChangeAsync(runId, RunStatus.Pending, Retryable, "retried", cancellationToken).ConfigureAwait(false);
+        if (!await ChangeAsync(runId, RunStatus.Pending, Retryable, "retried", cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await RunnableNotice.SendAsync(_store, run.WorkflowName).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -127,6 +134,7 @@ public sealed class WorkflowRuns
         }
 
         await _store.AppendEventAsync(new RunEvent(runId, 0, now, "signal-sent", null, name), cancellationToken).ConfigureAwait(false);
+        await RunnableNotice.SendAsync(_store, string.Empty).ConfigureAwait(false);
         return true;
     }
 

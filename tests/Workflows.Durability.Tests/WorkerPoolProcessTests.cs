@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Workflows.Durability;
+using Xunit;
+
+namespace Workflows.Durability.Tests;
+
+/// <summary>
+/// Several worker PROCESSES (crash-worker --pool: a WorkflowHostService each) share one store and run enqueued runs
+/// of pool-io (three steps that await I/O). Workers are killed with SIGKILL mid-way and restarted. Every run must
+/// complete, every step be recorded once, and no step run again once it was recorded: a step runs twice only when
+/// the process that ran it first was killed before recording it.
+/// </summary>
+public sealed class WorkerPoolProcessTests : IDisposable
+{
+    private static readonly TimeSpan s_guard = TimeSpan.FromSeconds(100);
+    private static readonly string[] s_steps = ["fetch", "transform", "store"];
+    private readonly string _directory = Directory.CreateTempSubdirectory("wf-pool-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [PostgreSqlFact]
+    public async Task PostgreSQL_2000_runs_on_3_worker_processes_two_killed_mid_way_all_complete_each_step_once()
+    {
+        var schema = "wf_pool_" + Guid.NewGuid().ToString("N");
+        var connection = await PostgreSqlServer.ConnectionStringAsync();
+        using var store = new PostgreSql.PostgreSqlWorkflowStore(connection, schema);
+        await using var data = Npgsql.NpgsqlDataSource.Create(connection);
+        try
+        {
+            await RunPoolAsync($"postgres:{connection};schema={schema}", store, runs: 2000, workers: 3, killAt: [0.25, 0.55], async () =>
+            {
+                await using var count = data.CreateCommand($"SELECT count(*) FROM \"{schema}\".runs WHERE status = 'succeeded'");
+                return Convert.ToInt32(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            });
+        }
+        finally
+        {
+            await using var drop = data.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// Several processes on one SQLite file are supported on one machine: claims are atomic across processes (BEGIN
+    /// IMMEDIATE), so two workers, one killed mid-way, share the runs without running a recorded step twice.
+    /// </summary>
+    [Fact]
+    public async Task SQLite_300_runs_on_2_worker_processes_on_one_file_one_killed_mid_way_all_complete_each_step_once()
+    {
+        var path = Path.Combine(_directory, "pool.db");
+        var store = new Sqlite.SqliteWorkflowStore(path);
+        await RunPoolAsync("sqlite:" + path, store, runs: 300, workers: 2, killAt: [0.4], async () =>
+        {
+            await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            await sqlite.OpenAsync();
+            await using var count = sqlite.CreateCommand();
+            count.CommandText = "SELECT count(*) FROM runs WHERE status = 'succeeded'";
+            return Convert.ToInt32(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        });
+    }
+
+    private async Task RunPoolAsync(string storeSpec, IWorkflowStore store, int runs, int workers, double[] killAt, Func<Task<int>> succeeded)
+    {
+        var logs = Path.Combine(_directory, "logs");
+        var pool = new List<Process>();
+        var killed = new HashSet<int>();
+        try
+        {
+            for (var i = 0; i < workers; i++)
+            {
+                pool.Add(await StartWorkerAsync(storeSpec, logs));
+            }
+
+            var enqueue = Start(storeSpec, "--enqueue", runs.ToString(CultureInfo.InvariantCulture), "pool");
+            var enqueued = await enqueue.StandardOutput.ReadToEndAsync().WaitAsync(s_guard);
+            await enqueue.WaitForExitAsync();
+            Assert.True(enqueue.ExitCode == 0, enqueue.ExitCode == 0 ? null : await enqueue.StandardError.ReadToEndAsync());
+            Assert.Contains($"ENQUEUED {runs}", enqueued);
+
+            // Kill a worker (SIGKILL, mid-run: it holds claimed runs with steps in flight) as the completed runs pass each mark,
+            // and start a new one in its place. Polling the count here only decides when to kill, it proves no timing.
+            var deadline = DateTime.UtcNow + s_guard;
+            var done = 0;
+            foreach (var (mark, victim) in killAt.Select((mark, i) => (mark, i % workers)))
+            {
+                while ((done = await succeeded()) < runs * mark)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"only {done} of {runs} runs completed in time");
+                    await Task.Delay(20);
+                }
+
+                Assert.True(done < runs, "every run completed before the kill: nothing was killed mid-way");
+                killed.Add(pool[victim].Id);
+                pool[victim].Kill();
+                await pool[victim].WaitForExitAsync();
+                pool[victim].Dispose();
+                pool[victim] = await StartWorkerAsync(storeSpec, logs);
+            }
+
+            while ((done = await succeeded()) < runs)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {done} of {runs} runs completed in time");
+                await Task.Delay(20);
+            }
+
+            // Stop the workers as a deployment would: they drain (nothing is left running) and exit.
+            foreach (var worker in pool)
+            {
+                worker.StandardInput.Close();
+            }
+
+            foreach (var worker in pool)
+            {
+                await worker.WaitForExitAsync().WaitAsync(s_guard);
+                Assert.Equal(0, worker.ExitCode);
+            }
+        }
+        finally
+        {
+            foreach (var worker in pool)
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill();
+                }
+
+                worker.Dispose();
+            }
+        }
+
+        // Every run succeeded, each step recorded once.
+        var all = await store.ListRunsAsync(new RunQuery("pool-io", Limit: runs * 2));
+        Assert.Equal(runs, all.Count);
+        Assert.All(all, run => Assert.Equal(RunStatus.Succeeded, run.Status));
+        var recorded = new Dictionary<(string Run, string Step), DateTimeOffset>();
+        foreach (var run in all)
+        {
+            var steps = await store.GetStepsAsync(run.RunId);
+            Assert.Equal(s_steps.Order(), steps.Select(s => s.StepId).Order());
+            Assert.All(steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
+            foreach (var step in steps)
+            {
+                recorded[(run.RunId, step.StepId)] = step.CompletedAt;
+            }
+        }
+
+        // The side effects: every execution of every step, by process, from the workers' logs.
+        var executions = Directory.GetFiles(logs)
+            .SelectMany(File.ReadAllLines)
+            .Where(line => line.StartsWith("exec ", StringComparison.Ordinal))
+            .Select(line => line.Split(' '))
+            .Select(f => (Run: f[1], Step: f[2], Pid: int.Parse(f[3], CultureInfo.InvariantCulture), At: new DateTimeOffset(long.Parse(f[4], CultureInfo.InvariantCulture), TimeSpan.Zero)))
+            .ToList();
+        Assert.Equal(recorded.Keys.Order(), executions.Select(e => (e.Run, e.Step)).Distinct().Order());
+
+        foreach (var group in executions.GroupBy(e => (e.Run, e.Step)))
+        {
+            // A step runs again only when the process that ran it was killed first: a surviving process's execution is the only one...
+            Assert.True(group.Count(e => !killed.Contains(e.Pid)) <= 1, $"{group.Key} ran more than once in processes that were not killed: {string.Join(", ", group)}");
+
+            // ...and no execution started after the step was recorded completed (the one recorded is the last one). SQLite
+            // keeps milliseconds: a record's time may be up to 1 ms before the execution's start it rounds down from.
+            Assert.All(group, e => Assert.True(e.At < recorded[group.Key].AddMilliseconds(1), $"{group.Key} ran again at {e.At:O} after it was recorded at {recorded[group.Key]:O}"));
+        }
+
+        // The kills landed mid-way, and the work was shared: every process that lived to the end ran some of it.
+        var repeated = executions.GroupBy(e => (e.Run, e.Step)).Count(g => g.Count() > 1);
+        Assert.True(executions.Any(e => killed.Contains(e.Pid)), "the killed workers ran nothing");
+        Assert.True(repeated <= killAt.Length * 16 * 2, $"{repeated} steps ran twice: more than the killed workers had in flight");
+        Assert.True(executions.Select(e => e.Pid).Distinct().Count() >= workers + killAt.Length - 1, "the runs were not shared among the workers");
+    }
+
+    private static async Task<Process> StartWorkerAsync(string storeSpec, string logs)
+    {
+        var worker = Start(storeSpec, "--pool", logs);
+        var ready = await worker.StandardOutput.ReadLineAsync().WaitAsync(s_guard);
+        if (ready != "READY")
+        {
+            Assert.Fail($"the worker did not start: {ready} {await worker.StandardError.ReadToEndAsync()}");
+        }
+
+        return worker;
+    }
+
+    private static Process Start(string storeSpec, params string[] arguments)
+    {
+        var worker = Path.Combine(AppContext.BaseDirectory.Replace("Workflows.Durability.Tests", "Workflows.CrashWorker"), "Workflows.CrashWorker.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add(worker);
+        start.ArgumentList.Add(storeSpec);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["POOL_STEP_DELAY_MS"] = "2";
+        start.Environment["POOL_MAX"] = "16";
+        // A killed worker's runs are taken over at once by the others (its process is gone, on this machine), not after
+        // the lease: the lease is longer than the test, so a live worker's run is never taken.
+        start.Environment["CRASH_LEASE_MS"] = "600000";
+        return Process.Start(start)!;
+    }
+}
