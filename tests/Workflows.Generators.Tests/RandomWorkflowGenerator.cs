@@ -275,6 +275,13 @@ internal sealed class RandomWorkflowGenerator
         for (var i = 0; i < inputCount; i++)
         {
             var inputName = UniqueName(inputNames);
+            while (isCallee && Workflows.Generators.Binding.SecurityChecker.LooksLikeCredentialName(inputName))
+            {
+                // A caller gives a callee's inputs literals, and a literal under a name such as 'cancellationToken'
+                // is a credential written into the file (WF0402). The main workflow keeps such names: nothing calls it.
+                inputName = UniqueName(inputNames);
+            }
+
             var type = Pick(new[] { Ty.String, Ty.Int, Ty.Long, Ty.Bool, Ty.Double, Ty.Decimal, Ty.Char, Ty.Level, Ty.Item, Ty.Items, Ty.Strings, Ty.Ints, Ty.Guid, Ty.TimeSpan, Ty.DateTimeOffset, Ty.Uri });
             var required = Chance(0.3) && Literal(type) is not null; // a caller must be able to give it
             var defaultValue = !required && Chance(0.6) ? DefaultLiteral(type) : null;
