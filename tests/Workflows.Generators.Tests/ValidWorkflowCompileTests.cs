@@ -129,6 +129,38 @@ public sealed class ValidWorkflowCompileTests
             """)));
     }
 
+    /// <summary>
+    /// A reference declared non-null, tested for null ('== null', '!= null', '??') in one step, then dereferenced
+    /// in a later one of the same method: C#'s flow analysis took it for maybe-null after the test (CS8602).
+    /// </summary>
+    [Theory]
+    [InlineData("if: \"${{ steps.o.output.Customer != null }}\"", "take.int", "length(steps.o.output.Customer.Id)")]
+    [InlineData("if: \"${{ steps.o.output.Customer == null }}\"", "take.bool", "contains(steps.o.output.Customer.Id, 'a')")]
+    [InlineData("if: \"${{ null != steps.o.output.Lines }}\"", "take.string", "steps.o.output.Lines[0]")]
+    [InlineData("if: \"${{ inputs.s != null }}\"", "take.int", "length(inputs.s)")]
+    [InlineData("with: { value: \"${{ inputs.s ?? 'x' }}\" }", "take.int", "length(inputs.s)")]
+    [InlineData("with: { value: \"${{ steps.o.output.Customer.Id ?? 'x' }}\" }", "take.bool", "startsWith(steps.o.output.Customer.Id, 'c')")]
+    public void A_null_test_leaves_a_reference_non_null_for_later_steps(string test, string action, string expression)
+    {
+        AssertCompilesCleanly(Build(("f.workflow.yaml", $$$"""
+            name: tested
+            inputs:
+              s: { type: string, required: true }
+            steps:
+              - id: o
+                action: orders.load
+                with: { id: o-1 }
+              - id: a
+                action: take.string
+                depends_on: [o]
+                {{{(test.StartsWith("if", StringComparison.Ordinal) ? test + "\n    with: { value: x }" : test)}}}
+              - id: b
+                action: {{{action}}}
+                depends_on: [a]
+                with: { value: "${{ {{{expression}}} }}" }
+            """)));
+    }
+
     [Fact]
     public void An_output_whose_coalesce_may_be_null_is_nullable()
     {

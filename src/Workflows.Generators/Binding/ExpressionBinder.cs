@@ -680,7 +680,19 @@ internal sealed class ExpressionBinder
                     || (right.Type == TypeCatalog.Null && _types.AcceptsNull(left.Type))
                     || _types.IsImplicitlyConvertible(left.Type, right.Type)
                     || _types.IsImplicitlyConvertible(right.Type, left.Type);
-                return comparable ? Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right) : FailOperator(binary, left, right);
+                if (!comparable)
+                {
+                    return FailOperator(binary, left, right);
+                }
+
+                // A reference compared with null: through Nulls.IsNull, so C# does not take the reference for maybe-null from here on.
+                var tested = left.Type == TypeCatalog.Null ? right : right.Type == TypeCatalog.Null ? left : null;
+                if (tested is not null && tested.Type != TypeCatalog.Null && IsReference(tested.Type))
+                {
+                    return Combined($"{(binary.Operator == BinaryOperator.Equal ? string.Empty : "!")}{NullTest(tested.Code)}", TypeCatalog.Bool, left, right);
+                }
+
+                return Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right);
 
             default:
                 var ordered = numeric is not null
@@ -711,7 +723,12 @@ internal sealed class ExpressionBinder
             return Fail(binary, $"'{Display(left.Type)}' is never null and its step always runs, so '??' has nothing to do.");
         }
 
-        var coalesced = leftIsNullable ? $"({left.Code} ?? {converted.Code})" : left.Code;
+        // A reference declared non-null (it may still be null at run time: '?? fallback' says what then) is tested
+        // through Nulls.IsNull: C#'s '??' would make it maybe-null for the rest of the method.
+        var declaredNonNull = !left.MaybeNull && !left.Type.EndsWith("?", StringComparison.Ordinal) && IsReference(left.Type);
+        var coalesced = !leftIsNullable ? left.Code
+            : declaredNonNull ? $"({NullTest(left.Code)} ? {converted.Code} : {left.Code})"
+            : $"({left.Code} ?? {converted.Code})";
         var code = left.GuardStep is { } guard ? $"({guard.SucceededVariable} ? {coalesced} : {converted.Code})" : coalesced;
         // The result is the fallback whenever the left side is null, and the left side itself when it never is
         // (a guarded step output): it may be null as they may, and C# sees it so (CS8604 at a parameter that
@@ -734,6 +751,10 @@ internal sealed class ExpressionBinder
         => value.MaybeNull || value.Type == TypeCatalog.Null || (_types.Find(value.Type) is { IsValueType: false } && (value.MayYieldRead || s_memberChain.IsMatch(value.Code)));
 
     private static readonly System.Text.RegularExpressions.Regex s_memberChain = new(@"^@?[A-Za-z_]\w*(\.@?[A-Za-z_]\w*)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private bool IsReference(string type) => _types.Find(type) is { IsValueType: false, Category: not TypeCategory.NullableValue };
+
+    private static string NullTest(string code) => $"global::Workflows.Runtime.Nulls.IsNull({code})";
 
     private static BoundExpression Combined(string code, string type, BoundExpression left, BoundExpression right)
         => new(code, type, UnguardedReads: Merge(left, right));
