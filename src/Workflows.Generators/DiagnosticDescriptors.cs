@@ -138,6 +138,11 @@ internal static class DiagnosticDescriptors
         "Type name too long",
         "The type name '{0}' is too long: {1}. Name the C# type by its full name, or give a long or deeply nested type a shorter alias in C#.");
 
+    public static readonly DiagnosticDescriptor NegativeIndex = Error(
+        "WF0113",
+        "Constant index is negative",
+        "Index {0} is negative, so it is always out of range: arrays and lists count from 0. Write 0 for the first element, or length(<collection>) - 1 for the last.");
+
     public static readonly DiagnosticDescriptor InvalidDuration = Error(
         "WF0201",
         "Invalid duration",
@@ -365,7 +370,7 @@ internal static class DiagnosticDescriptors
         DuplicateWorkflowType, InvalidActionMethod, InvalidName, UnknownParameter, MissingParameter,
         InvalidArgumentValue, ExpressionNotSupported, NamespaceIsGeneratedType,
         UnknownInput, UnknownStepReference, UnknownMember, TypeMismatch, ExpressionSyntaxError, ConditionNotBoolean,
-        MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput, TypeNameTooLong,
+        MaybeSkippedOutputRead, UnknownInputType, OutputReadsNothing, InvalidExpression, StepHasNoOutput, TypeNameTooLong, NegativeIndex,
         InvalidDuration, InvalidMaxAttempts, DelayAboveMaxDelay, UnknownExceptionType,
         CompensationReadsUnrelatedStep, OnFailureReadsSteps, RetryBudgetExceedsTimeout,
         ForEachNotEnumerable, LoopVariableOutsideForEach, UnboundedForEach, UnknownWorkflow, WorkflowCallCycle, CalledWorkflowInvalid,

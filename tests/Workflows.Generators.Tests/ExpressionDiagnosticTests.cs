@@ -58,6 +58,38 @@ public sealed class ExpressionDiagnosticTests
         => Assert.Equal("Expression syntax error: Unexpected character '*'.",
             DiagnosticAssert.SingleError(Build(Take("take.int", "${{ inputs.i + * }}")), "WF0105", 17, 36).GetMessage());
 
+    /// <summary>
+    /// A constant negative index, in every place an expression can be (mutation run, seed 20446: accepted, then
+    /// C# warned CS0251 on 'x[-1]'). The diagnostic is at the index itself (after the '[').
+    /// </summary>
+    [Theory]
+    [InlineData("  - id: t\n    action: take.string\n    with: { value: \"${{ inputs.t[-1] }}\" }\n", "")]                         // with:
+    [InlineData("  - id: t\n    action: take.string\n    with: { value: \"a ${{ inputs.t[-1] }} b\" }\n", "")]                     // text with an expression in it
+    [InlineData("  - id: t\n    action: take.int\n    with: { value: \"${{ length(steps.load.output.Lines[-(2)]) }}\" }\n", "")] // a function's argument; a negated parenthesized literal
+    [InlineData("  - id: t\n    action: take.string\n    with: { value: \"${{ inputs.t[null ?? -1] ?? 'x' }}\" }\n", "")]       // behind '??'
+    [InlineData("  - id: t\n    action: build\n    if: ${{ inputs.t[-1] == 'a' }}\n", "")]                                          // if:
+    [InlineData("  - id: t\n    action: take.string\n    foreach: ${{ inputs.t[-1] }}\n    max_parallel: 1\n    with: { value: x }\n", "")] // foreach:
+    [InlineData("  - id: t\n    action: build\n    compensate:\n      action: take.string\n      with: { value: \"${{ inputs.t[-3] }}\" }\n", "")] // compensate:
+    [InlineData("", "outputs:\n  o: ${{ inputs.t[-1] }}\n")]                                                                        // outputs:
+    [InlineData("", "on_failure:\n  - id: f\n    action: take.string\n    with: { value: \"${{ inputs.t[-1] }}\" }\n")] // on_failure:
+    public void WF0113_a_constant_negative_index_everywhere(string steps, string outputs)
+    {
+        var text = Header + steps + outputs;
+        var marker = System.Text.RegularExpressions.Regex.Match(text, @"\[(?=-|null)").Index + 1;
+        var line = text.Substring(0, marker).Count(c => c == '\n') + 1;
+        var column = marker - text.LastIndexOf('\n', marker - 1);
+        var error = DiagnosticAssert.SingleError(WorkflowTestHost.Build(TestSources.Actions, ("flow.workflow.yaml", text)), "WF0113", line, column);
+        Assert.StartsWith("Index -", error.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("always out of range: arrays and lists count from 0", error.GetMessage(), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("inputs.t[0]")]
+    [InlineData("inputs.t[-0]")]
+    [InlineData("inputs.t[0 - 1]")] // computed at run time, like any other arithmetic: no constant for C# to warn about
+    public void A_zero_or_computed_index_is_no_WF0113(string expression)
+        => Assert.DoesNotContain(Build(Take("take.string", "${{ " + expression + " }}")).WorkflowDiagnostics, d => d.Id == "WF0113");
+
     [Fact]
     public void WF0106_condition_must_be_boolean()
         => Assert.Equal("Step 't': 'if' must be a boolean expression, but this one is of type 'int'",

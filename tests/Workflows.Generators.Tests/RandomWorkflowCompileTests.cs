@@ -50,6 +50,11 @@ public sealed class RandomWorkflowCompileTests(ITestOutputHelper output)
     [InlineData(110)]  // synchronous steps in parallel with a json_context: the unobserved copy exists only for a run in order (CS0103)
     [InlineData(221)]
     [InlineData(223)]
+    [InlineData(20102)] // a callee input named 'cancellationToken' given a literal (WF0402: the generator's fault)
+    [InlineData(20235)] // the same
+    [InlineData(20532)] // the same
+    [InlineData(21530)] // the same
+    [InlineData(21262)] // WF0110 on a '??' after an output the generator wrongly judged maybe-skipped
     public void Seeds_that_once_failed_compile_without_warnings(int seed)
     {
         var workflows = new[] { new RandomWorkflowGenerator(seed).Next() }.ToList();
@@ -57,6 +62,19 @@ public sealed class RandomWorkflowCompileTests(ITestOutputHelper output)
         var failures = Failures(workflows, mustBeAccepted: true, out _);
 
         Assert.True(failures.Count == 0, Report(failures, workflows.Count, mustBeAccepted: true));
+    }
+
+    /// <summary>Mutants (seed as in <see cref="Mutations_the_analyzer_accepts_compile_without_warnings"/>) that once failed: each a regression test.</summary>
+    [Theory]
+    [InlineData(20134)] // 'inputs.x ?? inputs.x', both maybe null, passed to a parameter that takes no null (CS8604)
+    [InlineData(20446)] // a constant negative index, 'steps.x.output[-1]' (CS0251; now WF0113)
+    public void Mutants_that_once_failed_compile_without_warnings(int seed)
+    {
+        var mutants = new[] { Mutate(new RandomWorkflowGenerator(seed).Next(), new Random(seed * 31)) }.ToList();
+
+        var failures = Failures(mutants, mustBeAccepted: false, out _);
+
+        Assert.True(failures.Count == 0, Report(failures, mutants.Count, mustBeAccepted: false));
     }
 
     [Fact]

@@ -275,6 +275,13 @@ internal sealed class RandomWorkflowGenerator
         for (var i = 0; i < inputCount; i++)
         {
             var inputName = UniqueName(inputNames);
+            while (isCallee && Workflows.Generators.Binding.SecurityChecker.LooksLikeCredentialName(inputName))
+            {
+                // A caller gives a callee's inputs literals, and a literal under a name such as 'cancellationToken'
+                // is a credential written into the file (WF0402). The main workflow keeps such names: nothing calls it.
+                inputName = UniqueName(inputNames);
+            }
+
             var type = Pick(new[] { Ty.String, Ty.Int, Ty.Long, Ty.Bool, Ty.Double, Ty.Decimal, Ty.Char, Ty.Level, Ty.Item, Ty.Items, Ty.Strings, Ty.Ints, Ty.Guid, Ty.TimeSpan, Ty.DateTimeOffset, Ty.Uri });
             var required = Chance(0.3) && Literal(type) is not null; // a caller must be able to give it
             var defaultValue = !required && Chance(0.6) ? DefaultLiteral(type) : null;
@@ -432,7 +439,6 @@ internal sealed class RandomWorkflowGenerator
             step.Append("    description: ").Append(Quote(Description())).Append('\n');
         }
 
-        var dependencies = new HashSet<string>(StringComparer.Ordinal);
         var chosen = new List<string>();
         if (scope.Steps.Count > 0 && Chance(0.4))
         {
@@ -471,7 +477,6 @@ internal sealed class RandomWorkflowGenerator
             {
                 scope.Reads.Clear();
                 var test = Expression(Ty.Bool, scope, 2, requireRead: false);
-                dependencies.UnionWith(scope.Reads);
                 condition = test is null ? "${{ true }}" : Chance(0.2) && !test.Contains('\'') && !test.Contains('"') ? test : "${{ " + test + " }}";
             }
         }
@@ -484,8 +489,6 @@ internal sealed class RandomWorkflowGenerator
         {
             step.Append("    depends_on: [").Append(string.Join(", ", chosen.Select(Quote))).Append("]\n");
         }
-
-        dependencies.UnionWith(chosen);
 
         // foreach: over an input or a step output array.
         scope.RunsAlways = runsAlways;
@@ -584,8 +587,6 @@ internal sealed class RandomWorkflowGenerator
             info.Output = forEach is null ? action.Output : action.Output is { } element ? ArrayOf(element) : null;
         }
 
-        dependencies.UnionWith(scope.Reads);
-
         if (Chance(0.15))
         {
             step.Append("    timeout: ").Append(Pick(new[] { "10s", "1m", "500ms", "1m30s" })).Append('\n');
@@ -638,6 +639,12 @@ internal sealed class RandomWorkflowGenerator
             step.Append("    if: ").Append(Quote(condition)).Append('\n');
         }
 
+        // The steps this one reads are those its text names: scope.Reads also holds atoms drawn and then not
+        // used (an expression draws several candidates and keeps one), and a step judged maybe-skipped for a
+        // read it never makes would get a '??' the analyzer rightly calls pointless (WF0110, seed 21262).
+        var text = step.ToString();
+        var dependencies = new HashSet<string>(chosen, StringComparer.Ordinal);
+        dependencies.UnionWith(scope.Steps.Where(s => text.Contains("steps." + s.Id + ".", StringComparison.Ordinal)).Select(s => s.Id));
         var ownCondition = condition is not null && !justAlways;
         info.MaybeSkipped = ownCondition || (!runsAlways && scope.Steps.Any(s => dependencies.Contains(s.Id) && (s.MaybeSkipped || s.ContinueOnError)));
         if (info.Output is Ty.Item)

@@ -61,6 +61,116 @@ public sealed class ValidWorkflowCompileTests
             """)));
     }
 
+    /// <summary>
+    /// A '??' whose fallback may be null may be null itself (mutation run, seed 20134: CS8604 on
+    /// <c>Keyword(@class: (inputs.X ?? inputs.X))</c>). Each is passed to a parameter that takes no null, read
+    /// by a function, or returned as an output.
+    /// </summary>
+    [Theory]
+    [InlineData("take.string", "value", "inputs.a ?? inputs.b")]                 // both optional, no default (CS8604)
+    [InlineData("take.string", "value", "inputs.a ?? null")]                     // the null literal as the fallback (CS8604)
+    [InlineData("take.string", "value", "steps.m.output ?? inputs.b")]           // a maybe-null output, then an optional input (CS8604)
+    [InlineData("take.string", "value", "steps.o.output.Customer.Email ?? inputs.b")] // a nullable member, then an optional input (CS8604)
+    [InlineData("take.int", "value", "length(inputs.a ?? inputs.b)")]           // a function over it (CS8602)
+    [InlineData("take.bool", "value", "contains(inputs.a ?? inputs.b, 'x')")]   // (CS8602)
+    public void A_coalesce_whose_fallback_may_be_null(string action, string parameter, string expression)
+    {
+        AssertCompilesCleanly(Build(("f.workflow.yaml", $$$"""
+            name: coalesce
+            inputs:
+              a: { type: string }
+              b: { type: string }
+            steps:
+              - id: m
+                action: maybe.text
+                with: { text: x }
+              - id: o
+                action: orders.load
+                with: { id: o-1 }
+              - id: g
+                action: fetch
+                if: "${{ steps.o.output.Customer.Id != null }}"
+                with: { orderId: "o-2" }
+              - id: t
+                action: {{{action}}}
+                depends_on: [m, g]
+                if: "${{ always() }}"
+                with: { {{{parameter}}}: "${{ {{{expression}}} }}" }
+            """)));
+    }
+
+    [Fact]
+    public void A_coalesce_whose_fallback_is_a_read_compared_with_null_in_an_if()
+    {
+        // CS8604 before: C#'s flow analysis knows 'oOutput.Customer.Id' as maybe-null after g's if:, and the
+        // '??' may yield it (as a bare read, seed 1579, already got '!').
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: coalesce
+            steps:
+              - id: o
+                action: orders.load
+                with: { id: o-1 }
+              - id: g
+                action: fetch
+                if: "${{ steps.o.output.Customer.Id != null }}"
+                with: { orderId: "o-2" }
+              - id: t
+                action: take.string
+                depends_on: [g]
+                if: "${{ always() }}"
+                with: { value: "${{ steps.g.output ?? steps.o.output.Customer.Id }}" }
+            """)));
+    }
+
+    /// <summary>
+    /// A reference declared non-null, tested for null ('== null', '!= null', '??') in one step, then dereferenced
+    /// in a later one of the same method: C#'s flow analysis took it for maybe-null after the test (CS8602).
+    /// </summary>
+    [Theory]
+    [InlineData("if: \"${{ steps.o.output.Customer != null }}\"", "take.int", "length(steps.o.output.Customer.Id)")]
+    [InlineData("if: \"${{ steps.o.output.Customer == null }}\"", "take.bool", "contains(steps.o.output.Customer.Id, 'a')")]
+    [InlineData("if: \"${{ null != steps.o.output.Lines }}\"", "take.string", "steps.o.output.Lines[0]")]
+    [InlineData("if: \"${{ inputs.s != null }}\"", "take.int", "length(inputs.s)")]
+    [InlineData("with: { value: \"${{ inputs.s ?? 'x' }}\" }", "take.int", "length(inputs.s)")]
+    [InlineData("with: { value: \"${{ steps.o.output.Customer.Id ?? 'x' }}\" }", "take.bool", "startsWith(steps.o.output.Customer.Id, 'c')")]
+    public void A_null_test_leaves_a_reference_non_null_for_later_steps(string test, string action, string expression)
+    {
+        AssertCompilesCleanly(Build(("f.workflow.yaml", $$$"""
+            name: tested
+            inputs:
+              s: { type: string, required: true }
+            steps:
+              - id: o
+                action: orders.load
+                with: { id: o-1 }
+              - id: a
+                action: take.string
+                depends_on: [o]
+                {{{(test.StartsWith("if", StringComparison.Ordinal) ? test + "\n    with: { value: x }" : test)}}}
+              - id: b
+                action: {{{action}}}
+                depends_on: [a]
+                with: { value: "${{ {{{expression}}} }}" }
+            """)));
+    }
+
+    [Fact]
+    public void An_output_whose_coalesce_may_be_null_is_nullable()
+    {
+        // CS8601 before: the output's property was a 'string' given a maybe-null value.
+        AssertCompilesCleanly(Build(("f.workflow.yaml", """
+            name: coalesce
+            inputs:
+              a: { type: string }
+              b: { type: string }
+            steps:
+              - id: t
+                action: build
+            outputs:
+              out: "${{ inputs.a ?? inputs.b }}"
+            """)));
+    }
+
     [Fact]
     public void The_length_of_a_member_that_may_be_null()
     {

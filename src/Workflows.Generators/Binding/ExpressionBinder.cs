@@ -404,7 +404,7 @@ internal sealed class ExpressionBinder
         }
 
         var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "." + CSharpText.Identifier(member.Name);
-        return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null };
+        return target with { Code = code, Type = member.Type, MaybeNull = member.IsNullable, NumberLiteral = null, MayYieldRead = false };
     }
 
     private BoundExpression? FailUnknown(MemberAccessExpression access, SourceSpan nameSpan)
@@ -484,8 +484,15 @@ internal sealed class ExpressionBinder
             return Fail(index.Index, $"An index must be an int, not '{Display(position.Type)}'.");
         }
 
+        // A constant negative index never finds an element (and C# warns about it on an array, CS0251).
+        if (position.NumberLiteral is { } number && decimal.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 0)
+        {
+            Report(DiagnosticDescriptors.NegativeIndex, _source.SpanOf(index.Index.Start, index.Index.Length), number);
+            return null;
+        }
+
         var code = (target.MaybeNull ? "(" + target.Code + "!)" : target.Code) + "[" + converted.Code + "]";
-        return target with { Code = code, Type = element, MaybeNull = false, NumberLiteral = null, UnguardedReads = Merge(target, position) };
+        return target with { Code = code, Type = element, MaybeNull = false, NumberLiteral = null, UnguardedReads = Merge(target, position), MayYieldRead = false };
     }
 
     private BoundExpression? BindCall(CallExpression call)
@@ -673,7 +680,19 @@ internal sealed class ExpressionBinder
                     || (right.Type == TypeCatalog.Null && _types.AcceptsNull(left.Type))
                     || _types.IsImplicitlyConvertible(left.Type, right.Type)
                     || _types.IsImplicitlyConvertible(right.Type, left.Type);
-                return comparable ? Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right) : FailOperator(binary, left, right);
+                if (!comparable)
+                {
+                    return FailOperator(binary, left, right);
+                }
+
+                // A reference compared with null: through Nulls.IsNull, so C# does not take the reference for maybe-null from here on.
+                var tested = left.Type == TypeCatalog.Null ? right : right.Type == TypeCatalog.Null ? left : null;
+                if (tested is not null && tested.Type != TypeCatalog.Null && IsReference(tested.Type))
+                {
+                    return Combined($"{(binary.Operator == BinaryOperator.Equal ? string.Empty : "!")}{NullTest(tested.Code)}", TypeCatalog.Bool, left, right);
+                }
+
+                return Combined($"({left.Code} {op} {right.Code})", TypeCatalog.Bool, left, right);
 
             default:
                 var ordered = numeric is not null
@@ -704,10 +723,38 @@ internal sealed class ExpressionBinder
             return Fail(binary, $"'{Display(left.Type)}' is never null and its step always runs, so '??' has nothing to do.");
         }
 
-        var coalesced = leftIsNullable ? $"({left.Code} ?? {converted.Code})" : left.Code;
+        // A reference declared non-null (it may still be null at run time: '?? fallback' says what then) is tested
+        // through Nulls.IsNull: C#'s '??' would make it maybe-null for the rest of the method.
+        var declaredNonNull = !left.MaybeNull && !left.Type.EndsWith("?", StringComparison.Ordinal) && IsReference(left.Type);
+        var coalesced = !leftIsNullable ? left.Code
+            : declaredNonNull ? $"({NullTest(left.Code)} ? {converted.Code} : {left.Code})"
+            : $"({left.Code} ?? {converted.Code})";
         var code = left.GuardStep is { } guard ? $"({guard.SucceededVariable} ? {coalesced} : {converted.Code})" : coalesced;
-        return new BoundExpression(code, resultType, UnguardedReads: converted.UnguardedReads);
+        // The result is the fallback whenever the left side is null, and the left side itself when it never is
+        // (a guarded step output): it may be null as they may, and C# sees it so (CS8604 at a parameter that
+        // takes no null, CS8602 on a member, otherwise).
+        return new BoundExpression(
+            code,
+            resultType,
+            MaybeNull: converted.MaybeNull || converted.Type == TypeCatalog.Null,
+            UnguardedReads: converted.UnguardedReads,
+            MayYieldRead: MayBeNullForCSharp(converted) || (!leftIsNullable && MayBeNullForCSharp(left)));
     }
+
+    /// <summary>
+    /// True when C# may see <paramref name="value"/> as maybe-null where a parameter takes no null: its type or a
+    /// member on its path says so; it is the null literal; or it may be a reference read from a variable or a
+    /// chain of members (<c>loadOutput.Customer.Id</c>), which an 'if:' elsewhere comparing it with null makes
+    /// maybe-null to C#'s flow analysis from there on, whatever its declared type says.
+    /// </summary>
+    public bool MayBeNullForCSharp(BoundExpression value)
+        => value.MaybeNull || value.Type == TypeCatalog.Null || (_types.Find(value.Type) is { IsValueType: false } && (value.MayYieldRead || s_memberChain.IsMatch(value.Code)));
+
+    private static readonly System.Text.RegularExpressions.Regex s_memberChain = new(@"^@?[A-Za-z_]\w*(\.@?[A-Za-z_]\w*)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private bool IsReference(string type) => _types.Find(type) is { IsValueType: false, Category: not TypeCategory.NullableValue };
+
+    private static string NullTest(string code) => $"global::Workflows.Runtime.Nulls.IsNull({code})";
 
     private static BoundExpression Combined(string code, string type, BoundExpression left, BoundExpression right)
         => new(code, type, UnguardedReads: Merge(left, right));

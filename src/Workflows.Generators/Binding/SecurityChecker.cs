@@ -106,6 +106,9 @@ internal static class SecurityChecker
         report(DiagnosticDescriptors.ScriptInjection, command.Span, new[] { call.Label, shell.Text });
     }
 
+    /// <summary>True for a with: name whose literal text value is reported as a credential (password, api_key, cancellationToken, ...).</summary>
+    internal static bool LooksLikeCredentialName(string name) => s_credentialName.IsMatch(Normalize(name));
+
     private static void CheckValue(string label, string name, ArgumentValue value, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, SourceSpan, string[]> report)
     {
         switch (value.Kind)
@@ -138,7 +141,7 @@ internal static class SecurityChecker
         // By name only for text: a number or a boolean under a credential-like name (token_count: 5,
         // use_token: true) is not a secret.
         var textual = value.Kind == ArgumentValueKind.QuotedScalar || !IsNumberOrBoolean(text);
-        if ((textual && s_credentialName.IsMatch(Normalize(name))) || s_credentialValue.IsMatch(text))
+        if ((textual && LooksLikeCredentialName(name)) || s_credentialValue.IsMatch(text))
         {
             report(DiagnosticDescriptors.CredentialLiteral, value.Span, new[] { label, name });
             return;

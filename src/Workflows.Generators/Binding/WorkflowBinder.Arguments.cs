@@ -182,18 +182,10 @@ internal sealed partial class WorkflowBinder
 
         // A member annotated nullable, passed to a parameter that is not: the action receives what is there,
         // as a C# call would with '!'. Write '?? fallback' in the expression to choose another value.
-        // The null literal the same way: C# would warn (CS8625) where the workflow said what it meant. And any
-        // other reference read from a variable: an 'if:' elsewhere that compares it with null makes C#'s flow
-        // analysis treat it as maybe-null from there on (CS8604), whatever its declared type says.
-        var mayBeNullForCSharp = converted.MaybeNull || bound.Type == TypeCatalog.Null || IsReferenceRead(converted);
-        return mayBeNullForCSharp && !parameter.AcceptsNull ? "(" + converted.Code + "!)" : converted.Code;
+        // The null literal the same way: C# would warn (CS8625) where the workflow said what it meant. And a
+        // reference read from a variable, or a '??' that may yield one (see ExpressionBinder.MayBeNullForCSharp).
+        return expressions.MayBeNullForCSharp(converted) && !parameter.AcceptsNull ? "(" + converted.Code + "!)" : converted.Code;
     }
-
-    /// <summary>A reference-typed value read from a variable or a chain of members (<c>loadOutput.Customer.Id</c>).</summary>
-    private bool IsReferenceRead(BoundExpression expression)
-        => _types.Find(expression.Type) is { IsValueType: false } && s_memberChain.IsMatch(expression.Code);
-
-    private static readonly System.Text.RegularExpressions.Regex s_memberChain = new(@"^@?[A-Za-z_]\w*(\.@?[A-Za-z_]\w*)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>Exact name first; then ignoring case, '_' and '-', so <c>order_id</c> binds <c>orderId</c>.</summary>
     private static ActionParameter? FindParameter(List<ActionParameter> parameters, string name)
