@@ -116,7 +116,7 @@ public sealed class RunRecorder
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {
         options ??= WorkflowOptions.Default;
-        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved || options.History
+        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved || (options.History && options.Store is not null)
             ? new RunRecorder(descriptor, options) { _history = options.History && options.Store is not null ? options : null }
             : null;
     }
