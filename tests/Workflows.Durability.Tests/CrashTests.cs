@@ -293,17 +293,27 @@ public sealed partial class CrashTests : IDisposable
     }
 
     /// <summary>The steps recorded as completed, by the name their action logs (s05, list, fan#3, pack, ...).</summary>
+    /// <remarks>
+    /// A step still running at a control tick has a record too, as running: it has not completed, and runs again
+    /// after a kill (seen under load, when a held step outlived a tick), so it is not counted.
+    /// </remarks>
     private static async Task<HashSet<string>> CompletedAsync(IWorkflowStore store, string runId)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in await store.GetStepsAsync(runId))
         {
-            names.Add(step.ItemIndex >= 0 ? $"{step.StepId}#{step.ItemIndex}" : step.StepId);
+            if (step.Status != StepStatus.Running)
+            {
+                names.Add(step.ItemIndex >= 0 ? $"{step.StepId}#{step.ItemIndex}" : step.StepId);
+            }
         }
 
         foreach (var step in await store.GetStepsAsync(runId + "/ship"))
         {
-            names.Add(step.StepId);
+            if (step.Status != StepStatus.Running)
+            {
+                names.Add(step.StepId);
+            }
         }
 
         return names;
