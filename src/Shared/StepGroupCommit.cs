@@ -56,8 +56,8 @@ internal abstract class StepGroupCommit : IDisposable
         MaxInFlight = maxInFlight;
     }
 
-    /// <summary>How many writes may be in flight at once.</summary>
-    public int MaxInFlight { get; }
+    /// <summary>How many writes may be in flight at once (set by tests and benchmarks only, before any write).</summary>
+    public int MaxInFlight { get; internal set; }
 
     /// <summary>Writes one call's steps in a transaction of their own (the store's ordinary write).</summary>
     protected abstract ValueTask<bool> WriteOneAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken);
