@@ -6,13 +6,21 @@ using System.Threading.Tasks;
 namespace Workflows.Durability;
 
 /// <summary>
-/// Group commit for <see cref="IWorkflowStore.RecordStepsAsync"/> (compiled into each store): one write at a time
-/// per store. A call that finds no write in flight writes at once, alone, without leaving the caller's flow; calls
-/// made while a write is in flight wait, and are written together in the next transaction, each with its own
-/// result. On PostgreSQL, where every commit waits for a flush to disk, many concurrent runs thus share one commit;
-/// on SQLite it keeps writers from queueing on the database's write lock.
+/// Group commit for <see cref="IWorkflowStore.RecordStepsAsync"/> (compiled into each store): at most
+/// <see cref="MaxInFlight"/> writes at a time per store. A call that finds a write slot free (and no earlier call of
+/// its run in flight or waiting) writes at once, alone, without leaving the caller's flow; calls made while every
+/// slot is taken wait, and are written together in the next transaction, each with its own result. On PostgreSQL,
+/// where every commit waits for a flush to disk, many concurrent runs thus share one commit, and with two slots the
+/// next batch forms and starts while the previous one commits (one slot made a lone write and the batch behind it
+/// two flushes in a row); on SQLite (one slot) it keeps writers from queueing on the database's write lock.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Order: calls of one run are never in flight together. A call whose run has a call in flight or waiting waits
+/// behind it, and is written after that one has committed: a step record replaced by a later call (until it is
+/// final) is replaced in the order the run made the calls. A call is acknowledged (its task completes) only after
+/// the transaction that wrote it has committed.
+/// </para>
 /// <para>
 /// Each call keeps its own meaning inside a shared transaction: a run whose lease is lost, or one of whose steps is
 /// already recorded, gets false and none of its steps is written, and the other calls are not affected. A batch holds
@@ -35,8 +43,21 @@ internal abstract class StepGroupCommit : IDisposable
 
     private readonly object _gate = new();
     private readonly List<Waiting> _waiting = new();
-    private bool _writing;
+
+    /// <summary>The runs with a call being written (a run's next call waits until its previous one committed).</summary>
+    private readonly HashSet<string> _runsInFlight = new(StringComparer.Ordinal);
+    private int _inFlight;
     private bool _disposed;
+
+    /// <param name="maxInFlight">How many writes (a lone call or a batch) may be in flight at once; at least 1.</param>
+    protected StepGroupCommit(int maxInFlight = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        MaxInFlight = maxInFlight;
+    }
+
+    /// <summary>How many writes may be in flight at once (set by tests and benchmarks only, before any write).</summary>
+    public int MaxInFlight { get; internal set; }
 
     /// <summary>Writes one call's steps in a transaction of their own (the store's ordinary write).</summary>
     protected abstract ValueTask<bool> WriteOneAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken);
@@ -52,21 +73,22 @@ internal abstract class StepGroupCommit : IDisposable
     {
     }
 
-    /// <summary>Records the steps now when nothing else is being written, else with the next batch.</summary>
+    /// <summary>Records the steps now when a write slot is free, else with the next batch.</summary>
     public ValueTask<bool> RecordAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
     {
         Waiting? waiting = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_writing)
+            if (_inFlight < MaxInFlight && !_runsInFlight.Contains(runId) && !IsWaiting(runId))
             {
-                waiting = new Waiting(this, runId, owner, steps);
-                _waiting.Add(waiting);
+                _inFlight++;
+                _runsInFlight.Add(runId);
             }
             else
             {
-                _writing = true;
+                waiting = new Waiting(this, runId, owner, steps);
+                _waiting.Add(waiting);
             }
         }
 
@@ -85,7 +107,7 @@ internal abstract class StepGroupCommit : IDisposable
             return HeldThenWriteAsync(hold, runId, owner, steps, cancellationToken);
         }
 
-        // Nothing in flight: this call writes, alone (the common case of a lone run pays no hand-over).
+        // A slot was free: this call writes, alone (the common case of a lone run pays no hand-over).
         ValueTask<bool> write;
         try
         {
@@ -93,39 +115,56 @@ internal abstract class StepGroupCommit : IDisposable
         }
         catch
         {
-            WriteDone();
+            WriteDone(runId);
             throw;
         }
 
         if (write.IsCompleted)
         {
-            WriteDone();
+            WriteDone(runId);
             return write;
         }
 
-        return AwaitThenDoneAsync(write);
+        return AwaitThenDoneAsync(write, runId);
     }
 
     /// <summary>
-    /// Tests only: awaited by a call that is about to write alone, so that the calls made meanwhile queue for a
-    /// batch (a gate, where timing cannot be relied on).
+    /// Tests only: awaited by a call that is about to write alone (given its run id), so that the calls made meanwhile
+    /// queue for a batch (a gate, where timing cannot be relied on).
     /// </summary>
-    internal Func<ValueTask>? BeforeLoneWrite { get; set; }
+    internal Func<string, ValueTask>? BeforeLoneWrite { get; set; }
 
-    private async ValueTask<bool> HeldThenWriteAsync(Func<ValueTask> hold, string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
+    /// <summary>Tests only: awaited by a batch's writer before it writes (given the batch's run ids, in order).</summary>
+    internal Func<IReadOnlyList<string>, ValueTask>? BeforeBatchWrite { get; set; }
+
+    /// <summary>Whether a call of the run waits (its next call must wait behind it). Under the gate.</summary>
+    private bool IsWaiting(string runId)
+    {
+        foreach (var waiting in _waiting)
+        {
+            if (string.Equals(waiting.RunId, runId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async ValueTask<bool> HeldThenWriteAsync(Func<string, ValueTask> hold, string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
     {
         try
         {
-            await hold().ConfigureAwait(false);
+            await hold(runId).ConfigureAwait(false);
             return await WriteOneAsync(runId, owner, steps, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            WriteDone();
+            WriteDone(runId);
         }
     }
 
-    private async ValueTask<bool> AwaitThenDoneAsync(ValueTask<bool> write)
+    private async ValueTask<bool> AwaitThenDoneAsync(ValueTask<bool> write, string runId)
     {
         try
         {
@@ -133,16 +172,17 @@ internal abstract class StepGroupCommit : IDisposable
         }
         finally
         {
-            WriteDone();
+            WriteDone(runId);
         }
     }
 
-    /// <summary>The write in flight ended: the calls that waited meanwhile are written by a writer of their own.</summary>
-    private void WriteDone()
+    /// <summary>A lone write ended: its slot goes to a writer of the calls that waited meanwhile, if any, else is freed.</summary>
+    private void WriteDone(string runId)
     {
         bool close;
         lock (_gate)
         {
+            _runsInFlight.Remove(runId);
             if (_waiting.Count > 0)
             {
                 // Not on this caller's flow: its own write is done, and it must not write everyone else's.
@@ -150,8 +190,8 @@ internal abstract class StepGroupCommit : IDisposable
                 return;
             }
 
-            _writing = false;
-            close = _disposed;
+            _inFlight--;
+            close = _disposed && _inFlight == 0;
         }
 
         if (close)
@@ -160,30 +200,35 @@ internal abstract class StepGroupCommit : IDisposable
         }
     }
 
-    /// <summary>Writes batches until nobody waits.</summary>
+    /// <summary>Holding a slot: writes batches until no waiting call can be taken, then frees the slot.</summary>
     private async Task DrainAsync()
     {
         var batch = new List<Waiting>();
-        var runs = new HashSet<string>(StringComparer.Ordinal);
+        var runs = new List<string>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             batch.Clear();
             runs.Clear();
+            taken.Clear();
             bool close;
             lock (_gate)
             {
-                // In order; a second call for a run already in the batch stays for the next one.
+                // In order; a call whose run is in flight (in another slot) or already in this batch stays, and so
+                // does every later call of that run.
                 var kept = 0;
                 for (var i = 0; i < _waiting.Count; i++)
                 {
                     var waiting = _waiting[i];
-                    if (batch.Count < MaxBatch && runs.Add(waiting.RunId))
+                    if (batch.Count < MaxBatch && !_runsInFlight.Contains(waiting.RunId) && taken.Add(waiting.RunId))
                     {
                         waiting.Taken = true;
                         batch.Add(waiting);
+                        runs.Add(waiting.RunId);
                     }
                     else
                     {
+                        taken.Add(waiting.RunId);
                         _waiting[kept++] = waiting;
                     }
                 }
@@ -191,11 +236,17 @@ internal abstract class StepGroupCommit : IDisposable
                 _waiting.RemoveRange(kept, _waiting.Count - kept);
                 if (batch.Count == 0)
                 {
-                    _writing = false;
-                    close = _disposed;
+                    // What still waits belongs to runs in flight: their slots take it when they end.
+                    _inFlight--;
+                    close = _disposed && _inFlight == 0;
                 }
                 else
                 {
+                    foreach (var run in runs)
+                    {
+                        _runsInFlight.Add(run);
+                    }
+
                     close = false;
                 }
             }
@@ -210,7 +261,25 @@ internal abstract class StepGroupCommit : IDisposable
                 return;
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            try
+            {
+                if (BeforeBatchWrite is { } hold)
+                {
+                    await hold(runs).ConfigureAwait(false);
+                }
+
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    foreach (var run in runs)
+                    {
+                        _runsInFlight.Remove(run);
+                    }
+                }
+            }
         }
     }
 
@@ -279,7 +348,7 @@ internal abstract class StepGroupCommit : IDisposable
             }
 
             _disposed = true;
-            if (_writing)
+            if (_inFlight > 0)
             {
                 return;
             }

@@ -49,7 +49,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
     /// <inheritdoc />
     public async ValueTask<SignalDelivery> SendSignalAsync(NewSignal signal, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(signal);
+        StoreConventions.CheckSignal(signal);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -66,14 +66,9 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
             }
         }
 
-        if (status is null)
+        if (StoreConventions.RefuseSignal(status) is { } refused)
         {
-            return SignalDelivery.RunNotFound;
-        }
-
-        if (IsFinal(ParseRunStatus(status)))
-        {
-            return SignalDelivery.RunFinished;
+            return refused;
         }
 
         await using (var insert = new NpgsqlCommand(
@@ -91,7 +86,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
             }
         }
 
-        if (status == StatusText(RunStatus.Waiting) && waitingFor is not null && waitingFor.Contains(signal.Name, StringComparer.Ordinal))
+        if (StoreConventions.SignalWakes(status!, waitingFor, signal.Name))
         {
             await using var wake = new NpgsqlCommand(
                 $"UPDATE {runs} SET wake_at = LEAST(COALESCE(wake_at, $1), $1), updated_at = now() WHERE run_id = $2", connection, transaction);
@@ -107,8 +102,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
     /// <inheritdoc />
     public async ValueTask<WaitRecord> BeginWaitAsync(string runId, string stepId, string? signalName, DateTimeOffset since, DateTimeOffset? wakeAt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentNullException.ThrowIfNull(stepId);
+        StoreConventions.CheckBeginWait(runId, stepId);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
@@ -134,9 +128,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
     /// <inheritdoc />
     public async ValueTask<SignalConsumption> ConsumeSignalAsync(string runId, string owner, string signalName, StepRecord record, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(record);
+        StoreConventions.CheckConsumeSignal(runId, owner, signalName, record);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +139,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
             Add(touch.Parameters, owner, NpgsqlDbType.Text);
             if (await touch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
-                return new SignalConsumption(false, false, null);
+                return StoreConventions.LeaseLost();
             }
         }
 
@@ -162,7 +154,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
             await using var reader = await done.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new SignalConsumption(true, true, reader.IsDBNull(0) ? null : reader.GetString(0));
+                return StoreConventions.Consumed(reader.IsDBNull(0) ? null : reader.GetString(0));
             }
         }
 
@@ -179,7 +171,7 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
             {
                 await reader.DisposeAsync().ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new SignalConsumption(true, false, null);
+                return StoreConventions.NoSignal();
             }
 
             sequence = reader.GetInt64(0);
@@ -212,15 +204,13 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowSignalStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new SignalConsumption(true, true, payload);
+        return StoreConventions.Consumed(payload);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> SetWaitingAsync(string runId, string owner, RunWait wait, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(wait);
+        StoreConventions.CheckSetWaiting(runId, owner, wait);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

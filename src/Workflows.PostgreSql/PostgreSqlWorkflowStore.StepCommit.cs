@@ -150,8 +150,14 @@ public sealed partial class PostgreSqlWorkflowStore
     /// <summary>The group commit of step records (tests hold its writes with a gate).</summary>
     internal StepGroupCommit StepCommits => stepCommit;
 
+    /// <summary>
+    /// Step writes in flight at once: two, so that the batch that formed behind a write starts while that one waits
+    /// for its commit's flush (with one, a lone write and the batch behind it took two flushes in a row).
+    /// </summary>
+    internal const int WritesInFlight = 2;
+
     /// <summary>The store's group commit: a lone call is written by <see cref="WriteStepsAsync"/>, waiting calls together.</summary>
-    private sealed class StepCommit(PostgreSqlWorkflowStore store) : StepGroupCommit
+    private sealed class StepCommit(PostgreSqlWorkflowStore store) : StepGroupCommit(WritesInFlight)
     {
         protected override ValueTask<bool> WriteOneAsync(string runId, string owner, IReadOnlyList<StepRecord> steps, CancellationToken cancellationToken)
             => store.WriteStepsAsync(runId, owner, steps, cancellationToken);

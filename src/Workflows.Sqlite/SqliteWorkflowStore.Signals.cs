@@ -46,7 +46,7 @@ public sealed partial class SqliteWorkflowStore
     /// <inheritdoc />
     public async ValueTask<SignalDelivery> SendSignalAsync(NewSignal signal, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(signal);
+        StoreConventions.CheckSignal(signal);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         string? status = null;
@@ -62,14 +62,9 @@ public sealed partial class SqliteWorkflowStore
             }
         }
 
-        if (status is null)
+        if (StoreConventions.RefuseSignal(status) is { } refused)
         {
-            return SignalDelivery.RunNotFound;
-        }
-
-        if (IsFinal(ParseRunStatus(status)))
-        {
-            return SignalDelivery.RunFinished;
+            return refused;
         }
 
         await using (var insert = Command(connection, transaction,
@@ -86,7 +81,7 @@ public sealed partial class SqliteWorkflowStore
             }
         }
 
-        if (status == StatusText(RunStatus.Waiting) && waitingFor is not null && waitingFor.Split(NameSeparator).Contains(signal.Name, StringComparer.Ordinal))
+        if (StoreConventions.SignalWakes(status!, waitingFor?.Split(NameSeparator), signal.Name))
         {
             await using var wake = Command(connection, transaction,
                 "UPDATE runs SET wake_at = CASE WHEN wake_at IS NULL OR wake_at > $now THEN $now ELSE wake_at END, updated_at = $now WHERE run_id = $id");
@@ -102,8 +97,7 @@ public sealed partial class SqliteWorkflowStore
     /// <inheritdoc />
     public async ValueTask<WaitRecord> BeginWaitAsync(string runId, string stepId, string? signalName, DateTimeOffset since, DateTimeOffset? wakeAt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentNullException.ThrowIfNull(stepId);
+        StoreConventions.CheckBeginWait(runId, stepId);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using (var insert = Command(connection, transaction,
@@ -134,14 +128,12 @@ public sealed partial class SqliteWorkflowStore
     /// <inheritdoc />
     public async ValueTask<SignalConsumption> ConsumeSignalAsync(string runId, string owner, string signalName, StepRecord record, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(record);
+        StoreConventions.CheckConsumeSignal(runId, owner, signalName, record);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (!await TouchOwnedRunAsync(connection, transaction, runId, owner, Now(), cancellationToken).ConfigureAwait(false))
         {
-            return new SignalConsumption(false, false, null);
+            return StoreConventions.LeaseLost();
         }
 
         // Recorded already (a late commit of an earlier execution): that consumption stands.
@@ -154,7 +146,7 @@ public sealed partial class SqliteWorkflowStore
             await using var reader = await done.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new SignalConsumption(true, true, reader.IsDBNull(0) ? null : reader.GetString(0));
+                return StoreConventions.Consumed(reader.IsDBNull(0) ? null : reader.GetString(0));
             }
         }
 
@@ -170,7 +162,7 @@ public sealed partial class SqliteWorkflowStore
             {
                 await reader.DisposeAsync().ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new SignalConsumption(true, false, null);
+                return StoreConventions.NoSignal();
             }
 
             sequence = reader.GetInt64(0);
@@ -203,15 +195,13 @@ public sealed partial class SqliteWorkflowStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new SignalConsumption(true, true, payload);
+        return StoreConventions.Consumed(payload);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> SetWaitingAsync(string runId, string owner, RunWait wait, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(runId);
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentNullException.ThrowIfNull(wait);
+        StoreConventions.CheckSetWaiting(runId, owner, wait);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var wakeAt = wait.WakeAt?.ToUnixTimeMilliseconds();

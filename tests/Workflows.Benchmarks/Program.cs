@@ -35,6 +35,13 @@ public static class Program
             return;
         }
 
+        // dotnet run -c Release --project tests/Workflows.Benchmarks -- inflight-ab [runs]   (PostgreSQL, 10 runs or [runs]: 1, 2 and 4 step writes in flight)
+        if (args is ["inflight-ab", ..])
+        {
+            InFlightAb.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10).GetAwaiter().GetResult();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

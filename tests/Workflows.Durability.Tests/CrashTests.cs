@@ -293,9 +293,12 @@ public sealed partial class CrashTests : IDisposable
     }
 
     /// <summary>The steps recorded as completed, by the name their action logs (s05, list, fan#3, pack, ...).</summary>
+    /// <remarks>
+    /// Only succeeded records: a step still running at a control tick has a record too, as running; it has not
+    /// completed, and runs again after a kill (seen under load, when a held step outlived a tick).
+    /// </remarks>
     private static async Task<HashSet<string>> CompletedAsync(IWorkflowStore store, string runId)
     {
-        // Only succeeded records: a step killed while it ran is recorded running (its start), and runs again.
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in await store.GetStepsAsync(runId))
         {

@@ -25,15 +25,21 @@ public abstract class GroupCommitTests : IAsyncLifetime
 
     protected abstract Task<IWorkflowStore> CreateStoreAsync();
 
-    /// <summary>Sets (or clears) the store's gate before a lone write.</summary>
-    protected abstract void HoldLoneWrites(IWorkflowStore store, Func<ValueTask>? hold);
+    /// <summary>Sets (or clears) the store's gate before a lone write (given its run id).</summary>
+    protected abstract void HoldLoneWrites(IWorkflowStore store, Func<string, ValueTask>? hold);
+
+    /// <summary>Sets (or clears) the store's gate before a batch's write (given its run ids).</summary>
+    protected abstract void HoldBatchWrites(IWorkflowStore store, Func<IReadOnlyList<string>, ValueTask>? hold);
+
+    /// <summary>How many step writes the store lets be in flight at once.</summary>
+    protected abstract int WritesInFlight(IWorkflowStore store);
 
     public async Task InitializeAsync() => Store = await CreateStoreAsync();
 
     public abstract Task DisposeAsync();
 
-    protected StepRecord Step(string runId, string stepId, string? signature = "action:v1") =>
-        new(runId, stepId, -1, signature!, 1, StepStatus.Succeeded, "{\"ok\":true}", null, _now.AddSeconds(-2), _now.AddSeconds(-1));
+    protected StepRecord Step(string runId, string stepId, string? signature = "action:v1", StepStatus status = StepStatus.Succeeded, int attempts = 1) =>
+        new(runId, stepId, -1, signature!, attempts, status, "{\"ok\":true}", null, _now.AddSeconds(-2), _now.AddSeconds(-1));
 
     protected async Task StartAsync(params string[] runIds)
     {
@@ -43,18 +49,26 @@ public abstract class GroupCommitTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Makes the calls while a lone write is held, so all of them wait for one batch; then lets it go.</summary>
+    /// <summary>Holds a lone write in every slot (one per lead run), so that the next calls wait.</summary>
+    private async Task<(Task<bool>[] Leads, TaskCompletionSource Gate)> FillSlotsAsync()
+    {
+        var leads = Enumerable.Range(0, WritesInFlight(Store)).Select(i => "lead" + i).ToArray();
+        await StartAsync(leads);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HoldLoneWrites(Store, _ => new ValueTask(gate.Task));
+        var calls = leads.Select(lead => Store.RecordStepsAsync(lead, "owner-a", [Step(lead, "x")]).AsTask()).ToArray();
+        HoldLoneWrites(Store, null);
+        return (calls, gate);
+    }
+
+    /// <summary>Makes the calls while every write slot holds a lone write, so all of them wait for one batch; then lets them go.</summary>
     protected async Task<Task<bool>[]> RecordTogetherAsync(params Func<Task<bool>>[] calls)
     {
-        await StartAsync("lead");
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        HoldLoneWrites(Store, () => new ValueTask(gate.Task));
-        var lead = Store.RecordStepsAsync("lead", "owner-a", [Step("lead", "x")]).AsTask();
-        HoldLoneWrites(Store, null);
+        var (leads, gate) = await FillSlotsAsync();
         var waiting = calls.Select(call => call()).ToArray();
-        Assert.All(waiting, call => Assert.False(call.IsCompleted && !call.IsCanceled)); // queued behind the held write (a cancelled one ends at once)
+        Assert.All(waiting, call => Assert.False(call.IsCompleted && !call.IsCanceled)); // queued behind the held writes (a cancelled one ends at once)
         gate.SetResult();
-        Assert.True(await lead);
+        Assert.All(await Task.WhenAll(leads), Assert.True);
         foreach (var call in waiting)
         {
             await ((Task)call).ContinueWith(static _ => { }, TaskScheduler.Default);
@@ -168,6 +182,93 @@ public abstract class GroupCommitTests : IAsyncLifetime
         Assert.All(results, result => Assert.True(result.Result));
         Assert.Equal(["first", "second"], await StepIdsAsync("b"));
     }
+
+    [StoreFact]
+    public async Task No_more_writes_than_the_bound_are_in_flight_and_a_call_is_acknowledged_only_after_its_batch_is_written()
+    {
+        await StartAsync("b", "c");
+        var reached = new List<string>();
+        var (leads, gate) = await FillSlotsAsync();
+        HoldLoneWrites(Store, run =>
+        {
+            lock (reached)
+            {
+                reached.Add(run);
+            }
+
+            return default;
+        });
+        var batchReached = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var batchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HoldBatchWrites(Store, runs =>
+        {
+            batchReached.TrySetResult(runs.ToArray());
+            return new ValueTask(batchGate.Task);
+        });
+
+        // Every slot holds a write: these wait, none starts a write of its own.
+        var b = Store.RecordStepsAsync("b", "owner-a", [Step("b", "s1")]).AsTask();
+        var c = Store.RecordStepsAsync("c", "owner-a", [Step("c", "s1")]).AsTask();
+        Assert.Empty(reached);
+        Assert.False(b.IsCompleted);
+        Assert.False(c.IsCompleted);
+
+        // The leads end; the waiting calls' batch is held before its write: not acknowledged yet.
+        gate.SetResult();
+        Assert.All(await Task.WhenAll(leads), Assert.True);
+        Assert.Equal(["b", "c"], await batchReached.Task);
+        Assert.False(b.IsCompleted);
+        Assert.False(c.IsCompleted);
+        Assert.Empty(await StepIdsAsync("b"));
+
+        batchGate.SetResult();
+        Assert.True(await b);
+        Assert.True(await c);
+        Assert.Equal(["s1"], await StepIdsAsync("b"));
+        Assert.Equal(["s1"], await StepIdsAsync("c"));
+        Assert.Empty(reached);
+        HoldLoneWrites(Store, null);
+        HoldBatchWrites(Store, null);
+    }
+
+    [StoreFact]
+    public async Task A_runs_next_call_waits_for_its_previous_write_even_with_a_slot_free_and_replaces_its_record_in_order()
+    {
+        await StartAsync("b", "c");
+        var reached = new List<string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HoldLoneWrites(Store, run =>
+        {
+            lock (reached)
+            {
+                reached.Add(run);
+            }
+
+            return run == "b" ? new ValueTask(gate.Task) : default;
+        });
+
+        // b's first record (still running) is held in its write; its second (final) must not be written beside it.
+        var first = Store.RecordStepsAsync("b", "owner-a", [Step("b", "x", status: StepStatus.Running, attempts: 1)]).AsTask();
+        var second = Store.RecordStepsAsync("b", "owner-a", [Step("b", "x", status: StepStatus.Succeeded, attempts: 2)]).AsTask();
+        Assert.Equal(["b"], reached);
+        if (WritesInFlight(Store) > 1)
+        {
+            // The free slot serves another run meanwhile.
+            Assert.True(await Store.RecordStepsAsync("c", "owner-a", [Step("c", "s1")]));
+            Assert.Equal(["b", "c"], reached);
+        }
+
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        gate.SetResult();
+        Assert.True(await first);
+        Assert.True(await second);
+        var record = Assert.Single(await Store.GetStepsAsync("b"));
+        Assert.Equal(StepStatus.Succeeded, record.Status);
+        Assert.Equal(2, record.Attempts);
+        HoldLoneWrites(Store, null);
+    }
 }
 
 /// <summary>The group commit on SQLite: a savepoint per call inside the shared transaction.</summary>
@@ -182,7 +283,11 @@ public sealed class SqliteGroupCommitTests : GroupCommitTests
         return Task.FromResult<IWorkflowStore>(_store);
     }
 
-    protected override void HoldLoneWrites(IWorkflowStore store, Func<ValueTask>? hold) => ((SqliteWorkflowStore)store).StepCommits.BeforeLoneWrite = hold;
+    protected override void HoldLoneWrites(IWorkflowStore store, Func<string, ValueTask>? hold) => ((SqliteWorkflowStore)store).StepCommits.BeforeLoneWrite = hold;
+
+    protected override void HoldBatchWrites(IWorkflowStore store, Func<IReadOnlyList<string>, ValueTask>? hold) => ((SqliteWorkflowStore)store).StepCommits.BeforeBatchWrite = hold;
+
+    protected override int WritesInFlight(IWorkflowStore store) => ((SqliteWorkflowStore)store).StepCommits.MaxInFlight;
 
     public override Task DisposeAsync()
     {
@@ -208,7 +313,11 @@ public sealed class PostgreSqlGroupCommitTests : GroupCommitTests
         return _store;
     }
 
-    protected override void HoldLoneWrites(IWorkflowStore store, Func<ValueTask>? hold) => ((PostgreSqlWorkflowStore)store).StepCommits.BeforeLoneWrite = hold;
+    protected override void HoldLoneWrites(IWorkflowStore store, Func<string, ValueTask>? hold) => ((PostgreSqlWorkflowStore)store).StepCommits.BeforeLoneWrite = hold;
+
+    protected override void HoldBatchWrites(IWorkflowStore store, Func<IReadOnlyList<string>, ValueTask>? hold) => ((PostgreSqlWorkflowStore)store).StepCommits.BeforeBatchWrite = hold;
+
+    protected override int WritesInFlight(IWorkflowStore store) => ((PostgreSqlWorkflowStore)store).StepCommits.MaxInFlight;
 
     public override async Task DisposeAsync()
     {

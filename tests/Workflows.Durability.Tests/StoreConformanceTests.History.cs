@@ -37,7 +37,8 @@ public abstract partial class StoreConformanceTests
         Assert.Contains("step two failed on purpose", steps[1].Error);
         Assert.Equal("steer.step", steps[1].Signature);
 
-        // Nothing of it can be continued: it was never checkpointed.
+        // Nothing of it can be continued: it was never checkpointed, and says so.
+        Assert.All(runs, run => Assert.Equal(WorkflowRuns.HistoryOnlyHash, run.DefinitionHash));
         Assert.False(await new WorkflowRuns(Store).RetryAsync(failed.RunId));
     }
 

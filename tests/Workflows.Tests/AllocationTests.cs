@@ -30,6 +30,25 @@ public sealed class AllocationTests
     }
 
     [Fact]
+    public void History_without_a_store_records_nothing_and_allocates_nothing()
+    {
+        // History is kept in the store: without one there is nothing to record, so no recorder either.
+        var workflow = new SyncChainWorkflow(new WorkflowOptions { History = true });
+        for (var i = 0; i < 10; i++)
+        {
+            Run(workflow);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Run(workflow);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_synchronous_dag_runs_in_order_and_allocates_nothing()
     {
         // Its batches hold several steps, but every action is synchronous: the steps run one after another.

@@ -174,6 +174,38 @@ public sealed class DurableRunTests : IDisposable
         Assert.All(await _store.GetStepsAsync("saga-1"), s => Assert.Equal(StepStatus.Succeeded, s.Status));
     }
 
+    [Theory]
+    [InlineData("orders", "load", "label")] // concurrent shape; the next step is a foreach
+    [InlineData("orders", "total", "ship")] // the next step calls a sub-workflow
+    [InlineData("orders", "note:pack", "book")] // inside the sub-workflow (its first action is a note)
+    [InlineData("ship", "note:pack", "book")] // sequential shape
+    public async Task A_draining_run_reports_no_further_step_as_started(string workflow, string drainingAction, string notStarted)
+    {
+        using var drain = new CancellationTokenSource();
+        var observer = new RecordingObserver();
+        var actions = new DurableActions
+        {
+            Before = (name, _) =>
+            {
+                if (name.StartsWith(drainingAction, StringComparison.Ordinal))
+                {
+                    drain.Cancel();
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        var options = new WorkflowOptions { Store = _store, Owner = "worker-1", Observer = observer, DrainToken = drain.Token };
+
+        var run = workflow == "orders"
+            ? new DurableOrdersWorkflow(actions, options).RunDurableAsync(Order, "drain-1").AsTask()
+            : (Task)new DurableShipWorkflow(actions, options).RunDurableAsync(new DurableShipWorkflow.Inputs { OrderId = "o-7" }, "drain-1").AsTask();
+
+        await Assert.ThrowsAsync<WorkflowRunPausedException>(() => run.WaitAsync(s_deadlockGuard));
+        Assert.Contains(observer.Events, e => e.StartsWith("step completed", StringComparison.Ordinal));
+        Assert.DoesNotContain($"step started {notStarted}", observer.Events);
+    }
+
     [Fact]
     public async Task Pause_lets_the_running_step_finish_and_starts_no_new_one_then_resume_continues()
     {

@@ -301,8 +301,7 @@ internal static class DurableEmitter
         }
 
         w.Close();
-        w.Open("else");
-        w.Line($"{recorder}?.Durable?.ThrowIfPaused();");
+        w.Open("else"); // the pause was checked before the step was reported started
         return true;
     }
 

@@ -21,6 +21,12 @@ internal static partial class ExecutorEmitter
             w.Open($"if ({condition})");
         }
 
+        if (recorder is not null && spec.Durable is not null)
+        {
+            // The one pause check of a durable step, before it is reported: a paused run reports no step as started.
+            w.Line($"{recorder}?.Durable?.ThrowIfPaused();");
+        }
+
         RecorderLine(w, recorder, $"Started({index})");
         var checkpointed = step.Wait is null && recorder is not null && DurableEmitter.EmitRestore(w, spec, step, recorder, storeOutput);
         if (step.Wait is not null)

@@ -107,4 +107,76 @@ public static class StoreConventions
             throw new ArgumentOutOfRangeException(nameof(status), status, "An owner releases its run as pending, paused or waiting; a final status is recorded with CompleteRunAsync.");
         }
     }
+
+    // Waiting runs (IWorkflowSignalStore): the checks and decisions every store makes the same way around its SQL.
+
+    /// <summary>Checks the arguments of <see cref="IWorkflowSignalStore.SendSignalAsync"/>.</summary>
+    public static void CheckSignal(NewSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        ArgumentNullException.ThrowIfNull(signal.RunId, nameof(signal));
+        ArgumentNullException.ThrowIfNull(signal.Name, nameof(signal));
+        ArgumentNullException.ThrowIfNull(signal.SignalId, nameof(signal));
+    }
+
+    /// <summary>Checks the arguments of <see cref="IWorkflowSignalStore.BeginWaitAsync"/>.</summary>
+    public static void CheckBeginWait(string runId, string stepId)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(stepId);
+    }
+
+    /// <summary>Checks the arguments of <see cref="IWorkflowSignalStore.ConsumeSignalAsync"/>.</summary>
+    public static void CheckConsumeSignal(string runId, string owner, string signalName, StepRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(signalName);
+        ArgumentNullException.ThrowIfNull(record);
+    }
+
+    /// <summary>Checks the arguments of <see cref="IWorkflowSignalStore.SetWaitingAsync"/>.</summary>
+    public static void CheckSetWaiting(string runId, string owner, RunWait wait)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(wait);
+    }
+
+    /// <summary>
+    /// What a signal comes to before it is stored, from its run's stored status (null: no such run):
+    /// <see cref="SignalDelivery.RunNotFound"/>, <see cref="SignalDelivery.RunFinished"/>, or null to store it.
+    /// </summary>
+    public static SignalDelivery? RefuseSignal(string? storedStatus) =>
+        storedStatus is null ? SignalDelivery.RunNotFound
+        : IsFinal(ParseRunStatus(storedStatus)) ? SignalDelivery.RunFinished
+        : null;
+
+    /// <summary>Whether a stored signal wakes its run: the run waits, for a signal of that name (names compare ordinally).</summary>
+    public static bool SignalWakes(string storedStatus, IEnumerable<string>? waitingFor, string signalName)
+    {
+        if (storedStatus != Text(RunStatus.Waiting) || waitingFor is null)
+        {
+            return false;
+        }
+
+        foreach (var name in waitingFor)
+        {
+            if (string.Equals(name, signalName, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><see cref="IWorkflowSignalStore.ConsumeSignalAsync"/>'s answer when the caller no longer holds the run's lease.</summary>
+    public static SignalConsumption LeaseLost() => new(false, false, null);
+
+    /// <summary><see cref="IWorkflowSignalStore.ConsumeSignalAsync"/>'s answer when no signal of that name waits to be consumed.</summary>
+    public static SignalConsumption NoSignal() => new(true, false, null);
+
+    /// <summary><see cref="IWorkflowSignalStore.ConsumeSignalAsync"/>'s answer for a signal consumed (now or by an earlier execution).</summary>
+    public static SignalConsumption Consumed(string? payloadJson) => new(true, true, payloadJson);
 }

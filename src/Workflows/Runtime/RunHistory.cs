@@ -13,9 +13,6 @@ namespace Workflows.Runtime;
 /// </summary>
 internal static class RunHistory
 {
-    /// <summary>The definition hash of a run recorded for its history only: it cannot be resumed or retried.</summary>
-    public const string HistoryOnlyHash = WorkflowRuns.HistoryOnlyHash;
-
     public static async ValueTask WriteAsync(WorkflowOptions options, WorkflowDescriptor descriptor, WorkflowRunReport report, Exception? exception)
     {
         var store = options.Store!;
@@ -24,7 +21,7 @@ internal static class RunHistory
             var runId = "history-" + Guid.NewGuid().ToString("N");
             var now = options.TimeProvider.GetUtcNow();
             var owner = options.Owner;
-            await store.StartRunAsync(new NewRun(runId, descriptor.Name, HistoryOnlyHash, null, report.StartedAt), owner, now + TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
+            await store.StartRunAsync(new NewRun(runId, descriptor.Name, WorkflowRuns.HistoryOnlyHash, null, report.StartedAt), owner, now + TimeSpan.FromMinutes(5), CancellationToken.None).ConfigureAwait(false);
             var steps = new List<StepRecord>(report.Steps.Count);
             for (var i = 0; i < report.Steps.Count; i++)
             {

@@ -116,7 +116,7 @@ public sealed class RunRecorder
     public static RunRecorder? Start(WorkflowDescriptor descriptor, WorkflowOptions? options, bool withReport)
     {
         options ??= WorkflowOptions.Default;
-        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved || options.History
+        return withReport || options.Observer is not null || options.Progress is not null || IsLogging(options.Logger) || WorkflowTelemetry.IsObserved || (options.History && options.Store is not null)
             ? new RunRecorder(descriptor, options) { _history = options.History && options.Store is not null ? options : null }
             : null;
     }
@@ -155,10 +155,12 @@ public sealed class RunRecorder
     }
 
     /// <summary>Step <paramref name="step"/> (its index in the file) calls its action.</summary>
-    /// <exception cref="Durability.WorkflowRunPausedException">The durable run was paused: the step does not start (and is not reported as started).</exception>
+    /// <remarks>
+    /// A durable run's generated code checks the pause (<see cref="Durability.DurableRun.ThrowIfPaused"/>) just before
+    /// this call, so a paused run reports no step as started; it is not checked again here.
+    /// </remarks>
     public void Started(int step)
     {
-        Durable?.ThrowIfPaused();
         var id = _descriptor.Steps[step].Id;
         // The activity's name is built only when someone listens: every durable or observed step passes here.
         var activity = WorkflowTelemetry.ActivitySource.HasListeners()
