@@ -73,7 +73,7 @@ internal sealed class CliContext
     /// A container of the app's services with the composed <see cref="WorkflowOptions"/> and the store (created when
     /// first resolved, and given to the options only when <paramref name="durable"/>).
     /// </summary>
-    public ServiceProvider BuildProvider(ParseResult parse, IWorkflowObserver? observer, bool durable, bool host = false, bool readOnly = false, bool history = false)
+    public ServiceProvider BuildProvider(ParseResult parse, IWorkflowObserver? observer, bool durable, bool host = false, bool readOnly = false, bool history = false, Action<WorkflowHostOptions>? configureHost = null)
     {
         IServiceCollection services = new ServiceCollection();
         foreach (var descriptor in Settings.Services)
@@ -102,7 +102,12 @@ internal sealed class CliContext
         services.AddSingleton(provider => ComposeOptions(durable || history ? provider.GetRequiredService<IWorkflowStore>() : null, observer, history));
         if (host)
         {
-            services.AddWorkflows(Catalog.Registrations, Settings.ConfigureHost);
+            // The command's own settings (serve --max-concurrent-runs) win over the app's.
+            services.AddWorkflows(Catalog.Registrations, configureHost is null ? Settings.ConfigureHost : options =>
+            {
+                Settings.ConfigureHost?.Invoke(options);
+                configureHost(options);
+            });
         }
 
         return services.BuildServiceProvider();

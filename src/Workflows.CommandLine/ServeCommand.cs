@@ -30,9 +30,24 @@ internal static class ServeCommand
                 return 0;
             },
         };
-        var command = new Command("serve", "Recover durable runs and run the workflows' schedules until Ctrl+C or SIGTERM.") { shutdownTimeout };
+        var maxConcurrentRuns = new Option<int?>("--max-concurrent-runs")
+        {
+            Description = "How many durable runs this process runs at once (WorkflowHostOptions.MaxConcurrentRuns, 16 by default); it claims more as they end.",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var runs) && runs >= 1)
+                {
+                    return runs;
+                }
+
+                result.AddError($"--max-concurrent-runs must be a whole number of runs, 1 or more, not '{text}'.");
+                return null;
+            },
+        };
+        var command = new Command("serve", "Recover durable runs, run enqueued and runnable ones, and run the workflows' schedules until Ctrl+C or SIGTERM.") { shutdownTimeout, maxConcurrentRuns };
         command.SetAction((parse, cancellationToken) => context.GuardAsync(
-            () => ServeAsync(context, parse, TimeSpan.FromSeconds(parse.GetValue(shutdownTimeout)), cancellationToken),
+            () => ServeAsync(context, parse, TimeSpan.FromSeconds(parse.GetValue(shutdownTimeout)), parse.GetValue(maxConcurrentRuns), cancellationToken),
             CancellationToken.None));
         return command;
     }
@@ -43,11 +58,11 @@ internal static class ServeCommand
     /// <summary>How long cancelled runs get to unwind after the shutdown timeout, before the store is closed under them.</summary>
     private static readonly TimeSpan s_unwindTimeout = TimeSpan.FromSeconds(10);
 
-    private static async Task<int> ServeAsync(CliContext context, ParseResult parse, TimeSpan shutdownTimeout, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(CliContext context, ParseResult parse, TimeSpan shutdownTimeout, int? maxConcurrentRuns, CancellationToken cancellationToken)
     {
         var registrations = context.Catalog.Registrations;
         var durable = registrations.Any(r => r.IsDurable);
-        var provider = context.BuildProvider(parse, new ServeObserver(context.Error), durable, host: true);
+        var provider = context.BuildProvider(parse, new ServeObserver(context.Error), durable, host: true, configureHost: maxConcurrentRuns is { } max ? options => options.MaxConcurrentRuns = max : null);
         await using (provider.ConfigureAwait(false))
         {
             var error = context.Error;

@@ -165,4 +165,33 @@ public sealed class WorkerPoolTests : IDisposable
         await host.StopAsync(timeout.Token);
         Assert.Equal(RunStatus.Succeeded, (await provider.GetRequiredService<WorkflowOptions>().Store!.GetRunAsync("now"))!.Status);
     }
+
+    [Fact]
+    public async Task A_stopping_host_claims_nothing_more_and_its_running_runs_finish()
+    {
+        var clock = new ManualTimeProvider();
+        var gates = new Gates();
+        await using var provider = Build(gates.Actions(), clock, maxConcurrentRuns: 2);
+        var store = provider.GetRequiredService<WorkflowOptions>().Store!;
+        foreach (var name in new[] { "a1", "a2", "a3", "a4" })
+        {
+            await provider.GetRequiredService<SlotAWorkflow>().StartAsync(new SlotAWorkflow.Inputs { Name = name }, name);
+        }
+
+        var host = provider.GetRequiredService<WorkflowHostService>();
+        await host.StartAsync(CancellationToken.None);
+        var first = await gates.NextEnteredAsync();
+        var second = await gates.NextEnteredAsync();
+
+        var stopping = host.StopAsync(CancellationToken.None); // no shutdown timeout: the running steps may finish
+        Assert.False(stopping.IsCompleted);
+        gates.Release(first);
+        gates.Release(second);
+        await stopping.WaitAsync(s_guard);
+
+        Assert.Equal(RunStatus.Succeeded, (await store.GetRunAsync(first))!.Status);
+        Assert.Equal(RunStatus.Succeeded, (await store.GetRunAsync(second))!.Status);
+        Assert.False(gates.Entered.Reader.TryRead(out var late), $"{late} started while the host stopped");
+        Assert.Equal((0, 2), await CountAsync(store)); // the other two stay pending for another host
+    }
 }
