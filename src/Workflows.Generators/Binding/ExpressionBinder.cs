@@ -744,8 +744,9 @@ internal sealed class ExpressionBinder
     /// <summary>
     /// True when C# may see <paramref name="value"/> as maybe-null where a parameter takes no null: its type or a
     /// member on its path says so; it is the null literal; or it may be a reference read from a variable or a
-    /// chain of members (<c>loadOutput.Customer.Id</c>), which an 'if:' elsewhere comparing it with null makes
-    /// maybe-null to C#'s flow analysis from there on, whatever its declared type says.
+    /// chain of members (<c>loadOutput.Customer.Id</c>), which C#'s flow analysis takes for maybe-null after any
+    /// null test of it earlier in the method, whatever its declared type says. (The binder's own tests go through
+    /// Nulls.IsNull, which C# learns nothing from; the '!' stays for a test it did not write.)
     /// </summary>
     public bool MayBeNullForCSharp(BoundExpression value)
         => value.MaybeNull || value.Type == TypeCatalog.Null || (_types.Find(value.Type) is { IsValueType: false } && (value.MayYieldRead || s_memberChain.IsMatch(value.Code)));
