@@ -30,7 +30,8 @@ public static class PoolWorker
         services.AddSingleton(new PoolActions(log, Environment.ProcessId));
         services.AddSingleton(new WorkflowOptions { Store = Environment.GetEnvironmentVariable("POOL_WAKEUPS") == "0" ? new NoWakeups(store) : store, LeaseDuration = Lease() });
         services.AddSingleton<PoolIoWorkflow>();
-        services.AddWorkflows([PoolIoWorkflow.Registration], options =>
+        services.AddSingleton<PoolLimitedWorkflow>();
+        services.AddWorkflows([PoolIoWorkflow.Registration, PoolLimitedWorkflow.Registration], options =>
         {
             options.MaxConcurrentRuns = Number("POOL_MAX", 16);
             options.ClaimInterval = TimeSpan.FromMilliseconds(Number("POOL_CLAIM_MS", 1000));
@@ -87,6 +88,22 @@ public static class PoolWorker
         return 0;
     }
 
+    /// <summary>
+    /// Enqueues runs of pool-limited one after another (so their enqueue order is their index): customer c(i mod 4),
+    /// priority (i * 7) mod 3, named prefix-0 .. prefix-(count-1).
+    /// </summary>
+    public static async Task<int> EnqueueLimitedAsync(IWorkflowStore store, int count, string prefix)
+    {
+        var workflow = new PoolLimitedWorkflow(new PoolActions(StreamWriter.Null, Environment.ProcessId), new WorkflowOptions { Store = store });
+        for (var index = 0; index < count; index++)
+        {
+            await workflow.StartAsync(new PoolLimitedWorkflow.Inputs { Customer = "c" + (index % 4), Priority = index * 7 % 3 }, $"{prefix}-{index}");
+        }
+
+        Console.WriteLine($"ENQUEUED {count}");
+        return 0;
+    }
+
     private static TimeSpan Lease() => TimeSpan.FromMilliseconds(Number("CRASH_LEASE_MS", 20_000));
 
     private static int Number(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
@@ -114,10 +131,8 @@ public static class PoolWorker
 /// awaits a few milliseconds of "I/O".
 /// </summary>
 /// <remarks>
-/// For the limits across runs (<c>concurrency: {limit, key}</c>, <c>priority:</c>), a second workflow goes here whose
-/// action increments a per-key counter row in PostgreSQL on entry (<c>INSERT .. ON CONFLICT DO UPDATE SET n = n + 1
-/// RETURNING n</c>), records the highest value seen in another row (<c>GREATEST</c>), and decrements it on exit; the
-/// test then asserts the recorded maximum per key never exceeded the limit, with the runs spread over these processes.
+/// pool-limited's action (<c>pool.limited</c>) logs "enter" and "leave" lines instead: the test replays every
+/// execution's interval per customer (a killed process's last ones end at its kill) and checks the limit and the order.
 /// </remarks>
 public sealed class PoolActions(StreamWriter log, int processId)
 {
@@ -138,5 +153,20 @@ public sealed class PoolActions(StreamWriter log, int processId)
         }
 
         return context.StepId;
+    }
+
+    [WorkflowAction("pool.limited")]
+    public async Task LimitedAsync(string customer, StepContext context)
+    {
+        lock (_gate)
+        {
+            log.WriteLine($"enter {context.RunId} {customer} {processId} {DateTime.UtcNow.Ticks}");
+        }
+
+        await Task.Delay(Math.Max(StepDelay, 1) * 5, context.CancellationToken);
+        lock (_gate)
+        {
+            log.WriteLine($"leave {context.RunId} {customer} {processId} {DateTime.UtcNow.Ticks}");
+        }
     }
 }

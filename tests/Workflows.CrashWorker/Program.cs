@@ -10,7 +10,7 @@ using Workflows.Durability;
 // crash-worker <sqlite:path | postgres:connection-string[;schema=name]> <run-id | approval:<run-id> | --recover> <log-file>
 // Runs (or resumes) one durable run of crash-main, logging every action start to <log-file>, and prints
 // the outputs as one line when it completes.
-// crash-worker <store> --pool <log-dir> | --enqueue <count> <prefix> [spacing-ms]: the worker-pool modes (PoolWorker.cs).
+// crash-worker <store> --pool <log-dir> | --enqueue <count> <prefix> [spacing-ms] | --enqueue-limited <count> <prefix>: the worker-pool modes (PoolWorker.cs).
 var (storeSpec, runId, logPath) = (args[0], args[1], args[2]);
 IWorkflowStore store = storeSpec.StartsWith("sqlite:", StringComparison.Ordinal)
     ? new Workflows.Sqlite.SqliteWorkflowStore(storeSpec["sqlite:".Length..])
@@ -19,6 +19,8 @@ switch (runId)
 {
     case "--pool":
         return await PoolWorker.ServeAsync(store, logPath);
+    case "--enqueue-limited":
+        return await PoolWorker.EnqueueLimitedAsync(store, int.Parse(logPath, System.Globalization.CultureInfo.InvariantCulture), args[3]);
     case "--enqueue":
         return await PoolWorker.EnqueueAsync(store, int.Parse(logPath, System.Globalization.CultureInfo.InvariantCulture), args[3], args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 0);
 }

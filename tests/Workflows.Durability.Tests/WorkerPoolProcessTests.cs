@@ -69,6 +69,121 @@ public sealed class WorkerPoolProcessTests : IDisposable
         });
     }
 
+    /// <summary>
+    /// Limits across runs with several processes: 300 runs of pool-limited (concurrency 3 per customer, four customers,
+    /// priorities 0-2) enqueued before the workers start, run by 3 worker processes, one SIGKILLed mid-way and restarted.
+    /// Replaying every execution's interval from the logs: never more than 3 of a customer at once, and each run entered
+    /// no earlier than its place in its customer's queue allows (all but 2 of the runs ahead of it had entered).
+    /// </summary>
+    [PostgreSqlFact]
+    public async Task PostgreSQL_limits_hold_per_key_in_priority_order_across_3_worker_processes_one_killed()
+    {
+        const int Runs = 300, Limit = 3;
+        var schema = "wf_limits_" + Guid.NewGuid().ToString("N");
+        var connection = await PostgreSqlServer.ConnectionStringAsync();
+        using var store = new PostgreSql.PostgreSqlWorkflowStore(connection, schema);
+        await using var data = Npgsql.NpgsqlDataSource.Create(connection);
+        var storeSpec = $"postgres:{connection};schema={schema}";
+        var logs = Path.Combine(_directory, "limited");
+        var pool = new List<Process>();
+        var kills = new Dictionary<int, long>();
+        try
+        {
+            var enqueue = Start(storeSpec, "--enqueue-limited", Runs.ToString(CultureInfo.InvariantCulture), "lim");
+            Assert.Contains($"ENQUEUED {Runs}", await enqueue.StandardOutput.ReadToEndAsync().WaitAsync(s_guard));
+            await enqueue.WaitForExitAsync();
+            for (var i = 0; i < 3; i++)
+            {
+                pool.Add(await StartWorkerAsync(storeSpec, logs));
+            }
+
+            async Task<int> SucceededAsync()
+            {
+                await using var count = data.CreateCommand($"SELECT count(*) FROM \"{schema}\".runs WHERE status = 'succeeded'");
+                return Convert.ToInt32(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            }
+
+            // Polling the count only decides when to kill and when to stop; it proves no timing.
+            var deadline = DateTime.UtcNow + s_guard;
+            int done;
+            while ((done = await SucceededAsync()) < Runs * 0.4)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {done} of {Runs} runs completed in time");
+                await Task.Delay(20);
+            }
+
+            Assert.True(done < Runs, "every run completed before the kill");
+            kills[pool[0].Id] = DateTime.UtcNow.Ticks; // the process executes nothing once killed: its open intervals end here
+            pool[0].Kill();
+            await pool[0].WaitForExitAsync();
+            pool[0].Dispose();
+            pool[0] = await StartWorkerAsync(storeSpec, logs);
+            while ((done = await SucceededAsync()) < Runs)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {done} of {Runs} runs completed in time");
+                await Task.Delay(20);
+            }
+
+            foreach (var worker in pool)
+            {
+                worker.StandardInput.Close();
+            }
+
+            foreach (var worker in pool)
+            {
+                await worker.WaitForExitAsync().WaitAsync(s_guard);
+            }
+        }
+        finally
+        {
+            foreach (var worker in pool)
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill();
+                }
+
+                worker.Dispose();
+            }
+
+            await using var drop = data.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var lines = Directory.GetFiles(logs).SelectMany(File.ReadAllLines).Select(line => line.Split(' ')).Where(f => f[0] is "enter" or "leave").ToList();
+        var intervals = lines.Where(f => f[0] == "enter").Select(f =>
+        {
+            var (run, customer, pid, start) = (f[1], f[2], int.Parse(f[3], CultureInfo.InvariantCulture), long.Parse(f[4], CultureInfo.InvariantCulture));
+            var leave = lines.FirstOrDefault(l => l[0] == "leave" && l[1] == run && l[3] == f[3]);
+            var end = leave is not null ? long.Parse(leave[4], CultureInfo.InvariantCulture) : kills.TryGetValue(pid, out var killedAt) ? Math.Max(killedAt, start) : throw new Xunit.Sdk.XunitException($"{run} entered in {pid}, never left, and {pid} was not killed");
+            return (Run: run, Customer: customer, Start: start, End: end);
+        }).ToList();
+        Assert.Equal(Runs, intervals.Select(i => i.Run).Distinct().Count());
+        Assert.True(kills.Keys.Any(pid => intervals.Any(i => lines.Any(l => l[0] == "enter" && l[3] == pid.ToString(CultureInfo.InvariantCulture)))), "the killed worker ran nothing");
+
+        foreach (var customer in intervals.GroupBy(i => i.Customer))
+        {
+            // The limit: replay the customer's executions (a leave before an enter at the same tick).
+            var most = customer.SelectMany(i => new[] { (At: i.Start, Step: 1), (At: i.End, Step: -1) })
+                .OrderBy(e => e.At).ThenBy(e => e.Step)
+                .Aggregate((Now: 0, Most: 0), (state, e) => (state.Now + e.Step, Math.Max(state.Most, state.Now + e.Step))).Most;
+            Assert.True(most <= Limit, $"customer {customer.Key} had {most} runs at once");
+            Assert.True(most == Limit, $"customer {customer.Key} never used its {Limit} slots at once ({most}): the limit was not exercised");
+
+            // The order: the queue is priority first, then enqueue order (the index in the run id).
+            var queue = customer.Select(i => i.Run).Distinct()
+                .OrderByDescending(run => int.Parse(run[(run.IndexOf('-') + 1)..], CultureInfo.InvariantCulture) * 7 % 3)
+                .ThenBy(run => int.Parse(run[(run.IndexOf('-') + 1)..], CultureInfo.InvariantCulture))
+                .ToList();
+            var firstEnter = customer.GroupBy(i => i.Run).ToDictionary(g => g.Key, g => g.Min(i => i.Start));
+            for (var place = 0; place < queue.Count; place++)
+            {
+                var entered = queue.Take(place).Count(ahead => firstEnter[ahead] < firstEnter[queue[place]]);
+                Assert.True(entered >= place - (Limit - 1), $"{queue[place]} (place {place} of customer {customer.Key}) entered when only {entered} of the runs ahead of it had");
+            }
+        }
+    }
+
     private async Task RunPoolAsync(string storeSpec, IWorkflowStore store, int runs, int workers, double[] killAt, Func<Task<int>> succeeded)
     {
         var logs = Path.Combine(_directory, "logs");
