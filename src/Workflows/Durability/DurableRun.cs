@@ -126,9 +126,12 @@ public sealed partial class DurableRun : IAsyncDisposable
             }
 
             // This owner again (a restarted process with a stable Owner): extend the lease it still holds, so that the
-            // lease counts from now; anyone else claims the run, which works only once the lease expired.
+            // lease counts from now; anyone else claims the run, which works only once the lease expired. A lease this
+            // owner took moments ago (a host's claim, a queued run's admission) is fresh enough: the renewals that
+            // start with the run come within a third of it, so renewing now would only cost a commit.
             var renewed = run.Owner == options.Owner && run.LeaseUntil > now
-                && await store.RenewLeaseAsync(runId, options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                && (run.LeaseUntil - now >= options.LeaseDuration - options.LeaseDuration / 3
+                    || await store.RenewLeaseAsync(runId, options.Owner, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false));
             if (!renewed)
             {
                 run = await store.TryClaimRunAsync(runId, options.Owner, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false)
