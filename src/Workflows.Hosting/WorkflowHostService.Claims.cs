@@ -206,25 +206,7 @@ public sealed partial class WorkflowHostService
     private void StartClaimed(WorkflowRegistration registration, object instance, string runId, HashSet<string> refused)
     {
         Interlocked.Increment(ref _claimedRunning);
-        var run = Task.Run(() => RunClaimedAsync(registration, instance, runId, refused), CancellationToken.None);
-        lock (_runningGate)
-        {
-            _running.Add(run);
-        }
-
-        _ = run.ContinueWith(
-            (finished, state) =>
-            {
-                var self = (WorkflowHostService)state!;
-                lock (self._runningGate)
-                {
-                    self._running.Remove(finished);
-                }
-            },
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Track(Task.Run(() => RunClaimedAsync(registration, instance, runId, refused), CancellationToken.None), onEnd: null);
     }
 
     /// <summary>

@@ -340,7 +340,15 @@ public sealed partial class WorkflowHostService : BackgroundService
         }
 
         Log.Firing(_logger, registration.Name, runId);
-        var run = Task.Run(() => RunAsync(registration, instance, runId, _abort.Token), CancellationToken.None);
+        return Track(Task.Run(() => RunAsync(registration, instance, runId, _abort.Token), CancellationToken.None), onEnd: runId);
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="run"/> among the running tasks the host drains on stop until it ends; then, when
+    /// <paramref name="onEnd"/> names a run, marks that run as no longer run by this host.
+    /// </summary>
+    private Task Track(Task run, string? onEnd)
+    {
         lock (_runningGate)
         {
             _running.Add(run);
@@ -355,7 +363,10 @@ public sealed partial class WorkflowHostService : BackgroundService
                     self._running.Remove(finished);
                 }
 
-                self.Deactivate(runId);
+                if (onEnd is not null)
+                {
+                    self.Deactivate(onEnd);
+                }
             },
             this,
             CancellationToken.None,

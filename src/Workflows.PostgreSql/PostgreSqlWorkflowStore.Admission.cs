@@ -17,48 +17,15 @@ namespace Workflows.PostgreSql;
 public sealed partial class PostgreSqlWorkflowStore
 {
     // Every claim statement takes the same parameters: $1 pending, $2 running, $3 waiting, $4 paused, $5 now,
-    // $6 max, $7 the workflow (null for all), $8 the run id (null for any), $9 the claiming owner. A pending run may be
-    // reserved by the process that started it and waits for its turn (an owner with a lease): only that process
-    // claims it until the lease ends.
+    // $6 max, $7 the workflow (null for all), $8 the run id (null for any), $9 the claiming owner (the final update
+    // adds $10 the lease and $11 the chosen runs). A pending run may be reserved by the process that started it and
+    // waits for its turn (an owner with a lease): only that process claims it until the lease ends.
     private const string Claimable =
         "((status = $1 AND (owner IS NULL OR owner = $9 OR lease_until <= $5)) OR (status = $2 AND (lease_until IS NULL OR lease_until <= $5)) OR (status = $3 AND wake_at <= $5))";
 
     private const string Queued = "(status = $1 AND admitted_at IS NULL AND (concurrency_limit IS NOT NULL OR rate_limit IS NOT NULL))";
 
     private const string ClaimFilter = "($7::text IS NULL OR workflow = $7) AND ($8::text IS NULL OR run_id = $8)";
-
-    private async ValueTask<StartResult> StartQueuedRunAsync(NewRun run, string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority, owner, lease_until) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11, $12, $13) " +
-            $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
-        {
-            Add(insert, run.RunId, NpgsqlDbType.Text);
-            Add(insert, run.WorkflowName, NpgsqlDbType.Text);
-            Add(insert, run.DefinitionHash, NpgsqlDbType.Text);
-            Add(insert, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
-            Add(insert, run.InputsJson, NpgsqlDbType.Text);
-            Add(insert, run.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            Add(insert, run.ConcurrencyKey, NpgsqlDbType.Text);
-            Add(insert, run.Limits?.Concurrency, NpgsqlDbType.Integer);
-            Add(insert, run.Limits?.RateCount, NpgsqlDbType.Integer);
-            Add(insert, run.Limits?.RatePeriod is { } period ? (long)period.TotalMilliseconds : null, NpgsqlDbType.Bigint);
-            Add(insert, run.Priority, NpgsqlDbType.Integer);
-            Add(insert, owner, NpgsqlDbType.Text);
-            Add(insert, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return new StartResult(ReadRun(reader), Created: true);
-            }
-        }
-
-        var existing = await ReadRunAsync(connection, run.RunId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The run '{run.RunId}' vanished while it was being started.");
-        return new StartResult(existing, Created: false);
-    }
 
     /// <summary>
     /// Claims up to <paramref name="max"/> runs (of <paramref name="workflowName"/>, or only <paramref name="runId"/>):
@@ -126,17 +93,11 @@ public sealed partial class PostgreSqlWorkflowStore
         var claimed = new List<RunRecord>(chosen.Count);
         if (chosen.Count > 0)
         {
-            await using var claim = new NpgsqlCommand(
-                $"UPDATE {runs} SET status = $2, owner = $4, lease_until = $5, updated_at = now(), admitted_at = COALESCE(admitted_at, $3) " +
-                "WHERE run_id = ANY($1) AND ((status = $6 AND (owner IS NULL OR owner = $4 OR lease_until <= $3)) OR (status = $2 AND (lease_until IS NULL OR lease_until <= $3)) OR (status = $7 AND wake_at <= $3)) " +
-                "RETURNING " + RunColumns, connection, transaction);
-            Add(claim, System.Linq.Enumerable.ToArray(chosen), NpgsqlDbType.Array | NpgsqlDbType.Text);
-            Add(claim, StatusText(RunStatus.Running), NpgsqlDbType.Text);
-            Add(claim, now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            Add(claim, owner, NpgsqlDbType.Text);
+            await using var claim = ClaimCommand(connection, transaction, owner, now, max, workflowName: null, runId: null,
+                $"UPDATE {runs} SET status = $2, owner = $9, lease_until = $10, updated_at = now(), admitted_at = COALESCE(admitted_at, $5) " +
+                $"WHERE run_id = ANY($11) AND {Claimable} RETURNING {RunColumns}");
             Add(claim, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            Add(claim, StatusText(RunStatus.Pending), NpgsqlDbType.Text);
-            Add(claim, StatusText(RunStatus.Waiting), NpgsqlDbType.Text);
+            Add(claim, System.Linq.Enumerable.ToArray(chosen), NpgsqlDbType.Array | NpgsqlDbType.Text);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

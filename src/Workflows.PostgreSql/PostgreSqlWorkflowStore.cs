@@ -97,24 +97,26 @@ public sealed partial class PostgreSqlWorkflowStore : IWorkflowStore, IAsyncDisp
         ArgumentNullException.ThrowIfNull(run);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        if (run.IsQueued)
-        {
-            return await StartQueuedRunAsync(run, owner, leaseUntil, cancellationToken).ConfigureAwait(false);
-        }
-
+        // A queued run (limits or a priority) is created pending, reserved for its starter, for a claim to admit.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, outputs, error, created_at, updated_at, completed_at, owner, lease_until, control) VALUES ($1, $2, $3, $4, $5, NULL, NULL, $6, now(), NULL, $7, $8, NULL) " +
+            $"INSERT INTO {runs} (run_id, workflow, definition_hash, status, inputs, created_at, updated_at, owner, lease_until, " +
+            "concurrency_key, concurrency_limit, rate_limit, rate_period_ms, priority) VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9, $10, $11, $12, $13) " +
             $"ON CONFLICT (run_id) DO NOTHING RETURNING {RunColumns}", connection))
         {
             Add(insert, run.RunId, NpgsqlDbType.Text);
             Add(insert, run.WorkflowName, NpgsqlDbType.Text);
             Add(insert, run.DefinitionHash, NpgsqlDbType.Text);
-            Add(insert, StatusText(RunStatus.Running), NpgsqlDbType.Text);
+            Add(insert, StatusText(run.IsQueued ? RunStatus.Pending : RunStatus.Running), NpgsqlDbType.Text);
             Add(insert, run.InputsJson, NpgsqlDbType.Text);
             Add(insert, run.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             Add(insert, owner, NpgsqlDbType.Text);
             Add(insert, leaseUntil.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            Add(insert, run.ConcurrencyKey, NpgsqlDbType.Text);
+            Add(insert, run.Limits?.Concurrency, NpgsqlDbType.Integer);
+            Add(insert, run.Limits?.RateCount, NpgsqlDbType.Integer);
+            Add(insert, run.Limits?.RatePeriod is { } period ? (long)period.TotalMilliseconds : null, NpgsqlDbType.Bigint);
+            Add(insert, run.Priority, NpgsqlDbType.Integer);
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -38,17 +38,11 @@ public static class RunAdmissions
         });
 
         var chosen = new List<string>(Math.Min(max, ordered.Count));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var candidate in ordered)
         {
             if (chosen.Count == max)
             {
                 break;
-            }
-
-            if (!seen.Add(candidate.RunId))
-            {
-                continue;
             }
 
             if (candidate.Queued && rateLeft.TryGetValue(candidate.WorkflowName, out var left))
