@@ -36,7 +36,7 @@ internal static class PoolBenchmark
             var schema = await NewSchemaAsync(data);
             var spec = $"postgres:{connection};schema={schema}";
             var worker = await StartWorkerAsync(spec, wakeups);
-            await Task.Delay(1000); // the listener connects after READY
+            await WaitForListenersAsync(data, wakeups ? 1 : 0); // the listener connects after READY
             await EnqueueAsync(spec, 30, "lat", spacingMs: 400);
             var latencies = await QueryAsync(data, $"SELECT extract(epoch FROM (min(s.started_at) - r.created_at)) * 1000 FROM \"{schema}\".runs r JOIN \"{schema}\".steps s USING (run_id) GROUP BY r.run_id, r.created_at", async () => await CountSucceededAsync(data, schema) < 30);
             await StopAsync(worker);
@@ -59,7 +59,7 @@ internal static class PoolBenchmark
                 pool.Add(await StartWorkerAsync(spec, wakeups: true));
             }
 
-            await Task.Delay(1000); // the listeners connect after READY
+            await WaitForListenersAsync(data, workers); // the listeners connect after READY
             await ExecuteAsync(data, $"UPDATE \"{schema}\".runs SET status = 'pending' WHERE status = 'paused'; SELECT pg_notify('workflows_runnable', '{schema}' || chr(10))");
 
             var span = await QueryAsync(data, $"SELECT extract(epoch FROM (max(r.completed_at) - min(s.started_at))) FROM \"{schema}\".runs r JOIN \"{schema}\".steps s USING (run_id)", async () => await CountSucceededAsync(data, schema) < runs);
@@ -132,6 +132,21 @@ internal static class PoolBenchmark
         if (enqueue.ExitCode != 0)
         {
             throw new InvalidOperationException("enqueue failed: " + output + await enqueue.StandardError.ReadToEndAsync());
+        }
+    }
+
+    /// <summary>Waits until PostgreSQL shows <paramref name="count"/> connections listening for wake-ups (a gate, not a guess).</summary>
+    private static async Task WaitForListenersAsync(NpgsqlDataSource data, int count)
+    {
+        while (true)
+        {
+            await using var command = data.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN workflows_runnable%'");
+            if (Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(10);
         }
     }
 
