@@ -106,6 +106,22 @@ public sealed class InvalidSurfaceTests
         Assert.Contains("new(\"Workflow '\" + WorkflowName + \"' was not generated, its file has errors: \" + \"order.workflow.yaml(7,10): WF0108: ", generated, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\\u0085")] // NEL
+    [InlineData("\\u2028")] // line separator
+    [InlineData("\\u2029")] // paragraph separator
+    [InlineData("\\r\\n")]
+    public void An_error_quoting_a_line_terminator_of_the_file_stays_in_its_comment_and_its_literal(string terminator)
+    {
+        // The first error quotes the input's default, which holds a character C# ends a line at (mutant 71332).
+        var text = "name: quoting\ninputs:\n  count:\n    type: int\n    default: \"1" + terminator + "Outputs\"\nsteps:\n  - id: a\n    action: build\n";
+        var result = WorkflowTestHost.Build(new[] { TestSources.Actions }, new[] { ("q.workflow.yaml", text) });
+
+        Assert.Contains(result.WorkflowDiagnostics, d => d.Id == "WF0012");
+        Assert.NotNull(result.GeneratedSource("QuotingWorkflow.g.cs"));
+        Assert.Empty(result.CompilerErrors);
+    }
+
     [Fact]
     public void A_file_that_is_not_yaml_produces_no_code()
     {

@@ -68,6 +68,7 @@ public sealed class RandomWorkflowCompileTests(ITestOutputHelper output)
     [Theory]
     [InlineData(20134)] // 'inputs.x ?? inputs.x', both maybe null, passed to a parameter that takes no null (CS8604)
     [InlineData(20446)] // a constant negative index, 'steps.x.output[-1]' (CS0251; now WF0113)
+    [InlineData(71332)] // a rejected input default holding U+0085, quoted by the invalid surface's comment and [Obsolete] (CS1010)
     public void Mutants_that_once_failed_compile_without_warnings(int seed)
     {
         var mutants = new[] { Mutate(new RandomWorkflowGenerator(seed).Next(), new Random(seed * 31)) }.ToList();

@@ -1,6 +1,6 @@
 using System.Linq;
-using Microsoft.CodeAnalysis.CSharp;
 using Workflows.Generators.Binding;
+using Workflows.Generators.Common;
 using Workflows.Generators.Model;
 
 namespace Workflows.Generators.Emit;
@@ -113,8 +113,9 @@ internal static class InvalidSurfaceEmitter
         w.Close();
     }
 
-    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+    // Through CSharpText, as all user text: the problem quotes the file, whose text may hold any line terminator
+    // (U+0085, U+2028 too), which would end the comment or the literal early.
+    private static string Literal(string value) => CSharpText.StringLiteral(value);
 
-    private static string Xml(string text)
-        => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", string.Empty).Replace("\n", " ");
+    private static string Xml(string text) => CSharpText.XmlDocText(text);
 }
